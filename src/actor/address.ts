@@ -1,0 +1,39 @@
+import type { Pid } from './pid.js';
+import type { Protocol } from './protocol.js';
+import type { Via } from './via.js';
+import { PID_BRAND } from './pid.js';
+import { VIA_BRAND } from './via.js';
+
+/**
+ * Where a message can go: a `Pid`, or a `via(registry, name)` that resolves at each send.
+ *
+ * @example
+ * ```ts
+ * const target: Address = Math.random() > 0.5 ? pid : via(registry, 'db');
+ * cast(target, 'ping');
+ * ```
+ */
+export type Address<P extends Protocol = Protocol> = Pid<P> | Via<P>;
+
+/** @internal */
+export const isPid = (x: unknown): x is Pid =>
+  typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[PID_BRAND] === true;
+
+/** @internal */
+export const isVia = (x: unknown): x is Via =>
+  typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[VIA_BRAND] === true;
+
+/** @internal Throws the error every messaging function gives for a bad target. */
+export function badTarget(fn: string, target: unknown): never {
+  throw new TypeError(
+    `${fn}: target must be a Pid or a via(registry, name) address, got ${describe(target)}.`,
+  );
+}
+
+/** @internal A short description of any value for error messages. */
+export function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (typeof x === 'string') return `'${x}'`;
+  if (typeof x === 'object') return x.constructor?.name ?? 'object';
+  return String(x);
+}

@@ -1,0 +1,93 @@
+import type { Observable, SchedulerLike, Subject, Subscription } from 'rxjs';
+import type { ExitReason } from '../exit/exit-reason.js';
+import type { CallRef } from '../messaging/call-ref.js';
+import type { Pid } from './pid.js';
+import type { Protocol } from './protocol.js';
+
+/**
+ * A value now, or later: a handler may return its result, a Promise of it, or an
+ * Observable whose last value is it. Async results hold the mailbox until they settle.
+ *
+ * @example
+ * ```ts
+ * const later: MaybeAsync<number> = of(1, 2, 3); // settles to 3
+ * ```
+ */
+export type MaybeAsync<T> = T | PromiseLike<T> | Observable<T>;
+
+/**
+ * What `handleCall` returns: a reply and the new state, or `noreply` and the new
+ * state, with the reply given later by `ctx.reply(from, value)`.
+ *
+ * @example
+ * ```ts
+ * handleCall: (req: 'get', from, n: number) => ({ reply: n, state: n }),
+ * ```
+ */
+export type CallResult<R, S> =
+  | { readonly reply: R; readonly state: S }
+  | { readonly noreply: true; readonly state: S };
+
+/**
+ * What a genServer's callbacks can do to their own incarnation.
+ *
+ * @example
+ * ```ts
+ * handleInfo(msg: 'tick', n: number, ctx) {
+ *   if (n > 10) ctx.stop();
+ *   else ctx.sendAfter(1000, 'tick');
+ *   return n + 1;
+ * }
+ * ```
+ */
+export interface Ctx<P extends Protocol = Protocol> {
+  /** This incarnation's pid. */
+  readonly self: Pid<P>;
+  /** The scheduler its timers run on. */
+  readonly scheduler: SchedulerLike;
+  /** Its mailbox: `next` sends an info message; subscribe it to an Observable to feed it. */
+  readonly mailbox: Subject<P['info']>;
+  /** Stops after the running handler returns (default reason `normal`). */
+  stop(reason?: ExitReason): void;
+  /** Gives a deferred reply (the call's `from` is what `handleCall` received). */
+  reply<R>(from: CallRef<R>, value: R): void;
+  /** Sends `message` to itself after `delay` ms on its scheduler; cancelled when it exits. */
+  sendAfter(delay: number, message: P['info']): Subscription;
+  /** Emits `value` on `published$` for this incarnation (and, through a name, across restarts). */
+  publish(value: unknown): void;
+}
+
+/**
+ * The callbacks that define a genServer. Only `init` is required; a message
+ * that arrives for a missing handler crashes the actor with a `HandlerError`.
+ *
+ * @example
+ * ```ts
+ * const behavior: Behavior<number, number, 'get', number, 'inc', never> = {
+ *   init: (start) => start,
+ *   handleCall: (_req, _from, n) => ({ reply: n, state: n }),
+ *   handleCast: (_req, n) => n + 1,
+ * };
+ * ```
+ */
+export interface Behavior<S, A = void, C = never, R = unknown, K = never, I = never> {
+  /** Builds the first state from the start arguments; a throw or rejection is an `error` exit. */
+  init(args: A, ctx: Ctx<{ call: C; reply: R; cast: K; info: I }>): MaybeAsync<S>;
+  /** Answers a `call`. */
+  handleCall?(
+    request: C,
+    from: CallRef<R>,
+    state: S,
+    ctx: Ctx<{ call: C; reply: R; cast: K; info: I }>,
+  ): MaybeAsync<CallResult<R, S>>;
+  /** Handles a `cast`; returns the new state. */
+  handleCast?(request: K, state: S, ctx: Ctx<{ call: C; reply: R; cast: K; info: I }>): MaybeAsync<S>;
+  /** Handles a raw message (`send`, `sendAfter`, a fed Observable); returns the new state. */
+  handleInfo?(message: I, state: S, ctx: Ctx<{ call: C; reply: R; cast: K; info: I }>): MaybeAsync<S>;
+  /** Runs once on every exit after a successful `init`, with the reason and the last committed state. */
+  terminate?(
+    reason: ExitReason,
+    state: S,
+    ctx: Ctx<{ call: C; reply: R; cast: K; info: I }>,
+  ): void | PromiseLike<unknown> | Observable<unknown>;
+}

@@ -1,0 +1,48 @@
+import { Observable } from 'rxjs';
+import type { ExitReason } from '../exit/exit-reason.js';
+import type { Pid } from './pid.js';
+import type { Process, Sink } from './process.js';
+import type { Protocol } from './protocol.js';
+
+/**
+ * What an actor's lifecycle stream emits: `started` once its `init` has
+ * settled, and last `exit` with the reason, then it completes.
+ *
+ * @example
+ * ```ts
+ * counter.start(0).subscribe((n) => console.log(n.kind, String(n.pid)));
+ * ```
+ */
+export type Lifecycle<P extends Protocol = Protocol> =
+  | { readonly kind: 'started'; readonly pid: Pid<P> }
+  | { readonly kind: 'exit'; readonly pid: Pid<P>; readonly reason: ExitReason };
+
+/** @internal The brand on rxotp's own lifecycle streams. */
+const LIFECYCLE = Symbol.for('rxotp.lifecycle');
+
+/** @internal How to start an incarnation without an rxjs subscription. */
+export interface Booter {
+  readonly type: 'worker' | 'supervisor';
+  boot(sink: Sink<unknown>): Process<unknown>;
+}
+
+/**
+ * @internal A cold lifecycle stream: each subscription boots one incarnation and
+ * unsubscribing cancels it. The brand lets a supervisor boot it directly.
+ */
+export function lifecycleStream<N>(
+  type: 'worker' | 'supervisor',
+  boot: (sink: Sink<N>) => Process<N>,
+): Observable<N> {
+  const stream = new Observable<N>((subscriber) => {
+    const process = boot(subscriber);
+    return () => process.cancel();
+  });
+  const booter: Booter = { type, boot: boot as Booter['boot'] };
+  Object.defineProperty(stream, LIFECYCLE, { value: booter });
+  return stream;
+}
+
+/** @internal The booter of an rxotp lifecycle stream, or `undefined` for any other Observable. */
+export const booterOf = (stream: Observable<unknown>): Booter | undefined =>
+  (stream as unknown as Record<symbol, Booter | undefined>)[LIFECYCLE];

@@ -1,0 +1,60 @@
+import { Observable } from 'rxjs';
+import type { ExitReason } from '../exit/exit-reason.js';
+import type { Protocol } from './protocol.js';
+
+/** @internal The brand that marks a pid, shared by every copy of rxotp. */
+export const PID_BRAND: unique symbol = Symbol.for('rxotp.pid') as never;
+
+/** @internal What a pid points at: the part of a process that messaging and the registry use. */
+export interface PidTarget {
+  post(kind: number, payload: unknown, via: unknown): boolean;
+  /** Calls `watcher` once with the exit reason (at once if already dead); returns a remover. */
+  onExit(watcher: (reason: ExitReason) => void): () => void;
+}
+
+/**
+ * The opaque handle of one incarnation of an actor. It stays valid after the
+ * incarnation exits: sends to it become dead letters, calls reject with
+ * `NoProcError`, and `exit$` tells why it ended.
+ *
+ * @example
+ * ```ts
+ * const pid = spawn(counter, 0);
+ * pid.exit$.subscribe((reason) => console.log(formatExit(reason)));
+ * ```
+ */
+export class Pid<P extends Protocol = Protocol> {
+  /** A number unique to this incarnation in this process. */
+  readonly id: number;
+  /** The name it was started or supervised under, if any. */
+  name: string | undefined;
+  /** @internal */
+  readonly target: PidTarget;
+  /** @internal Type-level only: the protocol this pid accepts. */
+  declare readonly protocol?: P;
+  private exits: Observable<ExitReason> | undefined;
+
+  /** @internal */
+  constructor(target: PidTarget, id: number, name: string | undefined) {
+    this.target = target;
+    this.id = id;
+    this.name = name;
+  }
+
+  /** Emits the exit reason once, then completes; at once for a pid that has exited. */
+  get exit$(): Observable<ExitReason> {
+    return (this.exits ??= new Observable<ExitReason>((subscriber) => {
+      const emit = (reason: ExitReason): void => {
+        subscriber.next(reason);
+        subscriber.complete();
+      };
+      return this.target.onExit(emit);
+    }));
+  }
+
+  /** `<pid 12 name>` */
+  toString(): string {
+    return this.name === undefined ? `<pid ${this.id}>` : `<pid ${this.id} ${this.name}>`;
+  }
+}
+(Pid.prototype as unknown as Record<symbol, boolean>)[PID_BRAND] = true;

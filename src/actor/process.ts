@@ -1,0 +1,414 @@
+import {
+  Subject,
+  type Observable,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
+import { ActorExitError } from '../errors/actor-exit-error.js';
+import { CANCELLED, errorExit, type ExitReason } from '../exit/exit-reason.js';
+import { reportUnhandled } from '../exit/report-unhandled.js';
+import { CALL, INTERNAL, kindName } from '../mailbox/kinds.js';
+import { Mailbox } from '../mailbox/mailbox.js';
+import { enter, leave } from '../mailbox/run-queue.js';
+import type { CallRef } from '../messaging/call-ref.js';
+import { publishDeadLetter } from '../messaging/dead-letters.js';
+import type { Registry } from '../registry/registry.js';
+import type { Address } from './address.js';
+import type { Lifecycle } from './lifecycle.js';
+import { Pid, type PidTarget } from './pid.js';
+import { awaitResult, isAsync } from './settle.js';
+import type { Via } from './via.js';
+
+/** @internal Where an incarnation's lifecycle notifications go: an rxjs Subscriber, or a supervisor. */
+export interface Sink<N = Lifecycle> {
+  next(notification: N): void;
+  complete(): void;
+}
+
+/** @internal A name a process holds; `hold >= 0` keeps the name pending for a restart. */
+interface NameEntry {
+  readonly registry: Registry;
+  readonly name: string;
+  readonly hold: number;
+}
+
+const BOOTING = 0;
+const RUNNING = 1;
+const STOPPING = 2;
+const DEAD = 3;
+
+let nextId = 0;
+let live = 0;
+let current: Process<unknown> | null = null;
+
+/** @internal How many incarnations are alive now (booting, running or stopping). */
+export const liveProcesses = (): number => live;
+
+/** @internal The process whose callback is running, if any (a `spawn` made there is its child). */
+export const currentProcess = (): Process<unknown> | null => current;
+
+/** @internal Makes `process` the current one; returns the previous, to restore. */
+export function swapCurrent(process: Process<unknown> | null): Process<unknown> | null {
+  const previous = current;
+  current = process;
+  return previous;
+}
+
+/**
+ * @internal One incarnation: a mailbox with a pid, a lifecycle, and the rules
+ * every actor shares — how it stops, what happens to what is left in its
+ * mailbox, who is told, and what ends with it. GenServers, supervisors and
+ * plain-Observable children are subclasses.
+ */
+export abstract class Process<N = Lifecycle> extends Mailbox {
+  readonly pid: Pid;
+  readonly scheduler: SchedulerLike;
+  /** Set once the exit is decided; final once dead. */
+  reason: ExitReason | undefined;
+  protected sink: Sink<N> | null;
+  private status = BOOTING;
+  /** An async handler, `init` or `terminate` is in flight. */
+  private busy = true;
+  private stopRequest: ExitReason | null = null;
+  private abortInflight: (() => void) | null = null;
+  private parent: Process<unknown> | null = null;
+  private kids: Process<unknown>[] | null = null;
+  private timers: Set<Subscription> | null = null;
+  private names: NameEntry[] | null = null;
+  private watchers: ((reason: ExitReason) => void)[] | null = null;
+  private owed: Set<CallRef> | null = null;
+  private states: Subject<unknown> | null = null;
+  private published: Subject<unknown> | null = null;
+
+  constructor(sink: Sink<N> | null, scheduler: SchedulerLike, name: string | undefined) {
+    super();
+    this.sink = sink;
+    this.scheduler = scheduler;
+    this.pid = new Pid(this as PidTarget, ++nextId, name);
+    live++;
+  }
+
+  /** Whether init has settled and no exit is decided yet. */
+  get running(): boolean {
+    return this.status === RUNNING;
+  }
+
+  get dead(): boolean {
+    return this.status === DEAD;
+  }
+
+  // ---- Subclass hooks -------------------------------------------------------
+
+  /** Runs the incarnation's `terminate`, if it has one and init succeeded. */
+  protected abstract terminate(reason: ExitReason): unknown;
+
+  /** Ends spawned children and timers: what dies with every incarnation. */
+  protected onStopping(): void {}
+
+  // ---- Booting ----------------------------------------------------------------
+
+  /** Runs `fn` with this process current (a `spawn` in it links here). */
+  protected run<R>(fn: () => R): R {
+    const previous = current;
+    current = this as Process<unknown>;
+    try {
+      return fn();
+    } finally {
+      current = previous;
+    }
+  }
+
+  /** Waits for an async result while holding the mailbox. */
+  protected wait(
+    r: PromiseLike<unknown> | Observable<unknown>,
+    onValue: (value: unknown) => void,
+    onError: (error: unknown) => void,
+    onEmpty: () => void,
+  ): void {
+    this.busy = true;
+    this.held = true;
+    this.abortInflight = awaitResult(
+      r,
+      (value) => {
+        this.abortInflight = null;
+        onValue(value);
+      },
+      (error) => {
+        this.abortInflight = null;
+        onError(error);
+      },
+      () => {
+        this.abortInflight = null;
+        onEmpty();
+      },
+    );
+  }
+
+  /** Init settled: from here on, an exit runs `terminate`. */
+  protected initDone(): void {
+    this.status = RUNNING;
+  }
+
+  /** Init settled and the incarnation is ready: take messages, then emit `started`. */
+  protected started(notification: N): void {
+    this.status = RUNNING;
+    this.resume();
+    this.sink?.next(notification);
+  }
+
+  /** An async step settled: take messages again (or honour a stop that came meanwhile). */
+  protected resume(): void {
+    if (this.status >= STOPPING) return;
+    this.busy = false;
+    this.held = this.stopRequest !== null;
+    this.wake();
+  }
+
+  // ---- Mailbox rules ----------------------------------------------------------
+
+  protected accepts(): boolean {
+    return this.status !== DEAD;
+  }
+
+  protected settled(): void {
+    if (this.stopRequest !== null && !this.busy && this.status !== STOPPING) {
+      this.exit(this.stopRequest);
+    }
+  }
+
+  protected fail(error: unknown): void {
+    this.requestStop(errorExit(error));
+  }
+
+  // ---- Stopping -----------------------------------------------------------------
+
+  /**
+   * Asks the incarnation to stop with `reason` at the next message boundary
+   * (after a running handler returns or settles). The first request wins.
+   */
+  requestStop(reason: ExitReason): void {
+    if (this.status >= STOPPING || this.stopRequest !== null) return;
+    this.stopRequest = reason;
+    this.held = true;
+    if (!this.busy) this.wake();
+  }
+
+  /** A handler threw or rejected: the incarnation exits with that error. */
+  protected crash(error: unknown): void {
+    this.exit(errorExit(error));
+  }
+
+  /** Exits with `reason`: ends what depends on it, runs `terminate`, then dies. */
+  protected exit(reason: ExitReason): void {
+    if (this.status >= STOPPING) return;
+    const initDone = this.status === RUNNING;
+    this.status = STOPPING;
+    this.reason = reason;
+    this.busy = true;
+    this.held = true;
+    this.endDependents();
+    if (!initDone) return this.die();
+    let result: unknown;
+    try {
+      result = this.run(() => this.terminate(reason));
+    } catch (error) {
+      reportUnhandled(error);
+      return this.die();
+    }
+    if (!isAsync(result)) return this.die();
+    awaitResult(
+      result,
+      () => this.die(),
+      (error) => {
+        reportUnhandled(error);
+        this.die();
+      },
+      () => this.die(),
+    );
+  }
+
+  /**
+   * Unsubscription: synchronous teardown. Dependents end first (deepest first),
+   * `terminate` is started but not awaited, and the pid is dead on return.
+   * A `terminate` already in flight is abandoned (its errors are still reported).
+   */
+  cancel(): void {
+    if (this.status === DEAD) return;
+    enter();
+    try {
+      this.sink = null;
+      if (this.status === STOPPING) return this.die();
+      const initDone = this.status === RUNNING;
+      this.status = STOPPING;
+      this.reason = CANCELLED;
+      this.abortInflight?.();
+      this.abortInflight = null;
+      this.endDependents();
+      if (initDone) {
+        try {
+          const result = this.run(() => this.terminate(CANCELLED));
+          if (isAsync(result)) awaitResult(result, noop, reportUnhandled, noop);
+        } catch (error) {
+          reportUnhandled(error);
+        }
+      }
+      this.die();
+    } finally {
+      leave();
+    }
+  }
+
+  private endDependents(): void {
+    if (this.timers !== null) {
+      for (const timer of this.timers) timer.unsubscribe();
+      this.timers = null;
+    }
+    const kids = this.kids;
+    this.kids = null;
+    if (kids !== null) for (let i = kids.length - 1; i >= 0; i--) kids[i]!.cancel();
+    this.onStopping();
+  }
+
+  private die(): void {
+    if (this.status === DEAD) return;
+    const reason = this.reason!;
+    this.status = DEAD;
+    this.busy = true;
+    this.held = true;
+    live--;
+    if (this.parent !== null) this.parent.unlink(this as Process<unknown>);
+    if (this.names !== null) {
+      for (const { registry, name, hold } of this.names) registry.exited(name, this.pid, hold);
+    }
+    const rest = this.takeRest();
+    for (let i = 0; i < rest.length; i += 3) {
+      const kind = rest[i] as number;
+      if (kind >= INTERNAL) continue;
+      const via = rest[i + 2] as Via | undefined;
+      if (via !== undefined && via.registry.holdLeftover(via.name, kind, rest[i + 1], via)) continue;
+      lost(via ?? this.pid, kind, rest[i + 1], reason, new ActorExitError(String(this.pid), reason));
+    }
+    if (this.owed !== null) {
+      for (const ref of this.owed) ref.reject(new ActorExitError(String(this.pid), reason));
+      this.owed = null;
+    }
+    this.states?.complete();
+    this.published?.complete();
+    const sink = this.sink;
+    this.sink = null;
+    if (sink !== null) {
+      sink.next(this.exitNotification(reason));
+      sink.complete();
+    }
+    const watchers = this.watchers;
+    this.watchers = null;
+    if (watchers !== null) for (const watch of watchers) watch(reason);
+  }
+
+  protected abstract exitNotification(reason: ExitReason): N;
+
+  // ---- What ends with the incarnation -------------------------------------------
+
+  /** @internal Calls `watcher` once with the exit reason; at once if already dead. */
+  onExit(watcher: (reason: ExitReason) => void): () => void {
+    if (this.status === DEAD) {
+      watcher(this.reason!);
+      return noop;
+    }
+    (this.watchers ??= []).push(watcher);
+    return () => {
+      const i = this.watchers?.indexOf(watcher) ?? -1;
+      if (i >= 0) this.watchers!.splice(i, 1);
+    };
+  }
+
+  /** @internal Makes `kid` end with this process. */
+  link(kid: Process<unknown>): void {
+    kid.parent = this as Process<unknown>;
+    (this.kids ??= []).push(kid);
+  }
+
+  private unlink(kid: Process<unknown>): void {
+    const kids = this.kids;
+    if (kids === null) return;
+    const i = kids.lastIndexOf(kid);
+    if (i >= 0) kids.splice(i, 1);
+  }
+
+  /** @internal Schedules `work` on this incarnation's scheduler; cancelled when it exits. */
+  timer(delay: number, work: () => void): Subscription {
+    const timers = (this.timers ??= new Set());
+    const subscription = this.scheduler.schedule(() => {
+      timers.delete(subscription);
+      enter();
+      try {
+        work();
+      } finally {
+        leave();
+      }
+    }, delay);
+    if (!subscription.closed) timers.add(subscription);
+    return subscription;
+  }
+
+  /** @internal Records a name this incarnation holds, so its exit frees (or parks) it. */
+  named(registry: Registry, name: string, hold: number): void {
+    (this.names ??= []).push({ registry, name, hold });
+    if (this.pid.name === undefined) this.pid.name = name;
+  }
+
+  /** @internal A call whose reply was deferred: rejected if the incarnation exits first. */
+  owe(ref: CallRef): void {
+    ref.owner = this;
+    (this.owed ??= new Set()).add(ref);
+  }
+
+  /** @internal A deferred reply was given. */
+  paid(ref: CallRef): void {
+    this.owed?.delete(ref);
+  }
+
+  // ---- Observable views -----------------------------------------------------------
+
+  /** @internal Each state it commits from now on. */
+  stateStream(): Subject<unknown> {
+    return (this.states ??= new Subject<unknown>());
+  }
+
+  /** @internal Publishes the current state to `state$` watchers, if any. */
+  protected committed(state: unknown): void {
+    if (this.states !== null) this.states.next(state);
+  }
+
+  /** @internal Values the incarnation publishes. */
+  publishedStream(): Subject<unknown> {
+    return (this.published ??= new Subject<unknown>());
+  }
+
+  /** @internal Emits a published value to `published$` watchers, if any. */
+  publish(value: unknown): void {
+    if (this.published !== null && this.status !== DEAD) this.published.next(value);
+  }
+}
+
+function noop(): void {}
+
+/**
+ * @internal A message that reached no actor: a dead letter, and a call among
+ * them is rejected with `callError`.
+ */
+export function lost(
+  target: Address,
+  kind: number,
+  payload: unknown,
+  reason: ExitReason,
+  callError: unknown,
+): void {
+  if (kind === CALL) {
+    const ref = payload as CallRef;
+    publishDeadLetter({ target, kind: 'call', message: ref.request, reason });
+    ref.reject(callError);
+  } else {
+    publishDeadLetter({ target, kind: kindName(kind), message: payload, reason });
+  }
+}

@@ -1,0 +1,33 @@
+import { EMPTY, Observable, switchMap } from 'rxjs';
+import { badTarget, isPid, isVia, type Address } from './address.js';
+import type { Pid } from './pid.js';
+import type { Process } from './process.js';
+
+/**
+ * Values an actor publishes: `ctx.publish(v)` in a genServer, or every value of
+ * a plain Observable run as a supervised child. For a pid it completes when
+ * that incarnation exits; through `via` it stays subscribed across restarts.
+ *
+ * @example
+ * ```ts
+ * const sup = supervise([child('feed', () => interval(1000))], { strategy: 'one_for_one' });
+ * // after started: published$(via(registry, 'feed')).subscribe(console.log)
+ * ```
+ */
+export function published$<T = unknown>(address: Address): Observable<T> {
+  if (isPid(address)) return pidPublished(address) as Observable<T>;
+  if (isVia(address)) {
+    return address.registry
+      .whereis$(address.name)
+      .pipe(switchMap((pid) => (pid === undefined ? EMPTY : pidPublished(pid)))) as Observable<T>;
+  }
+  return badTarget('published$', address);
+}
+
+function pidPublished(pid: Pid): Observable<unknown> {
+  return new Observable<unknown>((subscriber) => {
+    const process = pid.target as unknown as Process<unknown>;
+    if (process.dead) return subscriber.complete();
+    return process.publishedStream().subscribe(subscriber);
+  });
+}

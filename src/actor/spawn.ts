@@ -1,0 +1,28 @@
+import type { Pid } from './pid.js';
+import { checkStartOptions, type GenServer, type StartOptions } from './gen-server.js';
+import { currentProcess } from './process.js';
+
+/**
+ * Starts one incarnation outside any supervisor and returns its pid. Called
+ * inside a handler, the new actor is that actor's child and ends with it.
+ *
+ * @example
+ * ```ts
+ * const pid = spawn(counter, 0);
+ * pid.exit$.subscribe((r) => console.log(formatExit(r)));
+ * ```
+ */
+export function spawn<A, C, R, K, I>(
+  def: GenServer<A, C, R, K, I>,
+  args: A,
+  options?: StartOptions,
+): Pid<{ call: C; reply: R; cast: K; info: I }> {
+  if (typeof def !== 'object' || def === null || typeof def.boot !== 'function') {
+    throw new TypeError('spawn: def must be a genServer definition (genServer({ init, ... })).');
+  }
+  checkStartOptions('spawn', options);
+  const process = def.boot(args, options, null);
+  const parent = currentProcess();
+  if (parent !== null && !process.dead) parent.link(process);
+  return process.pid as Pid<{ call: C; reply: R; cast: K; info: I }>;
+}

@@ -1,0 +1,22 @@
+import type { Protocol } from './protocol.js';
+import { Via } from './via.js';
+import { Registry } from '../registry/registry.js';
+
+/**
+ * An address for `name` in `registry`, resolved at each send, usable wherever
+ * a `Pid` is. While a supervised child restarts, messages to its name are held
+ * and delivered to the next incarnation.
+ *
+ * @example
+ * ```ts
+ * const db = via<DbProtocol>(registry, 'db');
+ * cast(db, { put: ['k', 1] });
+ * ```
+ */
+export function via<P extends Protocol = Protocol>(registry: Registry, name: string): Via<P> {
+  if (!(registry instanceof Registry)) {
+    throw new TypeError('via: registry must be a Registry (new Registry(), or a supervisor\'s).');
+  }
+  if (typeof name !== 'string') throw new TypeError(`via: name must be a string, got ${typeof name}.`);
+  return new Via<P>(registry, name);
+}

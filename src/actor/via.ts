@@ -1,0 +1,36 @@
+import type { Protocol } from './protocol.js';
+import type { Registry } from '../registry/registry.js';
+
+/** @internal The brand that marks a `via` address. */
+export const VIA_BRAND: unique symbol = Symbol.for('rxotp.via') as never;
+
+/**
+ * An address that resolves a registry name at each send, so it follows a
+ * supervised child across restarts. Made by `via(registry, name)`.
+ *
+ * @example
+ * ```ts
+ * const db = via(registry, 'db');
+ * await call(db, { get: 'k' });
+ * ```
+ */
+export class Via<P extends Protocol = Protocol> {
+  /** The registry the name lives in. */
+  readonly registry: Registry;
+  /** The name. */
+  readonly name: string;
+  /** @internal Type-level only. */
+  declare readonly protocol?: P;
+
+  /** @internal */
+  constructor(registry: Registry, name: string) {
+    this.registry = registry;
+    this.name = name;
+  }
+
+  /** `via 'name'` */
+  toString(): string {
+    return `via '${this.name}'`;
+  }
+}
+(Via.prototype as unknown as Record<symbol, boolean>)[VIA_BRAND] = true;

@@ -1,0 +1,21 @@
+/**
+ * A child spec or supervisor option is invalid; `childId` and `field` name it.
+ *
+ * @example
+ * ```ts
+ * try { child('', () => EMPTY); } catch (e) { e instanceof ChildSpecError && e.field === 'id'; }
+ * ```
+ */
+export class ChildSpecError extends TypeError {
+  override readonly name = 'ChildSpecError';
+  /** The child's id as given (`undefined` when the id itself is missing). */
+  readonly childId: unknown;
+  /** The offending field. */
+  readonly field: string;
+  constructor(childId: unknown, field: string, problem: string) {
+    const who = typeof childId === 'string' ? `child '${childId}'` : 'a child spec';
+    super(`Invalid ${field} of ${who}: ${problem}`);
+    this.childId = childId;
+    this.field = field;
+  }
+}

@@ -1,0 +1,90 @@
+import { Subject } from 'rxjs';
+import { INFO } from './kinds.js';
+import { schedule } from './run-queue.js';
+
+/**
+ * An actor's mailbox: a `Subject` for identity and interop (`source$.subscribe(mailbox)`
+ * feeds an actor), whose `next` enqueues into its own array and drains straight to
+ * the actor, one message at a time, in arrival order, with no rxjs Subscriber per
+ * message. Each entry is a triple: kind, payload, and the `via` address it was sent
+ * through (or `undefined`), kept so a restart can carry name-addressed messages over.
+ *
+ * @example
+ * ```ts
+ * // ctx.mailbox inside a handler; interval(1000).subscribe(ctx.mailbox) sends ticks as info messages
+ * ```
+ */
+export abstract class Mailbox<T = unknown> extends Subject<T> {
+  private queue: unknown[] = [];
+  private head = 0;
+  private onReadyQueue = false;
+  /** True while the actor must not take the next message (booting, awaiting a handler, stopping). */
+  protected held = true;
+
+  /** Sends `value` as an info message (what `send` does). */
+  override next(value: T): void {
+    this.post(INFO, value, undefined);
+  }
+
+  /** An observable feeding this mailbox failed: the actor crashes with that error. */
+  override error(err: unknown): void {
+    this.fail(err);
+  }
+
+  /** An observable feeding this mailbox completed: nothing to do, the actor lives on. */
+  override complete(): void {}
+
+  /** @internal Enqueues one message; `false` when the actor no longer takes messages. */
+  post(kind: number, payload: unknown, via: unknown): boolean {
+    if (!this.accepts()) return false;
+    this.queue.push(kind, payload, via);
+    if (!this.held) this.wake();
+    return true;
+  }
+
+  /** @internal Runs queued messages until the queue is empty or the actor is held. */
+  drain(): void {
+    this.onReadyQueue = false;
+    const queue = this.queue;
+    while (!this.held && this.head < queue.length) {
+      const i = this.head;
+      this.head = i + 3;
+      const payload = queue[i + 1];
+      const via = queue[i + 2];
+      queue[i + 1] = queue[i + 2] = undefined;
+      this.receive(queue[i] as number, payload, via);
+    }
+    if (this.head >= this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    }
+    this.settled();
+  }
+
+  /** @internal Number of messages waiting. */
+  get depth(): number {
+    return (this.queue.length - this.head) / 3;
+  }
+
+  /** Puts this mailbox on the ready queue (once). */
+  protected wake(): void {
+    if (!this.onReadyQueue) {
+      this.onReadyQueue = true;
+      schedule(this);
+    }
+  }
+
+  /** Empties the queue and returns its triples, for dead letters or a restart hold. */
+  protected takeRest(): unknown[] {
+    const rest = this.head === 0 ? this.queue : this.queue.slice(this.head);
+    this.queue = [];
+    this.head = 0;
+    return rest;
+  }
+
+  protected abstract accepts(): boolean;
+  protected abstract receive(kind: number, payload: unknown, via: unknown): void;
+  /** Called after each drain pass, with the queue empty or the actor held. */
+  protected abstract settled(): void;
+  protected abstract fail(err: unknown): void;
+}

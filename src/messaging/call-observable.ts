@@ -1,0 +1,36 @@
+import { Observable } from 'rxjs';
+import type { Address } from '../actor/address.js';
+import type { Protocol } from '../actor/protocol.js';
+import { checkCall, startCall, type CallOptions } from './start-call.js';
+
+/**
+ * `call` as a cold Observable: each subscription sends the request, emits the
+ * reply and completes, or errors like `call` rejects. The timeout runs on
+ * `options.scheduler`, so it is virtual time under `TestScheduler.run`.
+ * Unsubscribing drops the reply.
+ *
+ * @example
+ * ```ts
+ * requests$.pipe(concatMap((req) => call$(via(registry, 'db'), req)));
+ * ```
+ */
+export function call$<P extends Protocol>(
+  target: Address<P>,
+  request: P['call'],
+  options?: CallOptions,
+): Observable<P['reply']> {
+  checkCall('call$', target, options);
+  return new Observable<P['reply']>((subscriber) => {
+    const ref = startCall(
+      target,
+      request,
+      options,
+      (value) => {
+        subscriber.next(value as P['reply']);
+        subscriber.complete();
+      },
+      (error) => subscriber.error(error),
+    );
+    return () => ref.cancel();
+  });
+}

@@ -1,0 +1,59 @@
+import type { Subscription } from 'rxjs';
+
+/**
+ * The caller's side of one `call`: `handleCall` receives it as `from`, and a
+ * deferred reply goes through `ctx.reply(from, value)`. It settles once; a
+ * reply after a timeout or after the caller went away is dropped quietly.
+ *
+ * @example
+ * ```ts
+ * handleCall(req, from, state, ctx) {
+ *   ctx.sendAfter(10, { answer: from });
+ *   return { noreply: true, state };
+ * }
+ * ```
+ */
+export class CallRef<R = unknown> {
+  /** The request. */
+  readonly request: unknown;
+  /** @internal */
+  done = false;
+  /** @internal The incarnation that deferred its reply, if one did. */
+  owner: { paid(ref: CallRef): void } | null = null;
+  /** @internal The timeout, once scheduled. */
+  timer: Subscription | null = null;
+  /** @internal Type-level only: what the reply must be. */
+  declare readonly replyType?: R;
+  private readonly onReply: (value: unknown) => void;
+  private readonly onError: (error: unknown) => void;
+
+  /** @internal */
+  constructor(request: unknown, onReply: (value: unknown) => void, onError: (error: unknown) => void) {
+    this.request = request;
+    this.onReply = onReply;
+    this.onError = onError;
+  }
+
+  /** @internal Delivers the reply, once. */
+  resolve(value: unknown): void {
+    if (this.done) return;
+    this.owner?.paid(this);
+    this.done = true;
+    this.timer?.unsubscribe();
+    this.onReply(value);
+  }
+
+  /** @internal Fails the call, once. */
+  reject(error: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.timer?.unsubscribe();
+    this.onError(error);
+  }
+
+  /** @internal The caller went away: drop whatever comes. */
+  cancel(): void {
+    this.done = true;
+    this.timer?.unsubscribe();
+  }
+}

@@ -1,0 +1,25 @@
+import type { Address } from '../actor/address.js';
+import type { Protocol } from '../actor/protocol.js';
+import { checkCall, startCall, type CallOptions } from './start-call.js';
+
+/**
+ * Sends a request to `handleCall` and resolves with the reply. Rejects at once
+ * with `NoProcError` for a dead pid or unknown name, with `ActorExitError` if
+ * the actor exits before replying, and with `CallTimeoutError` after `timeout`
+ * ms (default 5000). Bad arguments throw before anything is sent.
+ *
+ * @example
+ * ```ts
+ * const n = await call(counter, 'get');
+ * ```
+ */
+export function call<P extends Protocol>(
+  target: Address<P>,
+  request: P['call'],
+  options?: CallOptions,
+): Promise<P['reply']> {
+  checkCall('call', target, options);
+  return new Promise((resolve, reject) => {
+    startCall(target, request, options, resolve as (value: unknown) => void, reject);
+  });
+}

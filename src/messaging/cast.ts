@@ -1,0 +1,17 @@
+import type { Address } from '../actor/address.js';
+import type { Protocol } from '../actor/protocol.js';
+import { CAST } from '../mailbox/kinds.js';
+import { deliver } from './deliver.js';
+
+/**
+ * Fire-and-forget request, handled by `handleCast`. Returns `false` (and
+ * publishes a dead letter) when the target is dead or the name unknown.
+ *
+ * @example
+ * ```ts
+ * cast(counter, 'inc');
+ * ```
+ */
+export function cast<P extends Protocol>(target: Address<P>, request: P['cast']): boolean {
+  return deliver('cast', target, CAST, request);
+}

@@ -1,0 +1,18 @@
+import { badTarget, isPid, isVia } from '../actor/address.js';
+import { lost } from '../actor/process.js';
+import { NoProcError } from '../errors/no-proc-error.js';
+
+/**
+ * @internal Sends one message to an address: into the pid's mailbox, through a
+ * name, or to dead letters (a call among them is rejected with `NoProcError`).
+ */
+export function deliver(fn: string, target: unknown, kind: number, payload: unknown): boolean {
+  if (isPid(target)) {
+    if (target.target.post(kind, payload, undefined)) return true;
+    const reason = (target.target as { reason?: import('../exit/exit-reason.js').ExitReason }).reason!;
+    lost(target, kind, payload, reason, new NoProcError(String(target)));
+    return false;
+  }
+  if (isVia(target)) return target.registry.deliver(target.name, kind, payload, target);
+  return badTarget(fn, target);
+}

@@ -1,0 +1,17 @@
+import type { Address } from '../actor/address.js';
+import type { Protocol } from '../actor/protocol.js';
+import { INFO } from '../mailbox/kinds.js';
+import { deliver } from './deliver.js';
+
+/**
+ * Sends a raw message, handled by `handleInfo`. Returns `false` (and publishes a
+ * dead letter) when the target is dead or the name unknown.
+ *
+ * @example
+ * ```ts
+ * send(pid, { tick: 1 });
+ * ```
+ */
+export function send<P extends Protocol>(target: Address<P>, message: P['info']): boolean {
+  return deliver('send', target, INFO, message);
+}

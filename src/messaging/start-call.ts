@@ -1,0 +1,61 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { badTarget, isPid, isVia } from '../actor/address.js';
+import { CallTimeoutError } from '../errors/call-timeout-error.js';
+import { CALL } from '../mailbox/kinds.js';
+import { enter, leave } from '../mailbox/run-queue.js';
+import { CallRef } from './call-ref.js';
+import { deliver } from './deliver.js';
+
+/**
+ * Options of `call` and `call$`.
+ *
+ * @example
+ * ```ts
+ * await call(pid, 'get', { timeout: 1000 });
+ * ```
+ */
+export interface CallOptions {
+  /** How long to wait for the reply, in ms (default 5000; `Infinity` waits forever). */
+  readonly timeout?: number;
+  /** The scheduler the timeout runs on (default `asyncScheduler`). */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** @internal Checks a call's arguments; throws before anything is sent. */
+export function checkCall(fn: string, target: unknown, options: CallOptions | undefined): void {
+  if (!isPid(target) && !isVia(target)) badTarget(fn, target);
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${fn}: options must be an object like { timeout: 5000 }.`);
+  }
+  const { timeout } = options;
+  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0))) {
+    throw new RangeError(
+      `${fn}: timeout must be a non-negative number of ms (or Infinity), got ${String(timeout)}.`,
+    );
+  }
+}
+
+/** @internal Sends a call and arms its timeout unless it was answered synchronously. */
+export function startCall(
+  target: unknown,
+  request: unknown,
+  options: CallOptions | undefined,
+  onReply: (value: unknown) => void,
+  onError: (error: unknown) => void,
+): CallRef {
+  const { timeout = 5000, scheduler = asyncScheduler } = options ?? {};
+  const ref = new CallRef(request, onReply, onError);
+  deliver('call', target, CALL, ref);
+  if (!ref.done && timeout !== Infinity) {
+    ref.timer = scheduler.schedule(() => {
+      enter();
+      try {
+        ref.reject(new CallTimeoutError(String(target), timeout));
+      } finally {
+        leave();
+      }
+    }, timeout);
+  }
+  return ref;
+}

@@ -1,0 +1,224 @@
+import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
+import { isPid } from '../actor/address.js';
+import type { Pid } from '../actor/pid.js';
+import { lost } from '../actor/process.js';
+import type { Via } from '../actor/via.js';
+import { AlreadyRegisteredError } from '../errors/already-registered-error.js';
+import { HoldOverflowError } from '../errors/hold-overflow-error.js';
+import { NoProcError } from '../errors/no-proc-error.js';
+import { errorExit, type ExitReason } from '../exit/exit-reason.js';
+import { enter, leave } from '../mailbox/run-queue.js';
+
+/** A supervised name between its child's exit and the restart decision. */
+interface Hold {
+  readonly bound: number;
+  /** Triples: kind, payload, via. */
+  readonly queue: unknown[];
+  /** The reason of the exit that made it pending. */
+  readonly reason: ExitReason;
+}
+
+/**
+ * Names for pids. Lookups are synchronous reads; changes are observable.
+ * Every name is freed when its pid exits. Any string is a valid name, and two
+ * registries never share entries.
+ *
+ * Under a supervisor, a child's name is *pending* between the child's exit
+ * and its restart: `whereis` gives `undefined`, but sends through `via` are
+ * held and delivered to the next incarnation.
+ *
+ * @example
+ * ```ts
+ * const registry = new Registry();
+ * registry.register('db', pid);
+ * registry.whereis('db') === pid; // true
+ * registry.whereis$('db').subscribe((p) => console.log(p ? String(p) : 'down'));
+ * ```
+ */
+export class Registry {
+  private readonly names = new Map<string, Pid>();
+  private readonly pending = new Map<string, Hold>();
+  private readonly watchers = new Map<string, Set<Subscriber<Pid | undefined>>>();
+  private readonly view: ReadonlyMap<string, Pid> = readonlyView(this.names);
+  private readonly entries = new BehaviorSubject<ReadonlyMap<string, Pid>>(this.view);
+
+  /**
+   * The names and their pids: a read-only live view, emitted at once and on each
+   * change (the same view each time: read it when it arrives).
+   */
+  readonly entries$: Observable<ReadonlyMap<string, Pid>> = this.entries.asObservable();
+
+  /**
+   * Registers `name` for `pid` until `pid` exits. Throws `AlreadyRegisteredError`
+   * if a live pid holds the name (or it is pending a supervised restart), and
+   * `NoProcError` if `pid` is dead. Registering a name again for its own pid does nothing.
+   */
+  register(name: string, pid: Pid): void {
+    checkName('register', name);
+    if (!isPid(pid)) throw new TypeError(`register: pid must be a Pid, got ${typeof pid}.`);
+    this.add(name, pid, -1);
+  }
+
+  /**
+   * Removes `name`; with `pid`, only if the name still points at that pid
+   * (compare-and-delete). Returns whether it removed it.
+   */
+  unregister(name: string, pid?: Pid): boolean {
+    checkName('unregister', name);
+    if (pid !== undefined && !isPid(pid)) throw new TypeError(`unregister: pid must be a Pid or omitted.`);
+    const holder = this.names.get(name);
+    if (holder === undefined || (pid !== undefined && holder !== pid)) return false;
+    this.set(name, undefined);
+    return true;
+  }
+
+  /** The pid registered under `name`, or `undefined` (also while it is pending a restart). */
+  whereis(name: string): Pid | undefined {
+    checkName('whereis', name);
+    return this.names.get(name);
+  }
+
+  /** Emits the pid under `name` (or `undefined`) at once, then each time it changes. */
+  whereis$(name: string): Observable<Pid | undefined> {
+    checkName('whereis$', name);
+    return new Observable<Pid | undefined>((subscriber) => {
+      subscriber.next(this.names.get(name));
+      let set = this.watchers.get(name);
+      if (set === undefined) this.watchers.set(name, (set = new Set()));
+      set.add(subscriber);
+      return () => {
+        set.delete(subscriber);
+        if (set.size === 0 && this.watchers.get(name) === set) this.watchers.delete(name);
+      };
+    });
+  }
+
+  // ---- For messaging and supervisors -----------------------------------------------
+
+  /** @internal The error `name` would meet if `pid` registered it now, or `null`. */
+  conflict(name: string, pid: Pid): Error | null {
+    const holder = this.names.get(name);
+    if (holder !== undefined && holder !== pid) return new AlreadyRegisteredError(name, String(holder));
+    if (this.pending.has(name)) return new AlreadyRegisteredError(name, 'a supervised child waiting for its restart');
+    return null;
+  }
+
+  /**
+   * @internal Registers `name` for `pid`. With `hold >= 0` (a supervisor's
+   * `holdBound`) the name stays pending when `pid` exits; messages held while a
+   * previous incarnation was down are delivered to `pid` now, in order.
+   */
+  add(name: string, pid: Pid, hold: number): void {
+    const holder = this.names.get(name);
+    if (holder === pid) return;
+    if (holder !== undefined) throw new AlreadyRegisteredError(name, String(holder));
+    const held = this.pending.get(name);
+    if (held !== undefined && hold < 0) {
+      throw new AlreadyRegisteredError(name, 'a supervised child waiting for its restart');
+    }
+    const target = pid.target as { readonly dead?: boolean; named?(r: Registry, n: string, h: number): void };
+    if (target.dead === true) throw new NoProcError(String(pid));
+    target.named?.(this, name, hold);
+    if (held !== undefined) this.pending.delete(name);
+    this.set(name, pid);
+    if (held !== undefined) {
+      const { queue } = held;
+      for (let i = 0; i < queue.length; i += 3) {
+        if (!pid.target.post(queue[i] as number, queue[i + 1], queue[i + 2])) {
+          lost(queue[i + 2] as Via, queue[i] as number, queue[i + 1], held.reason, new NoProcError(String(pid)));
+        }
+      }
+    }
+  }
+
+  /** @internal `pid` exited: free its name, or keep it pending when supervised. */
+  exited(name: string, pid: Pid, hold: number): void {
+    if (this.names.get(name) !== pid) return;
+    const reason = (pid.target as { reason?: ExitReason }).reason!;
+    if (hold >= 0) this.pending.set(name, { bound: hold, queue: [], reason });
+    this.set(name, undefined);
+  }
+
+  /** @internal A message left in an exited mailbox, sent through `name`: held if the name is pending. */
+  holdLeftover(name: string, kind: number, payload: unknown, via: Via): boolean {
+    const held = this.pending.get(name);
+    if (held === undefined) return false;
+    this.hold(held, name, kind, payload, via);
+    return true;
+  }
+
+  /** @internal Sends through `name`: to its pid, into its hold, or to dead letters. */
+  deliver(name: string, kind: number, payload: unknown, via: Via): boolean {
+    const pid = this.names.get(name);
+    if (pid !== undefined && pid.target.post(kind, payload, via)) return true;
+    const held = this.pending.get(name);
+    if (held !== undefined) return this.hold(held, name, kind, payload, via);
+    const error = new NoProcError(String(via));
+    lost(via, kind, payload, errorExit(error), error);
+    return false;
+  }
+
+  /** @internal Whether `name` is pending a restart. */
+  isPending(name: string): boolean {
+    return this.pending.has(name);
+  }
+
+  /** @internal No restart follows: the held messages go to dead letters. */
+  abandon(name: string): void {
+    const held = this.pending.get(name);
+    if (held === undefined) return;
+    this.pending.delete(name);
+    const { queue, reason } = held;
+    for (let i = 0; i < queue.length; i += 3) {
+      const via = queue[i + 2] as Via;
+      lost(via, queue[i] as number, queue[i + 1], reason, new NoProcError(String(via)));
+    }
+  }
+
+  private hold(held: Hold, name: string, kind: number, payload: unknown, via: Via): boolean {
+    if (held.queue.length / 3 < held.bound) {
+      held.queue.push(kind, payload, via);
+      return true;
+    }
+    const error = new HoldOverflowError(name, held.bound);
+    lost(via, kind, payload, errorExit(error), error);
+    return false;
+  }
+
+  private set(name: string, pid: Pid | undefined): void {
+    if (pid === undefined) this.names.delete(name);
+    else this.names.set(name, pid);
+    enter();
+    try {
+      const set = this.watchers.get(name);
+      if (set !== undefined) for (const subscriber of [...set]) subscriber.next(pid);
+      if (this.entries.observed) this.entries.next(this.view);
+    } finally {
+      leave();
+    }
+  }
+}
+
+function checkName(fn: string, name: unknown): asserts name is string {
+  if (typeof name !== 'string') {
+    throw new TypeError(`${fn}: name must be a string, got ${name === null ? 'null' : typeof name}.`);
+  }
+}
+
+/** A read-only window on a live map: O(1) to make, never copied. */
+function readonlyView<K, V>(map: Map<K, V>): ReadonlyMap<K, V> {
+  const view: ReadonlyMap<K, V> = {
+    get: (key) => map.get(key),
+    has: (key) => map.has(key),
+    get size() {
+      return map.size;
+    },
+    forEach: (fn, thisArg?: unknown) =>
+      map.forEach((value, key) => fn.call(thisArg, value, key, view)),
+    entries: () => map.entries(),
+    keys: () => map.keys(),
+    values: () => map.values(),
+    [Symbol.iterator]: () => map[Symbol.iterator](),
+  };
+  return view;
+}
