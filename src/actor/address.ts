@@ -35,5 +35,5 @@ export function describe(x: unknown): string {
   if (x === null) return 'null';
   if (typeof x === 'string') return `'${x}'`;
   if (typeof x === 'object') return x.constructor?.name ?? 'object';
-  return String(x);
+  return typeof x === 'function' ? 'a function' : String(x);
 }

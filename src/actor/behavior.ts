@@ -25,8 +25,7 @@ export type MaybeAsync<T> = T | PromiseLike<T> | Observable<T>;
  * ```
  */
 export type CallResult<R, S> =
-  | { readonly reply: R; readonly state: S }
-  | { readonly noreply: true; readonly state: S };
+  { readonly reply: R; readonly state: S } | { readonly noreply: true; readonly state: S };
 
 /**
  * What a genServer's callbacks can do to their own incarnation.
@@ -81,9 +80,17 @@ export interface Behavior<S, A = void, C = never, R = unknown, K = never, I = ne
     ctx: Ctx<{ call: C; reply: R; cast: K; info: I }>,
   ): MaybeAsync<CallResult<R, S>>;
   /** Handles a `cast`; returns the new state. */
-  handleCast?(request: K, state: S, ctx: Ctx<{ call: C; reply: R; cast: K; info: I }>): MaybeAsync<S>;
+  handleCast?(
+    request: K,
+    state: S,
+    ctx: Ctx<{ call: C; reply: R; cast: K; info: I }>,
+  ): MaybeAsync<S>;
   /** Handles a raw message (`send`, `sendAfter`, a fed Observable); returns the new state. */
-  handleInfo?(message: I, state: S, ctx: Ctx<{ call: C; reply: R; cast: K; info: I }>): MaybeAsync<S>;
+  handleInfo?(
+    message: I,
+    state: S,
+    ctx: Ctx<{ call: C; reply: R; cast: K; info: I }>,
+  ): MaybeAsync<S>;
   /** Runs once on every exit after a successful `init`, with the reason and the last committed state. */
   terminate?(
     reason: ExitReason,

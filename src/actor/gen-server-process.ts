@@ -37,7 +37,7 @@ export class GenServerProcess extends Process implements Ctx {
       const { registry, name } = this;
       if (registry !== undefined && name !== undefined) {
         const taken = registry.conflict(name, this.pid);
-        if (taken !== null) return this.crash(taken), this;
+        if (taken !== null) return (this.crash(taken), this);
       }
       const previous = swapCurrent(this);
       let result: unknown;
@@ -45,7 +45,7 @@ export class GenServerProcess extends Process implements Ctx {
         result = this.behavior.init(this.args, this);
       } catch (error) {
         swapCurrent(previous);
-        return this.crash(error), this;
+        return (this.crash(error), this);
       }
       swapCurrent(previous);
       if (isAsync(result)) {
@@ -89,7 +89,12 @@ export class GenServerProcess extends Process implements Ctx {
         result = behavior.handleCast(payload, this.state, this);
       } else if (kind === CALL) {
         if (behavior.handleCall === undefined) throw this.missing('handleCall', 'call');
-        result = behavior.handleCall((payload as CallRef).request, payload as CallRef, this.state, this);
+        result = behavior.handleCall(
+          (payload as CallRef).request,
+          payload as CallRef,
+          this.state,
+          this,
+        );
       } else {
         if (behavior.handleInfo === undefined) throw this.missing('handleInfo', 'send');
         result = behavior.handleInfo(payload, this.state, this);
@@ -107,7 +112,12 @@ export class GenServerProcess extends Process implements Ctx {
         this.resume();
       },
       (error) => this.crashOn(kind, payload, error),
-      () => this.crashOn(kind, payload, this.handlerError(handlerName(kind), 'completed without a value')),
+      () =>
+        this.crashOn(
+          kind,
+          payload,
+          this.handlerError(handlerName(kind), 'completed without a value'),
+        ),
     );
   }
 
@@ -125,7 +135,7 @@ export class GenServerProcess extends Process implements Ctx {
         this.handlerError('handleCall', 'must return { reply, state } or { noreply: true, state }'),
       );
     }
-    const { state } = result as { state: unknown };
+    const { state } = result;
     this.state = state;
     this.committed(state);
     if ((result as { noreply?: unknown }).noreply === true) {
@@ -150,7 +160,10 @@ export class GenServerProcess extends Process implements Ctx {
   }
 
   private missing(handler: string, via: string): HandlerError {
-    return this.handlerError(handler, `is missing, and a message came by ${via}. Add ${handler} to the behavior.`);
+    return this.handlerError(
+      handler,
+      `is missing, and a message came by ${via}. Add ${handler} to the behavior.`,
+    );
   }
 
   private handlerError(handler: string, problem: string): HandlerError {

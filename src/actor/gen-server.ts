@@ -35,7 +35,10 @@ export interface GenServer<A, C, R, K, I> {
   /** The callbacks it was defined with. */
   readonly behavior: Behavior<unknown, A, C, R, K, I>;
   /** The lifecycle stream of one incarnation per subscription. */
-  start(args: A, options?: StartOptions): Observable<Lifecycle<{ call: C; reply: R; cast: K; info: I }>>;
+  start(
+    args: A,
+    options?: StartOptions,
+  ): Observable<Lifecycle<{ call: C; reply: R; cast: K; info: I }>>;
   /** @internal Boots one incarnation outside any subscription. */
   boot(args: A, options: StartOptions | undefined, sink: Sink | null): GenServerProcess;
 }
@@ -65,27 +68,35 @@ export function genServer<S, A = void, C = never, R = unknown, K = never, I = ne
     throw new TypeError('genServer: behavior must be an object with at least an init function.');
   }
   if (typeof behavior.init !== 'function') {
-    throw new TypeError('genServer: behavior.init must be a function (args, ctx) => initial state.');
+    throw new TypeError(
+      'genServer: behavior.init must be a function (args, ctx) => initial state.',
+    );
   }
   for (const handler of HANDLERS) {
-    const fn = behavior[handler];
+    const fn: unknown = (behavior as unknown as Record<string, unknown>)[handler];
     if (fn !== undefined && typeof fn !== 'function') {
-      throw new TypeError(`genServer: behavior.${handler} must be a function or left out, got ${typeof fn}.`);
+      throw new TypeError(
+        `genServer: behavior.${handler} must be a function or left out, got ${typeof fn}.`,
+      );
     }
   }
   const any = behavior as unknown as AnyBehavior;
-  const boot = (args: A, options: StartOptions | undefined, sink: Sink | null): GenServerProcess => {
+  const boot = (
+    args: A,
+    options: StartOptions | undefined,
+    sink: Sink | null,
+  ): GenServerProcess => {
     const { name, registry, scheduler = asyncScheduler } = options ?? {};
     return new GenServerProcess(any, args, sink, scheduler, name, registry).boot();
   };
   return {
-    behavior: behavior as unknown as Behavior<unknown, A, C, R, K, I>,
+    behavior: behavior,
     boot,
     start(args, options) {
       checkStartOptions('start', options);
-      return lifecycleStream<Lifecycle>('worker', (sink) => boot(args, options, sink)) as Observable<
-        Lifecycle<{ call: C; reply: R; cast: K; info: I }>
-      >;
+      return lifecycleStream<Lifecycle>('worker', (sink) =>
+        boot(args, options, sink),
+      ) as Observable<Lifecycle<{ call: C; reply: R; cast: K; info: I }>>;
     },
   };
 }
@@ -106,7 +117,7 @@ export function checkStartOptions(fn: string, options: StartOptions | undefined)
   if (registry !== undefined && name === undefined) {
     throw new TypeError(`${fn}: options.registry needs options.name, the name to register.`);
   }
-  if (scheduler !== undefined && typeof (scheduler as SchedulerLike)?.schedule !== 'function') {
+  if (scheduler !== undefined && typeof scheduler?.schedule !== 'function') {
     throw new TypeError(`${fn}: options.scheduler must be an rxjs SchedulerLike.`);
   }
 }

@@ -38,7 +38,7 @@ export function lifecycleStream<N>(
     const process = boot(subscriber);
     return () => process.cancel();
   });
-  const booter: Booter = { type, boot: boot as Booter['boot'] };
+  const booter: Booter = { type, boot: boot };
   Object.defineProperty(stream, LIFECYCLE, { value: booter });
   return stream;
 }

@@ -1,9 +1,4 @@
-import {
-  Subject,
-  type Observable,
-  type SchedulerLike,
-  type Subscription,
-} from 'rxjs';
+import { Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { ActorExitError } from '../errors/actor-exit-error.js';
 import { CANCELLED, errorExit, type ExitReason } from '../exit/exit-reason.js';
 import { reportUnhandled } from '../exit/report-unhandled.js';
@@ -15,7 +10,7 @@ import { publishDeadLetter } from '../messaging/dead-letters.js';
 import type { Registry } from '../registry/registry.js';
 import type { Address } from './address.js';
 import type { Lifecycle } from './lifecycle.js';
-import { Pid, type PidTarget } from './pid.js';
+import { Pid } from './pid.js';
 import { awaitResult, isAsync } from './settle.js';
 import type { Via } from './via.js';
 
@@ -84,7 +79,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     super();
     this.sink = sink;
     this.scheduler = scheduler;
-    this.pid = new Pid(this as PidTarget, ++nextId, name);
+    this.pid = new Pid(this, ++nextId, name);
     live++;
   }
 
@@ -102,19 +97,21 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
   /** Runs the incarnation's `terminate`, if it has one and init succeeded. */
   protected abstract terminate(reason: ExitReason): unknown;
 
-  /** Ends spawned children and timers: what dies with every incarnation. */
+  /** Called when the exit begins (also on cancel), after timers and spawned children have ended. */
   protected onStopping(): void {}
+
+  /** Called on cancel, before `terminate`: a subclass tears down what it runs, synchronously. */
+  protected onCancel(): void {}
 
   // ---- Booting ----------------------------------------------------------------
 
   /** Runs `fn` with this process current (a `spawn` in it links here). */
   protected run<R>(fn: () => R): R {
-    const previous = current;
-    current = this as Process<unknown>;
+    const previous = swapCurrent(this);
     try {
       return fn();
     } finally {
-      current = previous;
+      swapCurrent(previous);
     }
   }
 
@@ -154,6 +151,12 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     this.status = RUNNING;
     this.resume();
     this.sink?.next(notification);
+  }
+
+  /** Holds the mailbox while a multi-step transition runs; `resume` ends it. */
+  protected suspend(): void {
+    this.busy = true;
+    this.held = true;
   }
 
   /** An async step settled: take messages again (or honour a stop that came meanwhile). */
@@ -237,13 +240,17 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     enter();
     try {
       this.sink = null;
-      if (this.status === STOPPING) return this.die();
+      if (this.status === STOPPING) {
+        this.onCancel();
+        return this.die();
+      }
       const initDone = this.status === RUNNING;
       this.status = STOPPING;
       this.reason = CANCELLED;
       this.abortInflight?.();
       this.abortInflight = null;
       this.endDependents();
+      this.onCancel();
       if (initDone) {
         try {
           const result = this.run(() => this.terminate(CANCELLED));
@@ -258,11 +265,15 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     }
   }
 
-  private endDependents(): void {
+  private clearTimers(): void {
     if (this.timers !== null) {
       for (const timer of this.timers) timer.unsubscribe();
       this.timers = null;
     }
+  }
+
+  private endDependents(): void {
+    this.clearTimers();
     const kids = this.kids;
     this.kids = null;
     if (kids !== null) for (let i = kids.length - 1; i >= 0; i--) kids[i]!.cancel();
@@ -276,7 +287,8 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     this.busy = true;
     this.held = true;
     live--;
-    if (this.parent !== null) this.parent.unlink(this as Process<unknown>);
+    this.clearTimers();
+    if (this.parent !== null) this.parent.unlink(this);
     if (this.names !== null) {
       for (const { registry, name, hold } of this.names) registry.exited(name, this.pid, hold);
     }
@@ -285,8 +297,15 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
       const kind = rest[i] as number;
       if (kind >= INTERNAL) continue;
       const via = rest[i + 2] as Via | undefined;
-      if (via !== undefined && via.registry.holdLeftover(via.name, kind, rest[i + 1], via)) continue;
-      lost(via ?? this.pid, kind, rest[i + 1], reason, new ActorExitError(String(this.pid), reason));
+      if (via !== undefined && via.registry.holdLeftover(via.name, kind, rest[i + 1], via))
+        continue;
+      lost(
+        via ?? this.pid,
+        kind,
+        rest[i + 1],
+        reason,
+        new ActorExitError(String(this.pid), reason),
+      );
     }
     if (this.owed !== null) {
       for (const ref of this.owed) ref.reject(new ActorExitError(String(this.pid), reason));
@@ -324,7 +343,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   /** @internal Makes `kid` end with this process. */
   link(kid: Process<unknown>): void {
-    kid.parent = this as Process<unknown>;
+    kid.parent = this;
     (this.kids ??= []).push(kid);
   }
 

@@ -12,5 +12,7 @@ import type { ExitReason } from './exit-reason.js';
 export function formatExit(reason: ExitReason): string {
   if (reason.kind !== 'error') return reason.kind;
   const { error } = reason;
-  return error instanceof Error ? `error: ${error.name}: ${error.message}` : `error: ${String(error)}`;
+  return error instanceof Error
+    ? `error: ${error.name}: ${error.message}`
+    : `error: ${String(error)}`;
 }

@@ -1,5 +1,8 @@
 import { config } from 'rxjs';
 
+// The one host timer rxotp uses, as rxjs does: not for time, only to rethrow outside the caller.
+declare function setTimeout(callback: () => void): unknown;
+
 /**
  * @internal Hands an error nobody can handle to rxjs's `config.onUnhandledError`,
  * or rethrows it on a later macrotask when none is set — what rxjs itself does,

@@ -26,7 +26,7 @@ export function call$<P extends Protocol>(
       request,
       options,
       (value) => {
-        subscriber.next(value as P['reply']);
+        subscriber.next(value);
         subscriber.complete();
       },
       (error) => subscriber.error(error),

@@ -28,7 +28,11 @@ export class CallRef<R = unknown> {
   private readonly onError: (error: unknown) => void;
 
   /** @internal */
-  constructor(request: unknown, onReply: (value: unknown) => void, onError: (error: unknown) => void) {
+  constructor(
+    request: unknown,
+    onReply: (value: unknown) => void,
+    onError: (error: unknown) => void,
+  ) {
     this.request = request;
     this.onReply = onReply;
     this.onError = onError;

@@ -20,6 +20,6 @@ export function call<P extends Protocol>(
 ): Promise<P['reply']> {
   checkCall('call', target, options);
   return new Promise((resolve, reject) => {
-    startCall(target, request, options, resolve as (value: unknown) => void, reject);
+    startCall(target, request, options, resolve, reject);
   });
 }

@@ -9,7 +9,8 @@ import { NoProcError } from '../errors/no-proc-error.js';
 export function deliver(fn: string, target: unknown, kind: number, payload: unknown): boolean {
   if (isPid(target)) {
     if (target.target.post(kind, payload, undefined)) return true;
-    const reason = (target.target as { reason?: import('../exit/exit-reason.js').ExitReason }).reason!;
+    const reason = (target.target as { reason?: import('../exit/exit-reason.js').ExitReason })
+      .reason!;
     lost(target, kind, payload, reason, new NoProcError(String(target)));
     return false;
   }

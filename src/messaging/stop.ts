@@ -17,7 +17,11 @@ import { checkReason } from '../exit/check-reason.js';
  */
 export function stop(target: Address, reason: ExitReason = NORMAL): boolean {
   checkReason('stop', reason);
-  const pid = isPid(target) ? target : isVia(target) ? target.registry.whereis(target.name) : badTarget('stop', target);
+  const pid = isPid(target)
+    ? target
+    : isVia(target)
+      ? target.registry.whereis(target.name)
+      : badTarget('stop', target);
   if (pid === undefined) return false;
   const process = pid.target as unknown as Process<unknown>;
   if (process.dead) return false;

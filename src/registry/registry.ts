@@ -65,7 +65,8 @@ export class Registry {
    */
   unregister(name: string, pid?: Pid): boolean {
     checkName('unregister', name);
-    if (pid !== undefined && !isPid(pid)) throw new TypeError(`unregister: pid must be a Pid or omitted.`);
+    if (pid !== undefined && !isPid(pid))
+      throw new TypeError(`unregister: pid must be a Pid or omitted.`);
     const holder = this.names.get(name);
     if (holder === undefined || (pid !== undefined && holder !== pid)) return false;
     this.set(name, undefined);
@@ -98,8 +99,10 @@ export class Registry {
   /** @internal The error `name` would meet if `pid` registered it now, or `null`. */
   conflict(name: string, pid: Pid): Error | null {
     const holder = this.names.get(name);
-    if (holder !== undefined && holder !== pid) return new AlreadyRegisteredError(name, String(holder));
-    if (this.pending.has(name)) return new AlreadyRegisteredError(name, 'a supervised child waiting for its restart');
+    if (holder !== undefined && holder !== pid)
+      return new AlreadyRegisteredError(name, String(holder));
+    if (this.pending.has(name))
+      return new AlreadyRegisteredError(name, 'a supervised child waiting for its restart');
     return null;
   }
 
@@ -116,7 +119,10 @@ export class Registry {
     if (held !== undefined && hold < 0) {
       throw new AlreadyRegisteredError(name, 'a supervised child waiting for its restart');
     }
-    const target = pid.target as { readonly dead?: boolean; named?(r: Registry, n: string, h: number): void };
+    const target = pid.target as {
+      readonly dead?: boolean;
+      named?(r: Registry, n: string, h: number): void;
+    };
     if (target.dead === true) throw new NoProcError(String(pid));
     target.named?.(this, name, hold);
     if (held !== undefined) this.pending.delete(name);
@@ -125,7 +131,13 @@ export class Registry {
       const { queue } = held;
       for (let i = 0; i < queue.length; i += 3) {
         if (!pid.target.post(queue[i] as number, queue[i + 1], queue[i + 2])) {
-          lost(queue[i + 2] as Via, queue[i] as number, queue[i + 1], held.reason, new NoProcError(String(pid)));
+          lost(
+            queue[i + 2] as Via,
+            queue[i] as number,
+            queue[i + 1],
+            held.reason,
+            new NoProcError(String(pid)),
+          );
         }
       }
     }
@@ -201,7 +213,9 @@ export class Registry {
 
 function checkName(fn: string, name: unknown): asserts name is string {
   if (typeof name !== 'string') {
-    throw new TypeError(`${fn}: name must be a string, got ${name === null ? 'null' : typeof name}.`);
+    throw new TypeError(
+      `${fn}: name must be a string, got ${name === null ? 'null' : typeof name}.`,
+    );
   }
 }
 

@@ -1,6 +1,6 @@
-import type { Protocol } from './protocol.js';
-import { Via } from './via.js';
-import { Registry } from '../registry/registry.js';
+import type { Protocol } from '../actor/protocol.js';
+import { Via } from '../actor/via.js';
+import { Registry } from './registry.js';
 
 /**
  * An address for `name` in `registry`, resolved at each send, usable wherever
@@ -15,8 +15,9 @@ import { Registry } from '../registry/registry.js';
  */
 export function via<P extends Protocol = Protocol>(registry: Registry, name: string): Via<P> {
   if (!(registry instanceof Registry)) {
-    throw new TypeError('via: registry must be a Registry (new Registry(), or a supervisor\'s).');
+    throw new TypeError("via: registry must be a Registry (new Registry(), or a supervisor's).");
   }
-  if (typeof name !== 'string') throw new TypeError(`via: name must be a string, got ${typeof name}.`);
+  if (typeof name !== 'string')
+    throw new TypeError(`via: name must be a string, got ${typeof name}.`);
   return new Via<P>(registry, name);
 }

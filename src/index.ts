@@ -1,0 +1,72 @@
+// rxotp: Erlang/OTP-style actors and supervision trees for RxJS.
+
+// Exit reasons
+export type { ExitReason } from './exit/exit-reason.js';
+export { formatExit } from './exit/format-exit.js';
+
+// Actors
+export type { Address } from './actor/address.js';
+export type { Behavior, CallResult, Ctx, MaybeAsync } from './actor/behavior.js';
+export type { GenServer, StartOptions } from './actor/gen-server.js';
+export { genServer } from './actor/gen-server.js';
+export type { Lifecycle } from './actor/lifecycle.js';
+export type { Pid } from './actor/pid.js';
+export type { Protocol } from './actor/protocol.js';
+export { published$ } from './actor/published.js';
+export { spawn } from './actor/spawn.js';
+export { state$ } from './actor/state.js';
+export type { Via } from './actor/via.js';
+export type { Mailbox } from './mailbox/mailbox.js';
+
+// Messaging
+export type { CallRef } from './messaging/call-ref.js';
+export { call } from './messaging/call.js';
+export { call$ } from './messaging/call-observable.js';
+export { cast } from './messaging/cast.js';
+export type { DeadLetter } from './messaging/dead-letters.js';
+export { deadLetters$ } from './messaging/dead-letters.js';
+export { send } from './messaging/send.js';
+export type { CallOptions } from './messaging/start-call.js';
+export { stop } from './messaging/stop.js';
+
+// Registry
+export { Registry } from './registry/registry.js';
+export { via } from './registry/via.js';
+
+// Supervisors
+export { child } from './supervisor/child.js';
+export type { ChildSpec, RestartType, Shutdown } from './supervisor/child-spec.js';
+export { countChildren } from './supervisor/count-children.js';
+export { deleteChild } from './supervisor/delete-child.js';
+export type {
+  ChildCounts,
+  ChildInfo,
+  SupervisorEvent,
+  SupervisorNotification,
+} from './supervisor/events.js';
+export { oneForAll } from './supervisor/one-for-all.js';
+export { oneForOne } from './supervisor/one-for-one.js';
+export type {
+  BackoffFunction,
+  BackoffOptions,
+  Strategy,
+  SuperviseOptions,
+  SupervisorOptions,
+} from './supervisor/options.js';
+export { restForOne } from './supervisor/rest-for-one.js';
+export { restartChild } from './supervisor/restart-child.js';
+export { supervise } from './supervisor/supervise.js';
+export { terminateChild } from './supervisor/terminate-child.js';
+export { whichChildren } from './supervisor/which-children.js';
+
+// Errors
+export { ActorExitError } from './errors/actor-exit-error.js';
+export { AlreadyRegisteredError } from './errors/already-registered-error.js';
+export { CallTimeoutError } from './errors/call-timeout-error.js';
+export { ChildRunningError } from './errors/child-running-error.js';
+export { ChildSpecError } from './errors/child-spec-error.js';
+export { HandlerError } from './errors/handler-error.js';
+export { HoldOverflowError } from './errors/hold-overflow-error.js';
+export { MaxRestartsExceededError } from './errors/max-restarts-exceeded-error.js';
+export { NoProcError } from './errors/no-proc-error.js';
+export { NoSuchChildError } from './errors/no-such-child-error.js';

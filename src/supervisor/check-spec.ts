@@ -1,0 +1,60 @@
+import { describe } from '../actor/address.js';
+import { ChildSpecError } from '../errors/child-spec-error.js';
+import type { ChildSpec } from './child-spec.js';
+
+const RESTARTS = ['permanent', 'transient', 'temporary'];
+const TYPES = ['worker', 'supervisor'];
+
+/** @internal Throws a `ChildSpecError` naming the child and field, unless `spec` is valid. */
+export function checkSpec(spec: unknown): asserts spec is ChildSpec {
+  if (typeof spec !== 'object' || spec === null) {
+    throw new ChildSpecError(
+      undefined,
+      'spec',
+      `expected an object like child(id, start), got ${String(spec)}.`,
+    );
+  }
+  const { id, start, restart, shutdown, type, significant, name } = spec as Record<string, unknown>;
+  if (typeof id !== 'string' || id === '') {
+    throw new ChildSpecError(id, 'id', 'must be a non-empty string.');
+  }
+  const fail = (field: string, problem: string): never => {
+    throw new ChildSpecError(id, field, problem);
+  };
+  if (typeof start !== 'function') fail('start', 'must be a function returning an Observable.');
+  if (restart !== undefined && !RESTARTS.includes(restart as string)) {
+    fail('restart', `must be 'permanent', 'transient' or 'temporary', got ${describe(restart)}.`);
+  }
+  if (
+    shutdown !== undefined &&
+    shutdown !== 'brutal_kill' &&
+    shutdown !== 'infinity' &&
+    !(typeof shutdown === 'number' && shutdown >= 0)
+  ) {
+    fail('shutdown', `must be ms >= 0, 'brutal_kill' or 'infinity', got ${describe(shutdown)}.`);
+  }
+  if (type !== undefined && !TYPES.includes(type as string)) {
+    fail('type', `must be 'worker' or 'supervisor', got ${describe(type)}.`);
+  }
+  if (significant !== undefined && typeof significant !== 'boolean') {
+    fail('significant', 'must be a boolean.');
+  }
+  if (significant === true && (restart ?? 'transient') === 'permanent') {
+    fail(
+      'significant',
+      "a significant child must be 'transient' or 'temporary' (a permanent one never ends).",
+    );
+  }
+  if (name !== undefined && typeof name !== 'string') fail('name', 'must be a string.');
+}
+
+/** @internal Checks a whole set: each spec, then that ids are unique. */
+export function checkSpecs(specs: readonly unknown[]): asserts specs is readonly ChildSpec[] {
+  const ids = new Set<string>();
+  for (const spec of specs) {
+    checkSpec(spec);
+    if (ids.has(spec.id))
+      throw new ChildSpecError(spec.id, 'id', 'is used by another child of this supervisor.');
+    ids.add(spec.id);
+  }
+}

@@ -1,0 +1,24 @@
+import { asyncScheduler, type Observable, type OperatorFunction } from 'rxjs';
+import { lifecycleStream } from '../actor/lifecycle.js';
+import type { ChildSpec } from './child-spec.js';
+import { checkOptions } from './check-options.js';
+import type { SupervisorNotification } from './events.js';
+import type { Strategy, SupervisorOptions } from './options.js';
+import { SupervisorProcess } from './supervisor-process.js';
+
+/**
+ * @internal The operator behind `oneForOne`, `oneForAll` and `restForOne`:
+ * options are checked once, and each subscription is one supervisor incarnation.
+ */
+export function supervisorOperator(
+  fn: string,
+  strategy: Strategy,
+  options: SupervisorOptions,
+): OperatorFunction<ChildSpec, SupervisorNotification> {
+  checkOptions(fn, options);
+  const resolved = { ...options, scheduler: options.scheduler ?? asyncScheduler };
+  return (specs$: Observable<ChildSpec>) =>
+    lifecycleStream<SupervisorNotification>('supervisor', (sink) =>
+      new SupervisorProcess(strategy, resolved, specs$, sink).boot(),
+    );
+}

@@ -1,0 +1,589 @@
+import { Observable, isObservable, type Subscription } from 'rxjs';
+import { describe } from '../actor/address.js';
+import { booterOf } from '../actor/lifecycle.js';
+import { ObservableProcess } from '../actor/observable-process.js';
+import type { Pid } from '../actor/pid.js';
+import { Process, lost, type Sink } from '../actor/process.js';
+import { ActorExitError } from '../errors/actor-exit-error.js';
+import { ChildRunningError } from '../errors/child-running-error.js';
+import { ChildSpecError } from '../errors/child-spec-error.js';
+import { HandlerError } from '../errors/handler-error.js';
+import { MaxRestartsExceededError } from '../errors/max-restarts-exceeded-error.js';
+import { NoSuchChildError } from '../errors/no-such-child-error.js';
+import { CANCELLED, NORMAL, errorExit, type ExitReason } from '../exit/exit-reason.js';
+import { reportUnhandled } from '../exit/report-unhandled.js';
+import { CALL, INTERNAL } from '../mailbox/kinds.js';
+import { enter, leave } from '../mailbox/run-queue.js';
+import type { CallRef } from '../messaging/call-ref.js';
+import { Registry } from '../registry/registry.js';
+import { backoffDelay, backoffResetAfter } from './backoff-delay.js';
+import type { ChildSpec, RestartType } from './child-spec.js';
+import { checkSpec, checkSpecs } from './check-spec.js';
+import type { ControlRequest } from './control-request.js';
+import type { ChildInfo, SupervisorEvent, SupervisorNotification } from './events.js';
+import type { BackoffFunction, BackoffOptions, Strategy, SupervisorOptions } from './options.js';
+import { serial } from './serial.js';
+
+/** Mailbox kinds of a supervisor's own bookkeeping. */
+const SPEC = INTERNAL;
+const EXITED = INTERNAL + 1;
+const DUE = INTERNAL + 2;
+const SOURCE_ERROR = INTERNAL + 3;
+
+type Status = ChildInfo['status'];
+
+/** A child as its supervisor tracks it. */
+interface Child {
+  readonly spec: ChildSpec;
+  readonly id: string;
+  readonly name: string;
+  readonly restart: RestartType;
+  type: 'worker' | 'supervisor';
+  process: Process<unknown> | null;
+  /** `restarting`: down, waiting for the restart decision or for its group's restart. */
+  status: Status;
+  incarnation: number;
+  restarts: number;
+  /** Consecutive restarts, for backoff. */
+  backoffK: number;
+  /** When its current or last incarnation was started (scheduler time). */
+  startedAt: number;
+  lastExit: ExitReason | undefined;
+  /** Set while a start step waits for `started`. */
+  onStarted: (() => void) | null;
+  /** Set while a stop step waits for `exit`. */
+  onExited: (() => void) | null;
+  stopTimer: Subscription | null;
+  removed: boolean;
+}
+
+const noop = (): void => {};
+
+/**
+ * @internal One supervisor incarnation: a process whose mailbox takes spec
+ * arrivals, child exits, backoff timers and control calls one at a time.
+ * Multi-step transitions (stop a group in reverse order, start it again in
+ * order) hold the mailbox until they finish; a stop request cuts them short.
+ */
+export class SupervisorProcess extends Process<SupervisorNotification> {
+  private readonly children: Child[] = [];
+  private readonly byId = new Map<string, Child>();
+  private readonly registry: Registry;
+  private readonly intensity: number;
+  private readonly period: number;
+  private readonly backoff: BackoffOptions | BackoffFunction | undefined;
+  private readonly maxChildren: number;
+  private readonly autoShutdown: NonNullable<SupervisorOptions['autoShutdown']>;
+  private readonly holdBound: number;
+  /** Times of the restarts inside the intensity window. */
+  private readonly restartLog: number[] = [];
+  private specSubscription: Subscription | null = null;
+  /** Specs the source emits while being subscribed: the initial set. */
+  private initial: unknown[] | null = null;
+  private bootError: { error: unknown } | null = null;
+  /** Aborts the running transition. */
+  private task: (() => void) | null = null;
+
+  constructor(
+    private readonly strategy: Strategy,
+    options: SupervisorOptions,
+    private readonly specs$: Observable<ChildSpec>,
+    sink: Sink<SupervisorNotification> | null,
+  ) {
+    const { scheduler, name } = options;
+    super(sink, scheduler!, name);
+    const {
+      intensity = 3,
+      period = 5000,
+      registry = new Registry(),
+      backoff,
+      maxChildren = Infinity,
+      autoShutdown = 'never',
+      holdBound = 1000,
+    } = options;
+    this.intensity = intensity;
+    this.period = period;
+    this.registry = registry;
+    this.backoff = backoff;
+    this.maxChildren = maxChildren;
+    this.autoShutdown = autoShutdown;
+    this.holdBound = holdBound;
+  }
+
+  /** Collects the initial specs, checks them together, emits `started`, then starts them in order. */
+  boot(): this {
+    enter();
+    try {
+      this.initial = [];
+      const subscription = this.specs$.subscribe({
+        next: (spec) =>
+          this.initial !== null
+            ? void this.initial.push(spec)
+            : void this.post(SPEC, spec, undefined),
+        error: (error: unknown) =>
+          this.initial !== null
+            ? (this.bootError = { error })
+            : void this.post(SOURCE_ERROR, error, undefined),
+        complete: noop,
+      });
+      const initial = this.initial;
+      this.initial = null;
+      this.specSubscription = subscription;
+      if (this.bootError !== null) return (this.exit(errorExit(this.bootError.error)), this);
+      try {
+        checkSpecs(initial);
+        if (initial.length > this.maxChildren) {
+          throw new ChildSpecError(
+            initial[this.maxChildren]!.id,
+            'maxChildren',
+            `the supervisor takes at most ${this.maxChildren} children.`,
+          );
+        }
+      } catch (error) {
+        return (this.exit(errorExit(error)), this);
+      }
+      for (const spec of initial) this.add(spec);
+      this.started({ kind: 'started', pid: this.pid, registry: this.registry });
+      if (this.running) this.startAll(this.children.slice());
+    } finally {
+      leave();
+    }
+    return this;
+  }
+
+  // ---- Transitions ------------------------------------------------------------------
+
+  /** Runs a multi-step transition with the mailbox held; `run` returns its abort function. */
+  private transition(run: (done: () => void) => () => void): void {
+    this.suspend();
+    let finished = false;
+    const abort = run(() => {
+      finished = true;
+      this.task = null;
+      this.resume();
+    });
+    if (!finished) this.task = abort;
+  }
+
+  private startAll(group: Child[]): void {
+    this.transition((done) => serial(group, (c, next) => this.startChild(c, next), done));
+  }
+
+  private startChild(c: Child, done: () => void): void {
+    if (c.removed || c.status === 'running' || c.status === 'starting' || c.status === 'stopping')
+      return done();
+    const inc = ++c.incarnation;
+    c.status = 'starting';
+    c.onStarted = done;
+    c.process = null;
+    c.startedAt = this.scheduler.now();
+    let stream: unknown;
+    try {
+      stream = c.spec.start();
+    } catch (error) {
+      return this.childExited(c, inc, errorExit(error), undefined);
+    }
+    if (!isObservable(stream)) {
+      const error = new ChildSpecError(
+        c.id,
+        'start',
+        `must return an Observable, returned ${describe(stream)}.`,
+      );
+      return this.childExited(c, inc, errorExit(error), undefined);
+    }
+    const booter = booterOf(stream);
+    c.type = c.spec.type ?? booter?.type ?? 'worker';
+    const sink: Sink<unknown> = {
+      next: (n) => this.childNote(c, inc, n as SupervisorNotification),
+      complete: noop,
+    };
+    const process =
+      booter !== undefined
+        ? booter.boot(sink)
+        : new ObservableProcess(stream, sink, this.scheduler).boot();
+    if (c.incarnation === inc && c.status === 'starting') c.process = process;
+  }
+
+  private stopChild(c: Child, done: () => void): void {
+    const process = c.process;
+    if (
+      process === null ||
+      (c.status !== 'running' && c.status !== 'starting' && c.status !== 'stopping')
+    ) {
+      return done();
+    }
+    c.onExited = done;
+    if (c.status === 'stopping') return;
+    c.status = 'stopping';
+    const inc = c.incarnation;
+    const shutdown = c.spec.shutdown ?? (c.type === 'supervisor' ? 'infinity' : 5000);
+    if (shutdown === 'brutal_kill') return this.kill(c, inc);
+    process.requestStop(CANCELLED);
+    if (shutdown !== 'infinity' && c.incarnation === inc && c.status === 'stopping') {
+      c.stopTimer = this.timer(shutdown, () => this.kill(c, inc));
+    }
+  }
+
+  /** Unsubscribes a child at once: `brutal_kill`, or its shutdown time ran out. */
+  private kill(c: Child, inc: number): void {
+    const process = c.process;
+    if (process === null || c.incarnation !== inc) return;
+    process.cancel();
+    this.childExited(c, inc, process.reason ?? CANCELLED, process.pid);
+  }
+
+  // ---- Child notifications ------------------------------------------------------------
+
+  private childNote(c: Child, inc: number, n: SupervisorNotification): void {
+    if (c.incarnation !== inc || c.removed) return;
+    if (n.kind === 'started') return this.childStarted(c, n.pid);
+    if (n.kind === 'exit') return this.childExited(c, inc, n.reason, n.pid);
+    this.emit({
+      ...n,
+      path: [c.id, ...n.path],
+      incarnation: n.path.length === 0 ? inc : n.incarnation,
+    });
+  }
+
+  private childStarted(c: Child, pid: Pid): void {
+    const process = pid.target as unknown as Process<unknown>;
+    c.process = process;
+    if (c.status !== 'starting') return;
+    try {
+      this.registry.add(c.name, pid, this.holdBound);
+    } catch (error) {
+      // The name is held by a live pid: this start fails like any other.
+      return process.requestStop(errorExit(error));
+    }
+    c.status = 'running';
+    this.emit({ kind: 'child-started', path: [c.id], incarnation: c.incarnation, pid });
+    const onStarted = c.onStarted;
+    c.onStarted = null;
+    onStarted?.();
+  }
+
+  private childExited(c: Child, inc: number, reason: ExitReason, pid: Pid | undefined): void {
+    c.process = null;
+    c.stopTimer?.unsubscribe();
+    c.stopTimer = null;
+    c.status = 'restarting';
+    c.lastExit = reason;
+    this.emit({ kind: 'child-exited', path: [c.id], incarnation: inc, pid, reason });
+    const { onExited, onStarted } = c;
+    c.onExited = c.onStarted = null;
+    // A stop this supervisor asked for: the transition that asked decides what follows.
+    if (onExited !== null) return onExited();
+    this.post(EXITED, c, inc);
+    // A start that failed: the start phase goes on, and the decision follows it.
+    onStarted?.();
+  }
+
+  // ---- Mailbox ------------------------------------------------------------------------
+
+  protected receive(kind: number, payload: unknown, via: unknown): void {
+    switch (kind) {
+      case EXITED:
+        return this.decide(payload as Child, via as number);
+      case DUE:
+        return this.due(payload as Child[]);
+      case SPEC:
+        return this.addSpec(payload);
+      case SOURCE_ERROR:
+        return this.requestStop(errorExit(payload));
+      case CALL:
+        return this.control(payload as CallRef);
+      default: {
+        const error = new HandlerError(
+          String(this.pid),
+          'handleInfo',
+          'does not exist: a supervisor takes only control calls.',
+        );
+        return lost((via as Pid | undefined) ?? this.pid, kind, payload, errorExit(error), error);
+      }
+    }
+  }
+
+  /** A child exited on its own: restart what its restart type and the strategy say, within intensity. */
+  private decide(c: Child, inc: number): void {
+    if (c.removed || c.incarnation !== inc || c.status !== 'restarting') return;
+    if (!restarts(c.restart, c.lastExit!)) return this.leaveDown(c);
+    if (!this.countRestart()) return this.giveUp(c);
+    const group =
+      this.strategy === 'one_for_one'
+        ? [c]
+        : this.strategy === 'one_for_all'
+          ? this.children.slice()
+          : this.children.slice(this.children.indexOf(c));
+    const kept = group.filter((x) => x.restart !== 'temporary');
+    for (const x of kept) x.restarts++;
+    this.emit({
+      kind: 'restart',
+      path: [c.id],
+      incarnation: inc,
+      ids: kept.map((x) => x.id),
+      count: c.restarts,
+    });
+    this.restartGroup(c, group);
+  }
+
+  /** Stops the group's other members in reverse order, drops its temporaries, waits any backoff, starts it in order. */
+  private restartGroup(c: Child, group: Child[]): void {
+    const others = group.filter((x) => x !== c).reverse();
+    this.transition((done) => {
+      let starting = noop;
+      const stopping = serial(
+        others,
+        (x, next) => this.stopChild(x, next),
+        () => {
+          for (const x of group) {
+            if (x.restart === 'temporary') this.remove(x);
+            else if (x.status === 'terminated') x.status = 'restarting';
+          }
+          const restartable = group.filter((x) => !x.removed);
+          const delay = this.delayFor(c);
+          if (delay > 0) {
+            for (const x of restartable) x.status = 'backoff';
+            this.emit({ kind: 'backoff', path: [c.id], incarnation: c.incarnation, delay });
+            this.timer(delay, () => this.post(DUE, restartable, undefined));
+            return done();
+          }
+          starting = serial(restartable, (x, next) => this.startChild(x, next), done);
+        },
+      );
+      return () => {
+        stopping();
+        starting();
+      };
+    });
+  }
+
+  /** A backoff wait ended: start those of the group still waiting. */
+  private due(group: Child[]): void {
+    const waiting = group.filter((x) => !x.removed && x.status === 'backoff');
+    if (waiting.length > 0) this.startAll(waiting);
+  }
+
+  private leaveDown(c: Child): void {
+    this.registry.abandon(c.name);
+    if (c.restart === 'temporary') this.remove(c);
+    else c.status = 'terminated';
+    if (c.spec.significant === true) this.checkAutoShutdown();
+  }
+
+  private checkAutoShutdown(): void {
+    if (this.autoShutdown === 'never') return;
+    if (
+      this.autoShutdown === 'any_significant' ||
+      !this.children.some((x) => x.spec.significant === true && x.status !== 'terminated')
+    ) {
+      this.requestStop(NORMAL);
+    }
+  }
+
+  /** Records a restart; `false` when it is one more than `intensity` within `period`. */
+  private countRestart(): boolean {
+    if (this.intensity === Infinity) return true;
+    const now = this.scheduler.now();
+    const log = this.restartLog;
+    while (log.length > 0 && now - log[0]! >= this.period) log.shift();
+    log.push(now);
+    return log.length <= this.intensity;
+  }
+
+  private giveUp(c: Child): void {
+    const error = new MaxRestartsExceededError(c.id, this.restartLog.length, this.period);
+    this.emit({ kind: 'give-up', path: [], incarnation: 1, error });
+    this.requestStop(errorExit(error));
+  }
+
+  private delayFor(c: Child): number {
+    const { backoff } = this;
+    if (backoff === undefined) return 0;
+    if (this.scheduler.now() - c.startedAt >= backoffResetAfter(backoff)) c.backoffK = 0;
+    try {
+      return backoffDelay(backoff, c.id, ++c.backoffK);
+    } catch (error) {
+      reportUnhandled(error);
+      return 0;
+    }
+  }
+
+  // ---- Specs ----------------------------------------------------------------------------
+
+  private add(spec: ChildSpec): Child {
+    const c: Child = {
+      spec,
+      id: spec.id,
+      name: spec.name ?? spec.id,
+      restart: spec.restart ?? 'transient',
+      type: spec.type ?? 'worker',
+      process: null,
+      status: 'restarting',
+      incarnation: 0,
+      restarts: 0,
+      backoffK: 0,
+      startedAt: 0,
+      lastExit: undefined,
+      onStarted: null,
+      onExited: null,
+      stopTimer: null,
+      removed: false,
+    };
+    this.children.push(c);
+    this.byId.set(c.id, c);
+    return c;
+  }
+
+  private remove(c: Child): void {
+    c.removed = true;
+    this.registry.abandon(c.name);
+    this.byId.delete(c.id);
+    const i = this.children.indexOf(c);
+    if (i >= 0) this.children.splice(i, 1);
+  }
+
+  private addSpec(spec: unknown): void {
+    try {
+      checkSpec(spec);
+      if (this.byId.has(spec.id))
+        throw new ChildSpecError(spec.id, 'id', 'is used by another child of this supervisor.');
+      if (this.children.length >= this.maxChildren) {
+        throw new ChildSpecError(
+          spec.id,
+          'maxChildren',
+          `the supervisor already has ${this.children.length} children.`,
+        );
+      }
+    } catch (error) {
+      const id = (spec as { id?: unknown } | null)?.id;
+      this.emit({
+        kind: 'refused',
+        path: typeof id === 'string' ? [id] : [],
+        incarnation: 0,
+        error: error as ChildSpecError,
+      });
+      return;
+    }
+    this.startAll([this.add(spec)]);
+  }
+
+  // ---- Control calls ------------------------------------------------------------------------
+
+  private control(ref: CallRef): void {
+    const request = ref.request as ControlRequest;
+    if (request.op === 'which') return ref.resolve(this.children.map(info));
+    if (request.op === 'count') {
+      const supervisors = this.children.filter((c) => c.type === 'supervisor').length;
+      return ref.resolve({
+        specs: this.children.length,
+        active: this.children.filter((c) => c.process !== null).length,
+        supervisors,
+        workers: this.children.length - supervisors,
+      });
+    }
+    const c = this.byId.get(request.id);
+    if (c === undefined) return ref.reject(new NoSuchChildError(request.id));
+    this.owe(ref);
+    switch (request.op) {
+      case 'terminate':
+        return this.transition((done) => {
+          this.stopChild(c, () => {
+            if (c.restart === 'temporary') this.remove(c);
+            else c.status = 'terminated';
+            this.registry.abandon(c.name);
+            ref.resolve(undefined);
+            done();
+          });
+          return noop;
+        });
+      case 'restart':
+        if (c.status !== 'terminated' && c.status !== 'backoff') {
+          return ref.reject(new ChildRunningError(c.id, 'restart'));
+        }
+        return this.transition((done) => {
+          this.startChild(c, () => {
+            if (c.status === 'running') ref.resolve(c.process!.pid);
+            else ref.reject(new ActorExitError(`child '${c.id}'`, c.lastExit ?? CANCELLED));
+            done();
+          });
+          return noop;
+        });
+      case 'delete':
+        if (c.status !== 'terminated') return ref.reject(new ChildRunningError(c.id, 'delete'));
+        this.remove(c);
+        return ref.resolve(undefined);
+    }
+  }
+
+  // ---- Lifecycle hooks ----------------------------------------------------------------------
+
+  /** A stop request cuts the running transition short: the exit's own stop pass takes over. */
+  override requestStop(reason: ExitReason): void {
+    const task = this.task;
+    super.requestStop(reason);
+    if (task === null || !this.running) return;
+    this.task = null;
+    task();
+    for (const c of this.children) c.onStarted = c.onExited = null;
+    this.resume();
+  }
+
+  /** Stops every child in one reverse-order pass, each awaited within its shutdown. */
+  protected terminate(): Observable<never> {
+    return new Observable<never>((subscriber) => {
+      serial(
+        this.children.slice().reverse(),
+        (c, next) => this.stopChild(c, next),
+        () => {
+          this.abandonAll();
+          subscriber.complete();
+        },
+      );
+    });
+  }
+
+  protected override onStopping(): void {
+    this.specSubscription?.unsubscribe();
+    this.specSubscription = null;
+  }
+
+  /** Unsubscribed: every child is cancelled at once, last-started first. */
+  protected override onCancel(): void {
+    this.task?.();
+    this.task = null;
+    for (let i = this.children.length - 1; i >= 0; i--) {
+      const c = this.children[i]!;
+      c.onStarted = c.onExited = null;
+      const process = c.process;
+      c.process = null;
+      process?.cancel();
+    }
+    this.abandonAll();
+  }
+
+  private abandonAll(): void {
+    for (const c of this.children) this.registry.abandon(c.name);
+  }
+
+  private emit(event: SupervisorEvent): void {
+    this.sink?.next(event);
+  }
+
+  protected exitNotification(reason: ExitReason): SupervisorNotification {
+    return { kind: 'exit', pid: this.pid, reason };
+  }
+}
+
+/** Whether an exit with `reason` restarts a child of restart type `type`. */
+const restarts = (type: RestartType, reason: ExitReason): boolean =>
+  type === 'permanent' || (type === 'transient' && reason.kind === 'error');
+
+const info = (c: Child): ChildInfo => ({
+  id: c.id,
+  pid: c.process?.pid,
+  type: c.type,
+  restart: c.restart,
+  status: c.status,
+  restarts: c.restarts,
+  incarnation: c.incarnation,
+});
