@@ -32,8 +32,20 @@ export function badTarget(fn: string, target: unknown): never {
 
 /** @internal A short description of any value for error messages. */
 export function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (typeof x === 'string') return `'${x}'`;
-  if (typeof x === 'object') return x.constructor?.name ?? 'object';
-  return typeof x === 'function' ? 'a function' : String(x);
+  switch (typeof x) {
+    case 'string':
+      return `'${x}'`;
+    case 'object':
+      return x === null ? 'null' : (x.constructor?.name ?? 'object');
+    case 'function':
+      return 'a function';
+    case 'symbol':
+      return x.toString();
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(x);
+    default:
+      return 'undefined';
+  }
 }

@@ -169,10 +169,6 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   // ---- Mailbox rules ----------------------------------------------------------
 
-  protected accepts(): boolean {
-    return this.status !== DEAD;
-  }
-
   protected settled(): void {
     if (this.stopRequest !== null && !this.busy && this.status !== STOPPING) {
       this.exit(this.stopRequest);
@@ -284,6 +280,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     if (this.status === DEAD) return;
     const reason = this.reason!;
     this.status = DEAD;
+    this.open = false;
     this.busy = true;
     this.held = true;
     live--;

@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import { INFO } from './kinds.js';
-import { schedule } from './run-queue.js';
+import { claim, release, schedule } from './run-queue.js';
 
 /**
  * An actor's mailbox: a `Subject` for identity and interop (`source$.subscribe(mailbox)`
@@ -20,6 +20,8 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
   private onReadyQueue = false;
   /** True while the actor must not take the next message (booting, awaiting a handler, stopping). */
   protected held = true;
+  /** False once the actor is dead: sends are refused. */
+  protected open = true;
 
   /** Sends `value` as an info message (what `send` does). */
   override next(value: T): void {
@@ -36,7 +38,16 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
 
   /** @internal Enqueues one message; `false` when the actor no longer takes messages. */
   post(kind: number, payload: unknown, via: unknown): boolean {
-    if (!this.accepts()) return false;
+    if (!this.open) return false;
+    if (!this.held && this.head === this.queue.length && claim()) {
+      // Idle actor, empty queue, nothing running: handle it now, as a bare queue would.
+      try {
+        this.receive(kind, payload, via);
+      } finally {
+        release();
+      }
+      return true;
+    }
     this.queue.push(kind, payload, via);
     if (!this.held) this.wake();
     return true;
@@ -82,7 +93,6 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
     return rest;
   }
 
-  protected abstract accepts(): boolean;
   protected abstract receive(kind: number, payload: unknown, via: unknown): void;
   /** Called after each drain pass, with the queue empty or the actor held. */
   protected abstract settled(): void;

@@ -28,6 +28,22 @@ export function leave(): void {
   if (--depth === 0 && head < ready.length) flush();
 }
 
+/**
+ * @internal The fast path of a send: when nothing runs, claims the loop so the
+ * caller can hand the message straight to its actor. `false` when something runs.
+ */
+export function claim(): boolean {
+  if (depth !== 0) return false;
+  depth = 1;
+  return true;
+}
+
+/** @internal Ends a `claim`: delivers what the handler queued meanwhile. */
+export function release(): void {
+  depth = 0;
+  if (head < ready.length) flush();
+}
+
 /** @internal Puts a mailbox with work on the ready queue; drains at once when nothing runs. */
 export function schedule(box: Drainable): void {
   ready.push(box);

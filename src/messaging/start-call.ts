@@ -44,11 +44,11 @@ export function startCall(
   onReply: (value: unknown) => void,
   onError: (error: unknown) => void,
 ): CallRef {
-  const { timeout = 5000, scheduler = asyncScheduler } = options ?? {};
+  const timeout = options?.timeout ?? 5000;
   const ref = new CallRef(request, onReply, onError);
   deliver('call', target, CALL, ref);
   if (!ref.done && timeout !== Infinity) {
-    ref.timer = scheduler.schedule(() => {
+    ref.timer = (options?.scheduler ?? asyncScheduler).schedule(() => {
       enter();
       try {
         ref.reject(new CallTimeoutError(String(target), timeout));
