@@ -75,7 +75,7 @@ export interface Behavior<S, A = void, C = never, R = unknown, K = never, I = ne
   /** Answers a `call`. */
   handleCall?(
     request: C,
-    from: CallRef<R>,
+    from: CallRef,
     state: S,
     ctx: Ctx<{ call: C; reply: R; cast: K; info: I }>,
   ): MaybeAsync<CallResult<R, S>>;
