@@ -17,7 +17,7 @@ export type Lifecycle<P extends Protocol = Protocol> =
   | { readonly kind: 'started'; readonly pid: Pid<P> }
   | { readonly kind: 'exit'; readonly pid: Pid<P>; readonly reason: ExitReason };
 
-/** @internal The brand on rxotp's own lifecycle streams. */
+/** @internal The brand on rxotp's own lifecycle streams, shared by every copy of rxotp. */
 const LIFECYCLE = Symbol.for('rxotp.lifecycle');
 
 /** @internal How to start an incarnation without an rxjs subscription. */
@@ -28,21 +28,28 @@ export interface Booter {
 
 /**
  * @internal A cold lifecycle stream: each subscription boots one incarnation and
- * unsubscribing cancels it. The brand lets a supervisor boot it directly.
+ * unsubscribing cancels it. A supervisor boots it directly through `booter`.
  */
+class LifecycleStream<N> extends Observable<N> {
+  constructor(readonly booter: Booter) {
+    super((subscriber) => {
+      const process = booter.boot(subscriber);
+      return () => process.cancel();
+    });
+  }
+}
+(LifecycleStream.prototype as unknown as Record<symbol, boolean>)[LIFECYCLE] = true;
+
+/** @internal Makes a lifecycle stream of `type` whose subscriptions run `boot`. */
 export function lifecycleStream<N>(
   type: 'worker' | 'supervisor',
   boot: (sink: Sink<N>) => Process<N>,
 ): Observable<N> {
-  const stream = new Observable<N>((subscriber) => {
-    const process = boot(subscriber);
-    return () => process.cancel();
-  });
-  const booter: Booter = { type, boot: boot };
-  Object.defineProperty(stream, LIFECYCLE, { value: booter });
-  return stream;
+  return new LifecycleStream<N>({ type, boot: boot });
 }
 
 /** @internal The booter of an rxotp lifecycle stream, or `undefined` for any other Observable. */
 export const booterOf = (stream: Observable<unknown>): Booter | undefined =>
-  (stream as unknown as Record<symbol, Booter | undefined>)[LIFECYCLE];
+  (stream as unknown as Record<symbol, boolean>)[LIFECYCLE] === true
+    ? (stream as LifecycleStream<unknown>).booter
+    : undefined;

@@ -1,0 +1,32 @@
+import { defer, map, type Observable } from 'rxjs';
+import type { Pid, Registry } from '../index.js';
+
+/**
+ * Who holds `name` in `registry` over time, as marble letters: `'0'` for no
+ * one, `'1'` for the first pid seen under the name, `'2'` for the second, and
+ * so on — with the name watched from the start, the incarnation number. It
+ * emits at once, then on every change.
+ *
+ * @example
+ * ```ts
+ * testScheduler.run(({ cold, expectObservable }) => {
+ *   const registry = new Registry();
+ *   const tree$ = of(scriptedChild('a', [cold('--#'), cold('-----')])).pipe(oneForOne({ registry }));
+ *   expectObservable(tree$.pipe(ignoreElements()), '^------!').toBe('');
+ *   expectObservable(whereisMarbles(registry, 'a')).toBe('1-(02)');
+ * });
+ * ```
+ */
+export function whereisMarbles(registry: Registry, name: string): Observable<string> {
+  return defer(() => {
+    const seen = new Map<Pid, number>();
+    return registry.whereis$(name).pipe(
+      map((pid) => {
+        if (pid === undefined) return '0';
+        let n = seen.get(pid);
+        if (n === undefined) seen.set(pid, (n = seen.size + 1));
+        return String(n);
+      }),
+    );
+  });
+}
