@@ -215,7 +215,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
       return this.die();
     }
     if (!isAsync(result)) return this.die();
-    awaitResult(
+    this.abortInflight = awaitResult(
       result,
       () => this.die(),
       (error) => {
@@ -228,16 +228,22 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   /**
    * Unsubscription: synchronous teardown. Dependents end first (deepest first),
-   * `terminate` is started but not awaited, and the pid is dead on return.
-   * A `terminate` already in flight is abandoned (its errors are still reported).
+   * `terminate` is started but not awaited, and the pid is dead on return. An
+   * Observable `terminate` gets `shutdown` ms to finish before it is unsubscribed
+   * (`brutal_kill`, 0, leaves it running unwatched); one already in flight after
+   * a shutdown timeout is unsubscribed now. A Promise cannot be stopped: it runs
+   * on, and its rejection is still reported.
    */
-  cancel(): void {
+  cancel(shutdown = Infinity): void {
     if (this.status === DEAD) return;
     enter();
     try {
       this.sink = null;
       if (this.status === STOPPING) {
+        const abandon = this.abortInflight;
+        this.abortInflight = null;
         this.onCancel();
+        abandon?.();
         return this.die();
       }
       const initDone = this.status === RUNNING;
@@ -250,7 +256,10 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
       if (initDone) {
         try {
           const result = this.run(() => this.terminate(CANCELLED));
-          if (isAsync(result)) awaitResult(result, noop, reportUnhandled, noop);
+          if (isAsync(result)) {
+            const abandon = awaitResult(result, noop, reportUnhandled, noop);
+            if (shutdown > 0 && shutdown !== Infinity) this.scheduler.schedule(abandon, shutdown);
+          }
         } catch (error) {
           reportUnhandled(error);
         }
@@ -285,6 +294,10 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     this.held = true;
     live--;
     this.clearTimers();
+    // Actors spawned by terminate itself end here too: no orphans.
+    const kids = this.kids;
+    this.kids = null;
+    if (kids !== null) for (let i = kids.length - 1; i >= 0; i--) kids[i]!.cancel();
     if (this.parent !== null) this.parent.unlink(this);
     if (this.names !== null) {
       for (const { registry, name, hold } of this.names) registry.exited(name, this.pid, hold);

@@ -1,4 +1,5 @@
 import { isObservable, type Observable } from 'rxjs';
+import { reportUnhandled } from '../exit/report-unhandled.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 
 /** @internal Whether a handler returned a Promise or an Observable to wait for. */
@@ -13,7 +14,9 @@ export function isAsync(r: unknown): r is PromiseLike<unknown> | Observable<unkn
 /**
  * @internal Waits for a Promise's value or an Observable's last value. An
  * Observable that completes with no value calls `onEmpty`. The callbacks run
- * as rxotp callbacks (sends made in them are queued). Returns an abort function.
+ * as rxotp callbacks (sends made in them are queued). Returns an abort
+ * function: an Observable is unsubscribed; a Promise cannot be stopped, so its
+ * value is ignored and a later rejection goes to `config.onUnhandledError`.
  */
 export function awaitResult(
   r: PromiseLike<unknown> | Observable<unknown>,
@@ -21,6 +24,7 @@ export function awaitResult(
   onError: (error: unknown) => void,
   onEmpty: () => void,
 ): () => void {
+  let live = true;
   const guarded =
     <A extends unknown[]>(fn: (...args: A) => void) =>
     (...args: A): void => {
@@ -33,7 +37,6 @@ export function awaitResult(
         leave();
       }
     };
-  let live = true;
   if (isObservable(r)) {
     let last: unknown;
     let has = false;
@@ -50,7 +53,9 @@ export function awaitResult(
       subscription.unsubscribe();
     };
   }
-  r.then(guarded(onValue), guarded(onError));
+  r.then(guarded(onValue), (error: unknown) =>
+    live ? guarded(onError)(error) : reportUnhandled(error),
+  );
   return () => {
     live = false;
   };

@@ -216,10 +216,10 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     if (c.status === 'stopping') return;
     c.status = 'stopping';
     const inc = c.incarnation;
-    const shutdown = c.spec.shutdown ?? (c.type === 'supervisor' ? 'infinity' : 5000);
-    if (shutdown === 'brutal_kill') return this.kill(c, inc);
+    const shutdown = shutdownOf(c);
+    if (shutdown === 0) return this.kill(c, inc);
     process.requestStop(CANCELLED);
-    if (shutdown !== 'infinity' && c.incarnation === inc && c.status === 'stopping') {
+    if (shutdown !== Infinity && c.incarnation === inc && c.status === 'stopping') {
       c.stopTimer = this.timer(shutdown, () => this.kill(c, inc));
     }
   }
@@ -228,7 +228,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   private kill(c: Child, inc: number): void {
     const process = c.process;
     if (process === null || c.incarnation !== inc) return;
-    process.cancel();
+    process.cancel(0);
     this.childExited(c, inc, process.reason ?? CANCELLED, process.pid);
   }
 
@@ -556,7 +556,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       c.onStarted = c.onExited = null;
       const process = c.process;
       c.process = null;
-      process?.cancel();
+      process?.cancel(shutdownOf(c));
     }
     this.abandonAll();
   }
@@ -572,6 +572,12 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   protected exitNotification(reason: ExitReason): SupervisorNotification {
     return { kind: 'exit', pid: this.pid, reason };
   }
+}
+
+/** A child's shutdown in ms: 0 for `brutal_kill`, `Infinity` for `infinity`. */
+function shutdownOf(c: Child): number {
+  const shutdown = c.spec.shutdown ?? (c.type === 'supervisor' ? 'infinity' : 5000);
+  return shutdown === 'brutal_kill' ? 0 : shutdown === 'infinity' ? Infinity : shutdown;
 }
 
 /** Whether an exit with `reason` restarts a child of restart type `type`. */

@@ -11,7 +11,8 @@ type SubscriptionLogs = Parameters<RunHelpers['expectSubscriptions']>[0];
  *
  * @example
  * ```ts
- * const a = scriptedChild('a', cold('--#'));
+ * const a = scriptedChild('a', [cold('--#'), cold('-')]); // crashes once, at frame 2
+ * expectObservable(treeMarbles(of(a).pipe(oneForOne()), { s: 'start a' }), '^---!').toBe('s-s');
  * expectSubscriptions(a.subscriptions).toBe(['^-!', '--^-!']);
  * ```
  */
@@ -37,7 +38,8 @@ export interface ScriptedChild extends ChildSpec {
  *   const a = scriptedChild('a', [cold('--#'), cold('-----')]); // crashes once
  *   const b = scriptedChild('b', cold('-------'), { restart: 'permanent' });
  *   const tree$ = of(a, b).pipe(oneForOne());
- *   expectObservable(treeMarbles(tree$, { s: 'start a', x: 'exit a' }), '^------!').toBe('s-(xs)');
+ *   const letters = { s: 'start a', x: 'exit a' };
+ *   expectObservable(treeMarbles(tree$, letters), '^------!').toBe('s-(xs)');
  *   expectSubscriptions(a.subscriptions).toBe(['^-!', '--^----!']);
  * });
  * ```

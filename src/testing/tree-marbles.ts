@@ -12,8 +12,7 @@ import { describeEvent } from './describe-event.js';
  * ```
  */
 export type TreeLetters =
-  | Readonly<Record<string, string>>
-  | ((notification: SupervisorNotification) => string | undefined);
+  Readonly<Record<string, string>> | ((notification: SupervisorNotification) => string | undefined);
 
 /** Characters with a meaning of their own in a marble diagram. */
 const MARBLE_SYNTAX = new Set(['-', '|', '#', '^', '!', '(', ')', ' ']);
@@ -30,9 +29,9 @@ const MARBLE_SYNTAX = new Set(['-', '|', '#', '^', '!', '(', ')', ' ']);
  * @example
  * ```ts
  * testScheduler.run(({ cold, expectObservable }) => {
- *   const tree$ = of(scriptedChild('a', cold('--#'))).pipe(oneForOne({ intensity: 1 }));
+ *   const tree$ = of(scriptedChild('a', cold('-----#'))).pipe(oneForOne({ intensity: 1 }));
  *   const letters = { s: 'start a', x: 'exit a', r: 'restart a', Z: 'exit error' };
- *   expectObservable(treeMarbles(tree$, letters)).toBe('s-(xrs)(xZ|)');
+ *   expectObservable(treeMarbles(tree$, letters)).toBe('s----(xrs)(xZ|)');
  * });
  * ```
  */
@@ -65,7 +64,9 @@ function matcher(
   for (const { letter, pattern } of patterns) {
     const other = seen.get(pattern);
     if (other !== undefined) {
-      throw new TypeError(`treeMarbles: letters '${other}' and '${letter}' both stand for '${pattern}'.`);
+      throw new TypeError(
+        `treeMarbles: letters '${other}' and '${letter}' both stand for '${pattern}'.`,
+      );
     }
     seen.set(pattern, letter);
   }

@@ -4,7 +4,8 @@ import type { Pid, Registry } from '../index.js';
 /**
  * Who holds `name` in `registry` over time, as marble letters: `'0'` for no
  * one, `'1'` for the first pid seen under the name, `'2'` for the second, and
- * so on — with the name watched from the start, the incarnation number. It
+ * so on — with the name watched from the start, the incarnation number (from
+ * the tenth on, `'10'`, `'11'`…, which a diagram shows through `values`). It
  * emits at once, then on every change.
  *
  * @example
@@ -12,8 +13,8 @@ import type { Pid, Registry } from '../index.js';
  * testScheduler.run(({ cold, expectObservable }) => {
  *   const registry = new Registry();
  *   const tree$ = of(scriptedChild('a', [cold('--#'), cold('-----')])).pipe(oneForOne({ registry }));
- *   expectObservable(tree$.pipe(ignoreElements()), '^------!').toBe('');
- *   expectObservable(whereisMarbles(registry, 'a')).toBe('1-(02)');
+ *   expectObservable(treeMarbles(tree$, { s: 'start a' }), '^------!').toBe('s-s');
+ *   expectObservable(whereisMarbles(registry, 'a')).toBe('1-(02)-0'); // 0: freed by the teardown at 7
  * });
  * ```
  */
