@@ -38,6 +38,7 @@ export { child } from './supervisor/child.js';
 export type { ChildSpec, RestartType, Shutdown } from './supervisor/child-spec.js';
 export { countChildren } from './supervisor/count-children.js';
 export { deleteChild } from './supervisor/delete-child.js';
+export { events$ } from './supervisor/events-observable.js';
 export type {
   ChildCounts,
   ChildInfo,

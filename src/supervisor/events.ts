@@ -75,6 +75,8 @@ export interface ChildInfo {
   readonly restarts: number;
   /** Starts so far (1 = first). */
   readonly incarnation: number;
+  /** Messages waiting in its mailbox now. */
+  readonly queued: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Observable, isObservable, type Subscription } from 'rxjs';
+import { Observable, Subject, isObservable, type Subscription } from 'rxjs';
 import { describe } from '../actor/address.js';
 import { booterOf } from '../actor/lifecycle.js';
 import { ObservableProcess } from '../actor/observable-process.js';
@@ -83,6 +83,8 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   private bootError: { error: unknown } | null = null;
   /** Aborts the running transition. */
   private task: (() => void) | null = null;
+  /** Outside watchers of its events (`events$`), made on demand. */
+  private eventWatchers: Subject<SupervisorEvent> | null = null;
 
   constructor(
     private readonly strategy: Strategy,
@@ -567,9 +569,16 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
 
   private emit(event: SupervisorEvent): void {
     this.sink?.next(event);
+    this.eventWatchers?.next(event);
+  }
+
+  /** @internal Its events from now on, for `events$`; completes when it exits. */
+  events(): Subject<SupervisorEvent> {
+    return (this.eventWatchers ??= new Subject<SupervisorEvent>());
   }
 
   protected exitNotification(reason: ExitReason): SupervisorNotification {
+    this.eventWatchers?.complete();
     return { kind: 'exit', pid: this.pid, reason };
   }
 }
@@ -590,6 +599,7 @@ const info = (c: Child): ChildInfo => ({
   type: c.type,
   restart: c.restart,
   status: c.status,
+  queued: c.process?.depth ?? 0,
   restarts: c.restarts,
   incarnation: c.incarnation,
 });
