@@ -1,4 +1,8 @@
-// rxotp: Erlang/OTP-style actors and supervision trees for RxJS.
+/**
+ * rxotp: Erlang/OTP-style actors and supervision trees for RxJS.
+ *
+ * @module rxotp
+ */
 
 // Exit reasons
 export type { ExitReason } from './exit/exit-reason.js';
@@ -7,7 +11,7 @@ export { formatExit } from './exit/format-exit.js';
 // Actors
 export type { Address } from './actor/address.js';
 export type { Behavior, CallResult, Ctx, MaybeAsync } from './actor/behavior.js';
-export type { GenServer, StartOptions } from './actor/gen-server.js';
+export type { GenServer, ProtocolOf, StartOptions } from './actor/gen-server.js';
 export { genServer } from './actor/gen-server.js';
 export type { Lifecycle } from './actor/lifecycle.js';
 export type { Pid } from './actor/pid.js';
@@ -42,6 +46,7 @@ export { events$ } from './supervisor/events-observable.js';
 export type {
   ChildCounts,
   ChildInfo,
+  EventBase,
   SupervisorEvent,
   SupervisorNotification,
 } from './supervisor/events.js';

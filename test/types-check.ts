@@ -20,3 +20,15 @@ const anyPid: Pid = pid;
 void p;
 void q;
 void anyPid;
+
+const ticker = genServer({
+  init: (_: void, ctx) => {
+    ctx.sendAfter(10, 'tick');
+    return 0;
+  },
+  handleInfo: (_m: 'tick', n: number, ctx) => {
+    ctx.sendAfter(10, 'tick');
+    return n + 1;
+  },
+});
+spawn(ticker);

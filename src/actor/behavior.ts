@@ -70,8 +70,12 @@ export interface Ctx<P extends Protocol = Protocol> {
  * ```
  */
 export interface Behavior<S, A = void, C = never, R = unknown, K = never, I = never> {
-  /** Builds the first state from the start arguments; a throw or rejection is an `error` exit. */
-  init(args: A, ctx: Ctx<{ call: C; reply: R; cast: K; info: I }>): MaybeAsync<S>;
+  /**
+   * Builds the first state from the start arguments; a throw or rejection is an
+   * `error` exit. (Its `ctx` is loosely typed so that using it here does not
+   * stop TypeScript from inferring the message types from the handlers.)
+   */
+  init(args: A, ctx: Ctx): MaybeAsync<S>;
   /** Answers a `call`. */
   handleCall?(
     request: C,

@@ -43,6 +43,19 @@ export interface GenServer<A, C, R, K, I> {
   boot(args: A, options: StartOptions | undefined, sink: Sink | null): GenServerProcess;
 }
 
+/**
+ * The protocol of a genServer definition, for typing `via` addresses and pids.
+ *
+ * @example
+ * ```ts
+ * const db = via<ProtocolOf<typeof dbServer>>(registry, 'db');
+ * ```
+ */
+export type ProtocolOf<D> =
+  D extends GenServer<infer _A, infer C, infer R, infer K, infer I>
+    ? { call: C; reply: R; cast: K; info: I }
+    : never;
+
 const HANDLERS = ['handleCall', 'handleCast', 'handleInfo', 'terminate'] as const;
 
 /**

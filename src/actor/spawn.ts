@@ -12,16 +12,24 @@ import { currentProcess } from './process.js';
  * pid.exit$.subscribe((r) => console.log(formatExit(r)));
  * ```
  */
+export function spawn<C, R, K, I>(
+  def: GenServer<void, C, R, K, I>,
+): Pid<{ call: C; reply: R; cast: K; info: I }>;
 export function spawn<A, C, R, K, I>(
   def: GenServer<A, C, R, K, I>,
   args: A,
+  options?: StartOptions,
+): Pid<{ call: C; reply: R; cast: K; info: I }>;
+export function spawn<A, C, R, K, I>(
+  def: GenServer<A, C, R, K, I>,
+  args?: A,
   options?: StartOptions,
 ): Pid<{ call: C; reply: R; cast: K; info: I }> {
   if (typeof def !== 'object' || def === null || typeof def.boot !== 'function') {
     throw new TypeError('spawn: def must be a genServer definition (genServer({ init, ... })).');
   }
   checkStartOptions('spawn', options);
-  const process = def.boot(args, options, null);
+  const process = def.boot(args as A, options, null);
   const parent = currentProcess();
   if (parent !== null && !process.dead) parent.link(process);
   return process.pid as Pid<{ call: C; reply: R; cast: K; info: I }>;

@@ -4,7 +4,15 @@ import type { MaxRestartsExceededError } from '../errors/max-restarts-exceeded-e
 import type { ExitReason } from '../exit/exit-reason.js';
 import type { Registry } from '../registry/registry.js';
 
-interface EventBase {
+/**
+ * What every supervision event carries.
+ *
+ * @example
+ * ```ts
+ * const where = (e: EventBase) => `${e.path.join('/')}#${e.incarnation}`;
+ * ```
+ */
+export interface EventBase {
   /** Child ids from this stream's supervisor down to the subject of the event (`[]`: the supervisor itself). */
   readonly path: readonly string[];
   /** Which start of the child at `path` this is about (1 = its first start; 0 for a refused spec). */

@@ -1,4 +1,8 @@
-// rxotp/testing: helpers for testing supervision trees on virtual time.
+/**
+ * rxotp/testing: helpers for testing supervision trees on virtual time.
+ *
+ * @module rxotp/testing
+ */
 export { describeEvent } from './describe-event.js';
 export { liveActorCount } from './live-actor-count.js';
 export type { ScriptedChild } from './scripted-child.js';

@@ -1,0 +1,57 @@
+// The README's quick start, runnable: npx tsx examples/quick-start.ts
+import { of } from 'rxjs';
+import {
+  ActorExitError,
+  Registry,
+  call,
+  cast,
+  child,
+  formatExit,
+  genServer,
+  oneForOne,
+  spawn,
+  stop,
+  via,
+} from 'rxotp';
+
+// An actor: its state is a number. Handlers may also return a Promise or an Observable.
+const counter = genServer({
+  init: (start: number) => start,
+  handleCast: (_: 'inc', n) => n + 1,
+  handleCall: (request: 'get' | 'crash', _from, n) => {
+    if (request === 'crash') throw new Error('asked to crash');
+    return { reply: n, state: n };
+  },
+});
+
+// The messages it takes, for addresses that do not carry them (`via`).
+type Counter = { call: 'get' | 'crash'; reply: number; cast: 'inc'; info: never };
+
+async function main(): Promise<void> {
+  // One incarnation, outside any supervisor.
+  const pid = spawn(counter, 0);
+  cast(pid, 'inc');
+  console.log(await call(pid, 'get')); // 1
+  stop(pid);
+  await call(pid, 'get').catch((e: Error) => console.log(e.name)); // NoProcError, at once
+
+  // Under a supervisor: restarted when it crashes, reached by name.
+  const registry = new Registry();
+  const tree$ = of(child('counter', () => counter.start(10))).pipe(oneForOne({ registry }));
+  const subscription = tree$.subscribe((n) => {
+    if (n.kind === 'child-exited') console.log(`${n.path.join('/')}: ${formatExit(n.reason)}`);
+    if (n.kind === 'restart') console.log(`restarting ${n.ids.join(', ')} (${n.count})`);
+  });
+
+  const c = via<Counter>(registry, 'counter'); // follows the name across restarts
+  cast(c, 'inc');
+  console.log(await call(c, 'get')); // 11
+  await call(c, 'crash').catch((e: unknown) => {
+    if (e instanceof ActorExitError) console.log(formatExit(e.reason)); // error: Error: asked to crash
+  });
+  console.log(await call(c, 'get')); // 10: a new incarnation starts from init
+
+  subscription.unsubscribe(); // stops the tree and everything in it
+}
+
+void main();
