@@ -1,5 +1,6 @@
 import { Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { ActorExitError } from '../errors/actor-exit-error.js';
+import { NoProcError } from '../errors/no-proc-error.js';
 import { CANCELLED, errorExit, type ExitReason } from '../exit/exit-reason.js';
 import { reportUnhandled } from '../exit/report-unhandled.js';
 import { CALL, INTERNAL, kindName } from '../mailbox/kinds.js';
@@ -177,6 +178,10 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   protected fail(error: unknown): void {
     this.requestStop(errorExit(error));
+  }
+
+  protected refused(kind: number, payload: unknown): void {
+    lost(this.pid, kind, payload, this.reason!, new NoProcError(String(this.pid)));
   }
 
   // ---- Stopping -----------------------------------------------------------------

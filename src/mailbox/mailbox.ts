@@ -25,7 +25,7 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
 
   /** Sends `value` as an info message (what `send` does). */
   override next(value: T): void {
-    this.post(INFO, value, undefined);
+    if (!this.post(INFO, value, undefined)) this.refused(INFO, value);
   }
 
   /** An observable feeding this mailbox failed: the actor crashes with that error. */
@@ -97,4 +97,6 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
   /** Called after each drain pass, with the queue empty or the actor held. */
   protected abstract settled(): void;
   protected abstract fail(err: unknown): void;
+  /** A message came after the actor died (through `next`, not `send`): it becomes a dead letter. */
+  protected abstract refused(kind: number, payload: unknown): void;
 }

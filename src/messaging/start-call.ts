@@ -28,7 +28,15 @@ export function checkCall(fn: string, target: unknown, options: CallOptions | un
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`${fn}: options must be an object like { timeout: 5000 }.`);
   }
-  const { timeout } = options;
+  const { timeout, scheduler } = options;
+  if (
+    scheduler !== undefined &&
+    typeof (scheduler as Partial<SchedulerLike> | null)?.schedule !== 'function'
+  ) {
+    throw new TypeError(
+      `${fn}: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler).`,
+    );
+  }
   if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0))) {
     throw new RangeError(
       `${fn}: timeout must be a non-negative number of ms (or Infinity), got ${String(timeout)}.`,

@@ -9,6 +9,12 @@ import { NoProcError } from '../errors/no-proc-error.js';
 import { errorExit, type ExitReason } from '../exit/exit-reason.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 
+/** A `whereis$` subscriber and the pid it was last told. */
+interface Watcher {
+  readonly subscriber: Subscriber<Pid | undefined>;
+  last: Pid | undefined;
+}
+
 /** A supervised name between its child's exit and the restart decision. */
 interface Hold {
   readonly bound: number;
@@ -38,7 +44,7 @@ interface Hold {
 export class Registry {
   private readonly names = new Map<string, Pid>();
   private readonly pending = new Map<string, Hold>();
-  private readonly watchers = new Map<string, Set<Subscriber<Pid | undefined>>>();
+  private readonly watchers = new Map<string, Set<Watcher>>();
   private readonly view: ReadonlyMap<string, Pid> = readonlyView(this.names);
   private readonly entries = new BehaviorSubject<ReadonlyMap<string, Pid>>(this.view);
 
@@ -83,12 +89,13 @@ export class Registry {
   whereis$(name: string): Observable<Pid | undefined> {
     checkName('whereis$', name);
     return new Observable<Pid | undefined>((subscriber) => {
-      subscriber.next(this.names.get(name));
+      const watcher: Watcher = { subscriber, last: this.names.get(name) };
+      subscriber.next(watcher.last);
       let set = this.watchers.get(name);
       if (set === undefined) this.watchers.set(name, (set = new Set()));
-      set.add(subscriber);
+      set.add(watcher);
       return () => {
-        set.delete(subscriber);
+        set.delete(watcher);
         if (set.size === 0 && this.watchers.get(name) === set) this.watchers.delete(name);
       };
     });
@@ -202,8 +209,19 @@ export class Registry {
     else this.names.set(name, pid);
     enter();
     try {
+      // Each watcher is told the name's pid as it is when its turn comes, and
+      // only if it differs from what it saw last: a watcher that changes the
+      // name meanwhile leaves no one holding a stale pid.
       const set = this.watchers.get(name);
-      if (set !== undefined) for (const subscriber of [...set]) subscriber.next(pid);
+      if (set !== undefined) {
+        for (const watcher of [...set]) {
+          const now = this.names.get(name);
+          if (watcher.last !== now) {
+            watcher.last = now;
+            watcher.subscriber.next(now);
+          }
+        }
+      }
       if (this.entries.observed) this.entries.next(this.view);
     } finally {
       leave();

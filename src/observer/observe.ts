@@ -1,0 +1,191 @@
+/// <reference types="node" />
+import type { AddressInfo } from 'node:net';
+import { interval, isObservable, type Subscription } from 'rxjs';
+import { ClientHub, frame } from './client-hub.js';
+import { observerServer } from './server.js';
+import { TreeModel } from './tree-model.js';
+import { watchTree, type ObserveSource } from './watch-tree.js';
+
+/**
+ * Options of `observe`.
+ *
+ * @example
+ * ```ts
+ * const observer = observe(tree$, { port: 4000, showMessages: true });
+ * ```
+ */
+export interface ObserveOptions {
+  /** The port to listen on. `0`, the default, takes a free one: read `url` once `ready`. */
+  readonly port?: number;
+  /** The interface to listen on: `'127.0.0.1'` by default, so only this machine can look. */
+  readonly host?: string;
+  /**
+   * Whether the page shows message contents: the messages of a child's lost
+   * messages (dead letters). Off by default, since messages may hold secrets;
+   * the page then shows only their kind and why they were lost. Exit reasons
+   * (`formatExit`: an error's name and message) are always shown. Mailbox
+   * contents and actor state are never shown.
+   */
+  readonly showMessages?: boolean;
+  /**
+   * Bytes a page may have waiting to be sent (beyond its first snapshot)
+   * before it is dropped; its browser then reconnects and starts from a fresh
+   * snapshot. Default 1 MiB.
+   */
+  readonly maxBuffered?: number;
+  /**
+   * While at least one page is open, every supervisor is asked for its
+   * children this often (ms), for what events do not carry: mailbox depths,
+   * restart types, removed children. Default 1000.
+   */
+  readonly refreshInterval?: number;
+}
+
+/**
+ * A running observer, as `observe` returns it.
+ *
+ * @example
+ * ```ts
+ * const observer = observe(tree$);
+ * console.log(`observer at ${await observer.ready}`);
+ * process.on('SIGINT', () => void observer.close());
+ * ```
+ */
+export interface ObserverHandle {
+  /** The page's address once the server listens; rejects if it cannot (the port is taken, say). */
+  readonly ready: Promise<string>;
+  /** The page's address (`http://127.0.0.1:4000/`), or `undefined` until the server listens. */
+  readonly url: string | undefined;
+  /** How many pages are watching now. */
+  readonly clients: number;
+  /**
+   * Stops the observer: ends every page's stream, closes the server and
+   * unsubscribes from the tree. A tree stream that `observe` subscribed is
+   * thereby torn down (unsubscribing cancels it); a supervisor given by pid or
+   * `via` is left running. Resolves once the server is closed; calling it
+   * again gives the same Promise.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a live picture of a supervision tree on a small HTTP server: one
+ * page, fed by Server-Sent Events, that draws every supervisor and worker
+ * with its restart type, state, restart count, incarnation and mailbox depth,
+ * flashes restarts, counts backoff waits down, shows give-ups and each
+ * child's recent exits. Read-only; bound to 127.0.0.1 unless told otherwise.
+ *
+ * `source` is either the tree's notification stream, which `observe`
+ * subscribes (so it runs the tree, and `close` tears it down), or a running
+ * supervisor's pid or `via` address (followed across its restarts through
+ * `via`), which it only watches.
+ *
+ * @example
+ * ```ts
+ * import { observe } from 'rxotp/observer';
+ *
+ * const observer = observe(tree$, { port: 4000 });
+ * console.log(await observer.ready); // http://127.0.0.1:4000/
+ * // ...
+ * await observer.close(); // and the tree with it
+ * ```
+ */
+export function observe(source: ObserveSource, options: ObserveOptions = {}): ObserverHandle {
+  const {
+    port = 0,
+    host = '127.0.0.1',
+    showMessages = false,
+    maxBuffered = 1024 * 1024,
+    refreshInterval = 1000,
+  } = options;
+  checkSource(source);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`observe: port must be an integer from 0 to 65535, got ${port}.`);
+  }
+  if (typeof host !== 'string' || host === '') {
+    throw new TypeError(`observe: host must be a non-empty string, got ${String(host)}.`);
+  }
+  if (!(maxBuffered >= 0)) {
+    throw new RangeError(
+      `observe: maxBuffered must be a number of bytes >= 0, got ${maxBuffered}.`,
+    );
+  }
+  if (!(refreshInterval > 0)) {
+    throw new RangeError(`observe: refreshInterval must be > 0 ms, got ${refreshInterval}.`);
+  }
+
+  const title = isObservable(source)
+    ? 'root'
+    : 'registry' in source
+      ? source.name
+      : (source.name ?? String(source));
+  const model = new TreeModel(title, showMessages);
+  let poll: Subscription | undefined;
+  const hub = new ClientHub(maxBuffered, (watched) => {
+    watch.setActive(watched);
+    poll?.unsubscribe();
+    poll = watched ? interval(refreshInterval).subscribe(() => watch.refresh()) : undefined;
+  });
+  const watch = watchTree(source, model, (change) => {
+    if (hub.size > 0) hub.broadcast(frame('change', change));
+  });
+
+  const server = observerServer({
+    host,
+    snapshot: () => JSON.stringify(model.snapshot(title)),
+    watch(res) {
+      hub.add(res, frame('snapshot', model.snapshot(title)));
+      // The snapshot is current as far as events go; this brings mailbox depths up to date.
+      watch.refresh();
+    },
+  });
+
+  let url: string | undefined;
+  const ready = new Promise<string>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const { port: bound } = server.address() as AddressInfo;
+      url = `http://${urlHost(host)}:${bound}/`;
+      resolve(url);
+    });
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    ready,
+    get url() {
+      return url;
+    },
+    get clients() {
+      return hub.size;
+    },
+    close() {
+      return (closing ??= new Promise<void>((resolve) => {
+        watch.stop();
+        poll?.unsubscribe();
+        hub.closeAll();
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }));
+    },
+  };
+}
+
+function checkSource(source: unknown): asserts source is ObserveSource {
+  if (isObservable(source)) return;
+  if (typeof source === 'object' && source !== null && ('exit$' in source || 'registry' in source))
+    return;
+  throw new TypeError(
+    'observe: source must be a tree (the Observable a supervisor operator returns), ' +
+      "a supervisor's pid, or a via(registry, name) address naming one.",
+  );
+}
+
+/** How the address is written in a URL: an unspecified address means this machine. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,94 @@
+import type { ChildInfo, ExitReason, RestartType } from '../index.js';
+
+/** @internal A child's status as its supervisor reports it (`terminated` is shown as "down"). */
+export type Status = ChildInfo['status'];
+
+/** @internal One exit of a child, as the page lists it. */
+export interface ExitView {
+  /** Wall-clock time (ms since the epoch) it was seen. */
+  readonly at: number;
+  readonly incarnation: number;
+  readonly kind: ExitReason['kind'];
+  /** `formatExit` of the reason. */
+  readonly reason: string;
+}
+
+/** @internal A message that reached no actor, attributed to the child it was meant for. */
+export interface LostView {
+  readonly at: number;
+  readonly kind: 'info' | 'cast' | 'call';
+  /** `formatExit` of why it was lost. */
+  readonly reason: string;
+  /** A short preview of the message, only with `showMessages: true`. */
+  readonly message?: string;
+}
+
+/** @internal A supervisor's give-up: which child asked for one restart too many. */
+export interface GiveUpView {
+  readonly at: number;
+  readonly childId: string;
+  readonly restarts: number;
+  readonly period: number;
+}
+
+/** @internal One node of the tree as the page draws it (the root has `path: []`). */
+export interface NodeView {
+  /** `JSON.stringify(path)`: ids are any string, so joining them could collide. */
+  readonly key: string;
+  readonly path: readonly string[];
+  readonly id: string;
+  readonly type: 'worker' | 'supervisor';
+  /** `null` for the root and for a child not yet reported by its supervisor. */
+  readonly restart: RestartType | null;
+  readonly status: Status;
+  /** Restarts in its supervisor's current incarnation. */
+  readonly restarts: number;
+  /** Starts so far (1 = first); 0 before the first start is known. */
+  readonly incarnation: number;
+  /** Mailbox depth at the last refresh; `null` when not known. */
+  readonly queued: number | null;
+  /** The current incarnation's pid, as `String(pid)`. */
+  readonly pid: string | null;
+  /** ms left of a backoff wait when this view was made. */
+  readonly backoffLeft: number | null;
+  /** The whole backoff wait in ms. */
+  readonly backoffDelay: number | null;
+  /** Set on a supervisor that gave up. */
+  readonly gaveUp: GiveUpView | null;
+  /** Its children's ids, in start order. */
+  readonly children: readonly string[];
+  /** Its most recent exits, oldest first. */
+  readonly exits: readonly ExitView[];
+  /** Its most recent lost messages, oldest first, and how many in all. */
+  readonly lost: readonly LostView[];
+  readonly lostCount: number;
+}
+
+/** @internal One supervision event, as the page's log shows it. */
+export interface EventView {
+  readonly at: number;
+  readonly kind: string;
+  readonly path: readonly string[];
+  readonly incarnation: number;
+  /** One line describing it. */
+  readonly text: string;
+  /** `restart`: the ids restarted (siblings of the last path element). */
+  readonly ids?: readonly string[];
+  /** `give-up`: the child that asked for one restart too many. */
+  readonly childId?: string;
+}
+
+/** @internal The first message on a page's stream: the tree as it is now. */
+export interface SnapshotMessage {
+  readonly title: string;
+  readonly showMessages: boolean;
+  readonly nodes: readonly NodeView[];
+  readonly log: readonly EventView[];
+}
+
+/** @internal Every later message: nodes that changed or went away, and the event that did it. */
+export interface ChangeMessage {
+  readonly nodes: readonly NodeView[];
+  readonly removed: readonly string[];
+  readonly event?: EventView;
+}

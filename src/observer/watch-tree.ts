@@ -1,0 +1,202 @@
+import {
+  EMPTY,
+  Observable,
+  Subscription,
+  concat,
+  defer,
+  isObservable,
+  map,
+  of,
+  switchMap,
+  timer,
+  type Observer,
+} from 'rxjs';
+import {
+  deadLetters$,
+  events$,
+  whichChildren,
+  type Address,
+  type ExitReason,
+  type Pid,
+  type SupervisorNotification,
+  type Via,
+} from '../index.js';
+import type { TreeModel } from './tree-model.js';
+import type { ChangeMessage, EventView } from './views.js';
+
+/** What `observe` watches: a tree's notification stream (it runs it), or a running supervisor. */
+export type ObserveSource = Observable<SupervisorNotification> | Address;
+
+/** How soon after a child exits its supervisor is asked for the outcome (down or restarting). */
+const SETTLE_MS = 100;
+
+/** A root supervisor coming and going: `started` for each incarnation, `exit` at its end. */
+type RootNote =
+  | { readonly kind: 'started'; readonly pid: Pid }
+  | { readonly kind: 'exit'; readonly reason: ExitReason };
+
+/** @internal The running parts of a watch. */
+export interface TreeWatch {
+  /** Asks every supervisor for its children (mailbox depths, restart types, removals). */
+  refresh(): void;
+  /** Refreshes run only while someone looks: a page that goes away costs the tree nothing. */
+  setActive(active: boolean): void;
+  /** Unsubscribes everything (a tree that `observe` started is torn down). */
+  stop(): void;
+}
+
+/**
+ * @internal Feeds `model` from `source` and hands each change to `publish`.
+ * A supervisor is asked `whichChildren` only while `active`: for the
+ * snapshot a page needs and for what events do not carry.
+ */
+export function watchTree(
+  source: ObserveSource,
+  model: TreeModel,
+  publish: (change: ChangeMessage) => void,
+): TreeWatch {
+  let active = false;
+  let stopped = false;
+  const asking = new Set<Pid>();
+  const settling = new Set<string>();
+  let settleTimer: Subscription | undefined;
+  const subscription = new Subscription();
+
+  const send = (event?: EventView): void => {
+    const change = model.changes(event);
+    if (change !== undefined) publish(change);
+  };
+
+  /** Asks one supervisor for its children, then each nested supervisor it names. */
+  const ask = (pid: Pid): void => {
+    if (!active || stopped || asking.has(pid) || !isSupervisor(pid)) return;
+    asking.add(pid);
+    const asked = model.seq;
+    whichChildren(pid).then(
+      (infos) => {
+        asking.delete(pid);
+        if (stopped) return;
+        const nested = model.merge(pid, infos, asked);
+        send();
+        for (const [, child] of nested) ask(child);
+      },
+      // It exited meanwhile: its exit is an event, nothing to correct here.
+      () => asking.delete(pid),
+    );
+  };
+
+  const refresh = (): void => {
+    const root = model.pidAt([]);
+    if (root !== undefined) ask(root);
+  };
+
+  /** After an exit the supervisor decides (restart or leave down) without an event for "down". */
+  const settle = (path: readonly string[]): void => {
+    if (!active) return;
+    settling.add(JSON.stringify(path));
+    settleTimer ??= timer(SETTLE_MS).subscribe(() => {
+      settleTimer = undefined;
+      for (const key of settling) {
+        const pid = model.pidAt(JSON.parse(key) as string[]);
+        if (pid !== undefined) ask(pid);
+      }
+      settling.clear();
+    });
+  };
+
+  const onNote = (n: SupervisorNotification | RootNote): void => {
+    if (stopped) return;
+    switch (n.kind) {
+      case 'started':
+        send(model.rootStarted(n.pid));
+        return refresh();
+      case 'exit':
+        return send(model.rootExited(n.reason));
+      default:
+        send(model.apply(n));
+        if (n.kind === 'child-exited') settle(n.path.slice(0, -1));
+    }
+  };
+  const observer: Partial<Observer<SupervisorNotification | RootNote>> = {
+    next: onNote,
+    // A tree stream is not meant to error; if one does, the root is down with that error.
+    error: (error: unknown) => onNote({ kind: 'exit', reason: { kind: 'error', error } }),
+  };
+
+  subscription.add(
+    deadLetters$.subscribe((letter) => {
+      model.lostLetter(letter);
+      send();
+    }),
+  );
+  subscription.add(rootNotes(source).subscribe(observer));
+
+  return {
+    refresh,
+    setActive(next) {
+      active = next;
+      if (active) refresh();
+    },
+    stop() {
+      stopped = true;
+      settleTimer?.unsubscribe();
+      subscription.unsubscribe();
+    },
+  };
+}
+
+/**
+ * The root's notifications: a tree stream as it is; a pid's events from now
+ * on, between a `started` and an `exit`; a `via` name followed across the
+ * supervisor's restarts.
+ */
+function rootNotes(source: ObserveSource): Observable<SupervisorNotification | RootNote> {
+  if (isObservable(source)) return source;
+  if (isVia(source)) {
+    return source.registry
+      .whereis$(source.name)
+      .pipe(switchMap((pid) => (pid === undefined ? EMPTY : lifetime(pid))));
+  }
+  if (!isSupervisor(source) && !isDead(source)) {
+    throw new TypeError(
+      `observe: ${String(source)} is not a supervisor. Pass a supervisor's pid, a via address naming one, or the tree's notification stream.`,
+    );
+  }
+  return lifetime(source);
+}
+
+/** One supervisor incarnation: `started`, its events until it exits, then `exit`. */
+const lifetime = (pid: Pid): Observable<SupervisorNotification | RootNote> =>
+  concat(
+    of<RootNote>({ kind: 'started', pid }),
+    events$(pid),
+    defer(() => pid.exit$).pipe(map((reason): RootNote => ({ kind: 'exit', reason }))),
+  );
+
+const isVia = (address: Address): address is Via => 'registry' in address;
+
+/** A dead pid's `exit$` emits at once. */
+function isDead(pid: Pid): boolean {
+  let dead = false;
+  pid.exit$.subscribe(() => (dead = true)).unsubscribe();
+  return dead;
+}
+
+const probed = new WeakMap<Pid, boolean>();
+
+/**
+ * Whether `pid` is a live supervisor: `events$` of anything else is empty,
+ * and completes at once. Only a supervisor may be asked `whichChildren`: to
+ * any other actor the question would be a message it never expected.
+ */
+function isSupervisor(pid: Pid): boolean {
+  let known = probed.get(pid);
+  if (known === undefined) {
+    let empty = false;
+    events$(pid)
+      .subscribe({ complete: () => (empty = true) })
+      .unsubscribe();
+    probed.set(pid, (known = !empty));
+  }
+  return known;
+}

@@ -1,0 +1,141 @@
+import { TestScheduler } from 'rxjs/testing';
+import {
+  NoProcError,
+  Registry,
+  call,
+  call$,
+  cast,
+  genServer,
+  published$,
+  send,
+  spawn,
+  state$,
+  stop,
+  via,
+  type CallRef,
+  type ExitReason,
+  type Pid,
+} from '../../src/index.js';
+
+/** Remembers who it is and what it got. */
+function named(log: string[]) {
+  return genServer({
+    init: (label: string) => label,
+    handleInfo: (msg: string, label: string) => {
+      log.push(`${label} info ${msg}`);
+      return label;
+    },
+    handleCast: (req: string, label: string, ctx) => {
+      log.push(`${label} cast ${req}`);
+      ctx.publish(`${label}:${req}`);
+      return label;
+    },
+    handleCall: (_req: 'who', _from: CallRef<string>, label: string) => ({
+      reply: label,
+      state: label,
+    }),
+  });
+}
+
+/** The exit reason of `pid`, if it has exited by now. */
+function exitOf(pid: Pid): ExitReason | undefined {
+  let reason: ExitReason | undefined;
+  pid.exit$.subscribe((r) => (reason = r));
+  return reason;
+}
+
+test('resolves the name at each send: re-register it and the next send follows', () => {
+  const log: string[] = [];
+  const registry = new Registry();
+  const a = spawn(named(log), 'A');
+  const b = spawn(named(log), 'B');
+  const address = via(registry, 'svc');
+  registry.register('svc', a);
+  send(address, '1');
+  registry.unregister('svc', a);
+  registry.register('svc', b);
+  send(address, '2');
+  cast(address, '3');
+  expect(log).toEqual(['A info 1', 'B info 2', 'B cast 3']);
+});
+
+test('follows the name from an exited pid to its successor', async () => {
+  const registry = new Registry();
+  const address = via(registry, 'svc');
+  const first = spawn(named([]), 'first', { name: 'svc', registry });
+  expect(await call(address, 'who')).toBe('first');
+  stop(first);
+  spawn(named([]), 'second', { name: 'svc', registry });
+  expect(await call(address, 'who')).toBe('second');
+});
+
+test('an address made before the name exists works once it is registered', () => {
+  const log: string[] = [];
+  const registry = new Registry();
+  const address = via(registry, 'later');
+  expect(send(address, 'early')).toBe(false);
+  registry.register('later', spawn(named(log), 'L'));
+  expect(send(address, 'now')).toBe(true);
+  expect(log).toEqual(['L info now']);
+});
+
+test('a call through an unregistered name rejects at once with NoProcError', async () => {
+  const registry = new Registry();
+  const frozen = new TestScheduler((a, b) => expect(a).toEqual(b));
+  const error: unknown = await call(via(registry, 'svc'), 'who', { scheduler: frozen }).catch(
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(NoProcError);
+  expect((error as NoProcError).target).toContain('svc');
+});
+
+test('a call through a name whose pid has exited rejects at once with NoProcError', () => {
+  const registry = new Registry();
+  const pid = spawn(named([]), 'gone', { name: 'svc', registry });
+  stop(pid);
+  let error: unknown;
+  call$(via(registry, 'svc'), 'who').subscribe({ error: (e: unknown) => (error = e) });
+  expect(error).toBeInstanceOf(NoProcError);
+});
+
+test('stop through via stops the current holder', () => {
+  const registry = new Registry();
+  const pid = spawn(named([]), 'x', { name: 'svc', registry });
+  expect(stop(via(registry, 'svc'), { kind: 'cancelled' })).toBe(true);
+  expect(exitOf(pid)).toEqual({ kind: 'cancelled' });
+  expect(stop(via(registry, 'svc'))).toBe(false);
+});
+
+test('a name in one registry is not seen through another', () => {
+  const log: string[] = [];
+  const mine = new Registry();
+  const yours = new Registry();
+  mine.register('svc', spawn(named(log), 'mine'));
+  expect(send(via(yours, 'svc'), 'hello')).toBe(false);
+  expect(send(via(mine, 'svc'), 'hello')).toBe(true);
+  expect(log).toEqual(['mine info hello']);
+});
+
+test('state$ and published$ through via follow the name to the next holder', () => {
+  const registry = new Registry();
+  const address = via(registry, 'svc');
+  const states: string[] = [];
+  const published: string[] = [];
+  state$<string>(address).subscribe((s) => states.push(s));
+  published$<string>(address).subscribe((p) => published.push(p));
+  const first = spawn(named([]), 'one', { name: 'svc', registry });
+  cast(address, 'a');
+  stop(first);
+  spawn(named([]), 'two', { name: 'svc', registry });
+  cast(address, 'b');
+  expect(states).toEqual(['one', 'two']);
+  expect(published).toEqual(['one:a', 'two:b']);
+});
+
+test('via keeps its registry and name', () => {
+  const registry = new Registry();
+  const address = via(registry, 'svc');
+  expect(address.registry).toBe(registry);
+  expect(address.name).toBe('svc');
+  expect(String(address)).toContain('svc');
+});
