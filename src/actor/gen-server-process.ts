@@ -9,7 +9,7 @@ import type { Registry } from '../registry/registry.js';
 import type { Behavior, Ctx } from './behavior.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Pid } from './pid.js';
-import { Process, swapCurrent, type Sink } from './process.js';
+import { Process, running, type Sink } from './process.js';
 import { isAsync } from './settle.js';
 
 /** @internal */
@@ -39,15 +39,16 @@ export class GenServerProcess extends Process implements Ctx {
         const taken = registry.conflict(name, this.pid);
         if (taken !== null) return (this.crash(taken), this);
       }
-      const previous = swapCurrent(this);
+      const previous = running.process;
+      running.process = this;
       let result: unknown;
       try {
         result = this.behavior.init(this.args, this);
       } catch (error) {
-        swapCurrent(previous);
+        running.process = previous;
         return (this.crash(error), this);
       }
-      swapCurrent(previous);
+      running.process = previous;
       if (isAsync(result)) {
         this.wait(
           result,
@@ -81,7 +82,8 @@ export class GenServerProcess extends Process implements Ctx {
 
   protected receive(kind: number, payload: unknown): void {
     const behavior = this.behavior;
-    const previous = swapCurrent(this);
+    const previous = running.process;
+    running.process = this;
     let result: unknown;
     try {
       if (kind === CAST) {
@@ -100,10 +102,10 @@ export class GenServerProcess extends Process implements Ctx {
         result = behavior.handleInfo(payload, this.state, this);
       }
     } catch (error) {
-      swapCurrent(previous);
+      running.process = previous;
       return this.crashOn(kind, payload, error);
     }
-    swapCurrent(previous);
+    running.process = previous;
     if (!isAsync(result)) return this.handled(kind, payload, result);
     this.wait(
       result,

@@ -35,20 +35,15 @@ const DEAD = 3;
 
 let nextId = 0;
 let live = 0;
-let current: Process<unknown> | null = null;
 
 /** @internal How many incarnations are alive now (booting, running or stopping). */
 export const liveProcesses = (): number => live;
 
-/** @internal The process whose callback is running, if any (a `spawn` made there is its child). */
-export const currentProcess = (): Process<unknown> | null => current;
-
-/** @internal Makes `process` the current one; returns the previous, to restore. */
-export function swapCurrent(process: Process<unknown> | null): Process<unknown> | null {
-  const previous = current;
-  current = process;
-  return previous;
-}
+/**
+ * @internal The process whose callback is running, if any: a `spawn` made
+ * there is its child. A plain field, read and written around every handler.
+ */
+export const running: { process: Process<unknown> | null } = { process: null };
 
 /**
  * @internal One incarnation: a mailbox with a pid, a lifecycle, and the rules
@@ -67,6 +62,8 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
   private busy = true;
   private stopRequest: ExitReason | null = null;
   private abortInflight: (() => void) | null = null;
+  /** After a teardown, the timer that abandons a `terminate` still running at its shutdown. */
+  private grace: Subscription | null = null;
   private parent: Process<unknown> | null = null;
   private kids: Process<unknown>[] | null = null;
   private timers: Set<Subscription> | null = null;
@@ -108,11 +105,12 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   /** Runs `fn` with this process current (a `spawn` in it links here). */
   protected run<R>(fn: () => R): R {
-    const previous = swapCurrent(this);
+    const previous = running.process;
+    running.process = this;
     try {
       return fn();
     } finally {
-      swapCurrent(previous);
+      running.process = previous;
     }
   }
 
@@ -222,33 +220,56 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     if (!isAsync(result)) return this.die();
     this.abortInflight = awaitResult(
       result,
-      () => this.die(),
+      () => this.terminated(),
       (error) => {
         reportUnhandled(error);
-        this.die();
+        this.terminated();
       },
-      () => this.die(),
+      () => this.terminated(),
     );
   }
 
   /**
    * Unsubscription: synchronous teardown. Dependents end first (deepest first),
-   * `terminate` is started but not awaited, and the pid is dead on return. An
-   * Observable `terminate` gets `shutdown` ms to finish before it is unsubscribed
-   * (`brutal_kill`, 0, leaves it running unwatched); one already in flight after
-   * a shutdown timeout is unsubscribed now. A Promise cannot be stopped: it runs
-   * on, and its rejection is still reported.
+   * `terminate` is started but not awaited, and the pid is dead on return. A
+   * Promise `terminate` runs on (its rejection is still reported); an Observable
+   * one runs on unwatched.
    */
-  cancel(shutdown = Infinity): void {
+  cancel(): void {
+    this.teardown(Infinity, this.scheduler);
+  }
+
+  /**
+   * @internal A supervisor's teardown of its child: like `cancel`, but an
+   * Observable `terminate` (just started, or already in flight) is unsubscribed
+   * once `shutdown` ms have passed on the supervisor's `scheduler` (`brutal_kill`,
+   * 0: never watched).
+   */
+  cancelWithin(shutdown: number, scheduler: SchedulerLike): void {
+    this.teardown(shutdown, scheduler);
+  }
+
+  /** @internal The shutdown time ran out: tear down now, and unsubscribe a `terminate` in flight. */
+  abandon(): void {
+    this.teardown(0, this.scheduler, true);
+  }
+
+  private teardown(shutdown: number, scheduler: SchedulerLike, now = false): void {
     if (this.status === DEAD) return;
+    const limit = (stop: (() => void) | null): void => {
+      if (stop === null) return;
+      if (now) stop();
+      else if (shutdown > 0 && shutdown !== Infinity)
+        this.grace = scheduler.schedule(stop, shutdown);
+    };
     enter();
     try {
       this.sink = null;
       if (this.status === STOPPING) {
-        const abandon = this.abortInflight;
+        const inflight = this.abortInflight;
         this.abortInflight = null;
         this.onCancel();
-        abandon?.();
+        limit(inflight);
         return this.die();
       }
       const initDone = this.status === RUNNING;
@@ -262,8 +283,8 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
         try {
           const result = this.run(() => this.terminate(CANCELLED));
           if (isAsync(result)) {
-            const abandon = awaitResult(result, noop, reportUnhandled, noop);
-            if (shutdown > 0 && shutdown !== Infinity) this.scheduler.schedule(abandon, shutdown);
+            const done = (): void => this.terminated();
+            limit(awaitResult(result, done, (error) => (reportUnhandled(error), done()), done));
           }
         } catch (error) {
           reportUnhandled(error);
@@ -273,6 +294,13 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     } finally {
       leave();
     }
+  }
+
+  /** `terminate` settled: end the grace timer of a teardown, or finish the exit. */
+  private terminated(): void {
+    this.grace?.unsubscribe();
+    this.grace = null;
+    this.die();
   }
 
   private clearTimers(): void {

@@ -4,10 +4,13 @@ import { enter, leave } from '../mailbox/run-queue.js';
 
 /** @internal Whether a handler returned a Promise or an Observable to wait for. */
 export function isAsync(r: unknown): r is PromiseLike<unknown> | Observable<unknown> {
+  if (typeof r !== 'object' || r === null) return false;
+  // Duck-typed, as rxjs's own isObservable does, but without its instanceof walk:
+  // this runs on every handler result.
+  const x = r as { then?: unknown; subscribe?: unknown; lift?: unknown };
   return (
-    typeof r === 'object' &&
-    r !== null &&
-    (typeof (r as PromiseLike<unknown>).then === 'function' || isObservable(r))
+    typeof x.then === 'function' ||
+    (typeof x.subscribe === 'function' && typeof x.lift === 'function')
   );
 }
 

@@ -1,6 +1,6 @@
 import type { Pid } from './pid.js';
 import { checkStartOptions, type GenServer, type StartOptions } from './gen-server.js';
-import { currentProcess } from './process.js';
+import { running } from './process.js';
 
 /**
  * Starts one incarnation outside any supervisor and returns its pid. Called
@@ -30,7 +30,7 @@ export function spawn<A, C, R, K, I>(
   }
   checkStartOptions('spawn', options);
   const process = def.boot(args as A, options, null);
-  const parent = currentProcess();
+  const parent = running.process;
   if (parent !== null && !process.dead) parent.link(process);
   return process.pid as Pid<{ call: C; reply: R; cast: K; info: I }>;
 }

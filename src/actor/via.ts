@@ -1,5 +1,6 @@
 import type { Protocol } from './protocol.js';
 import type { Registry } from '../registry/registry.js';
+import type { Pid } from './pid.js';
 
 /** @internal The brand that marks a `via` address. */
 export const VIA_BRAND: unique symbol = Symbol.for('rxotp.via') as never;
@@ -21,6 +22,10 @@ export class Via<P extends Protocol = Protocol> {
   readonly name: string;
   /** @internal Type-level only. */
   declare readonly protocol?: P;
+  /** @internal The pid the name resolved to at the registry's `version`, to skip the lookup. */
+  resolved: Pid | undefined = undefined;
+  /** @internal */
+  resolvedAt = -1;
 
   /** @internal */
   constructor(registry: Registry, name: string) {

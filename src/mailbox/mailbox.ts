@@ -15,8 +15,9 @@ import { claim, release, schedule } from './run-queue.js';
  * ```
  */
 export abstract class Mailbox<T = unknown> extends Subject<T> {
-  private queue: unknown[] = [];
+  private queue: unknown[] | null = null;
   private head = 0;
+  private tail = 0;
   private onReadyQueue = false;
   /** True while the actor must not take the next message (booting, awaiting a handler, stopping). */
   protected held = true;
@@ -39,7 +40,7 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
   /** @internal Enqueues one message; `false` when the actor no longer takes messages. */
   post(kind: number, payload: unknown, via: unknown): boolean {
     if (!this.open) return false;
-    if (!this.held && this.head === this.queue.length && claim()) {
+    if (!this.held && this.head === this.tail && claim()) {
       // Idle actor, empty queue, nothing running: handle it now, as a bare queue would.
       try {
         this.receive(kind, payload, via);
@@ -48,7 +49,12 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
       }
       return true;
     }
-    this.queue.push(kind, payload, via);
+    const queue = (this.queue ??= []);
+    const tail = this.tail;
+    queue[tail] = kind;
+    queue[tail + 1] = payload;
+    queue[tail + 2] = via;
+    this.tail = tail + 3;
     if (!this.held) this.wake();
     return true;
   }
@@ -57,24 +63,42 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
   drain(): void {
     this.onReadyQueue = false;
     const queue = this.queue;
-    while (!this.held && this.head < queue.length) {
-      const i = this.head;
-      this.head = i + 3;
-      const payload = queue[i + 1];
-      const via = queue[i + 2];
-      queue[i + 1] = queue[i + 2] = undefined;
-      this.receive(queue[i] as number, payload, via);
-    }
-    if (this.head >= this.queue.length) {
-      this.queue.length = 0;
-      this.head = 0;
+    if (queue !== null) {
+      while (!this.held && this.head < this.tail) {
+        const i = this.head;
+        this.head = i + 3;
+        const payload = queue[i + 1];
+        const via = queue[i + 2];
+        queue[i + 1] = queue[i + 2] = undefined;
+        this.receive(queue[i] as number, payload, via);
+      }
+      this.compact();
     }
     this.settled();
   }
 
   /** @internal Number of messages waiting. */
   get depth(): number {
-    return (this.queue.length - this.head) / 3;
+    return (this.tail - this.head) / 3;
+  }
+
+  /**
+   * Keeps the array's storage when it empties (resetting its length would free
+   * and reallocate it on every burst), and moves the live part to the front
+   * when a mailbox that never empties has drifted far along it.
+   */
+  private compact(): void {
+    const { queue, head, tail } = this;
+    if (queue === null) return; // taken by the exit
+    if (head === tail) {
+      this.head = this.tail = 0;
+      if (queue.length > 3072) this.queue = null;
+    } else if (head >= 3072 && head * 2 >= tail) {
+      queue.copyWithin(0, head, tail);
+      queue.fill(undefined, tail - head, tail);
+      this.head = 0;
+      this.tail = tail - head;
+    }
   }
 
   /** Puts this mailbox on the ready queue (once). */
@@ -87,9 +111,9 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
 
   /** Empties the queue and returns its triples, for dead letters or a restart hold. */
   protected takeRest(): unknown[] {
-    const rest = this.head === 0 ? this.queue : this.queue.slice(this.head);
-    this.queue = [];
-    this.head = 0;
+    const rest = this.queue === null ? [] : this.queue.slice(this.head, this.tail);
+    this.queue = null;
+    this.head = this.tail = 0;
     return rest;
   }
 

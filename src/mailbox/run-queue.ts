@@ -15,8 +15,12 @@ export interface Drainable {
 }
 
 let depth = 0;
-let ready: (Drainable | undefined)[] = [];
+// The ready queue: a ring buffer that grows by doubling, so a ping-pong that
+// never stops runs in constant memory.
+let ring: (Drainable | undefined)[] = new Array<Drainable | undefined>(256).fill(undefined);
+let mask = 255;
 let head = 0;
+let size = 0;
 
 /** @internal Marks the start of an rxotp callback: sends made until `leave` are queued. */
 export function enter(): void {
@@ -25,7 +29,7 @@ export function enter(): void {
 
 /** @internal Marks its end; the outermost `leave` delivers what was queued meanwhile. */
 export function leave(): void {
-  if (--depth === 0 && head < ready.length) flush();
+  if (--depth === 0 && size > 0) flush();
 }
 
 /**
@@ -41,30 +45,35 @@ export function claim(): boolean {
 /** @internal Ends a `claim`: delivers what the handler queued meanwhile. */
 export function release(): void {
   depth = 0;
-  if (head < ready.length) flush();
+  if (size > 0) flush();
 }
 
 /** @internal Puts a mailbox with work on the ready queue; drains at once when nothing runs. */
 export function schedule(box: Drainable): void {
-  ready.push(box);
+  if (size > mask) grow();
+  ring[(head + size) & mask] = box;
+  size++;
   if (depth === 0) flush();
+}
+
+function grow(): void {
+  const next = new Array<Drainable | undefined>(ring.length * 2).fill(undefined);
+  for (let i = 0; i < size; i++) next[i] = ring[(head + i) & mask];
+  ring = next;
+  mask = next.length - 1;
+  head = 0;
 }
 
 function flush(): void {
   depth++;
   try {
-    while (head < ready.length) {
-      const box = ready[head]!;
-      ready[head++] = undefined;
+    while (size > 0) {
+      const box = ring[head]!;
+      ring[head] = undefined;
+      head = (head + 1) & mask;
+      size--;
       box.drain();
-      // A long ping-pong appends one entry per message: drop the consumed prefix now and then.
-      if (head >= 4096 && head * 2 >= ready.length) {
-        ready = ready.slice(head);
-        head = 0;
-      }
     }
-    ready.length = 0;
-    head = 0;
   } finally {
     depth--;
   }

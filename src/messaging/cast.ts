@@ -1,4 +1,4 @@
-import type { Address } from '../actor/address.js';
+import { isPid, type Address } from '../actor/address.js';
 import type { Protocol } from '../actor/protocol.js';
 import { CAST } from '../mailbox/kinds.js';
 import { deliver } from './deliver.js';
@@ -13,5 +13,7 @@ import { deliver } from './deliver.js';
  * ```
  */
 export function cast<P extends Protocol>(target: Address<P>, request: P['cast']): boolean {
+  // The common case first: a live pid.
+  if (isPid(target) && target.target.post(CAST, request, undefined)) return true;
   return deliver('cast', target, CAST, request);
 }

@@ -1,4 +1,4 @@
-import type { Address } from '../actor/address.js';
+import { isPid, type Address } from '../actor/address.js';
 import type { Protocol } from '../actor/protocol.js';
 import { INFO } from '../mailbox/kinds.js';
 import { deliver } from './deliver.js';
@@ -13,5 +13,7 @@ import { deliver } from './deliver.js';
  * ```
  */
 export function send<P extends Protocol>(target: Address<P>, message: P['info']): boolean {
+  // The common case first: a live pid.
+  if (isPid(target) && target.target.post(INFO, message, undefined)) return true;
   return deliver('send', target, INFO, message);
 }

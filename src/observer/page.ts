@@ -312,7 +312,8 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
     }
   }
 
-  /** Puts a node's row in its parent's list, in its place (moving a row restarts its flash, so only when needed). */
+  // A new row goes after its siblings: nodes arrive in start order, and a
+  // restarted child keeps its row.
   function place(n) {
     var r = rows.get(n.key);
     if (n.path.length === 0) {
@@ -321,15 +322,6 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
     }
     var parent = rows.get(keyOf(n.path.slice(0, -1)));
     if (parent && r.li.parentNode !== parent.kids) parent.kids.appendChild(r.li);
-  }
-
-  function order(n) {
-    var r = rows.get(n.key);
-    var want = n.children.map(function (id) { var c = rows.get(keyOf(n.path.concat([id]))); return c && c.li; })
-      .filter(Boolean);
-    var have = Array.prototype.slice.call(r.kids.children);
-    var same = want.length === have.length && want.every(function (li, i) { return li === have[i]; });
-    if (!same) want.forEach(function (li) { r.kids.appendChild(li); });
   }
 
   function culprits() {
@@ -376,7 +368,8 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
     });
     var s = byId('summary');
     s.textContent = '';
-    [[sups, ' supervisors'], [workers, ' workers'], [restarts, ' restarts'], [down, ' down']]
+    [[sups, sups === 1 ? ' supervisor' : ' supervisors'], [workers, workers === 1 ? ' worker' : ' workers'],
+     [restarts, restarts === 1 ? ' restart' : ' restarts'], [down, ' down']]
       .forEach(function (p, i) {
         if (i > 0) s.appendChild(document.createTextNode('  \\u00b7  '));
         s.appendChild(make('b', null, p[0]));
@@ -391,7 +384,6 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
     keys.sort(function (a, b) { return nodes.get(a).path.length - nodes.get(b).path.length; });
     keys.forEach(function (k) { update(nodes.get(k)); });
     keys.forEach(function (k) { place(nodes.get(k)); });
-    keys.forEach(function (k) { var n = nodes.get(k); if (n.children.length > 0) order(n); });
     flashes.forEach(function (cls, key) {
       var r = rows.get(key);
       if (!r) return;

@@ -25,6 +25,13 @@ const MAX_LOST = 20;
 const MAX_LOG = 200;
 /** Old pids kept per node, so letters to a just-exited incarnation still find their child. */
 const MAX_PAST_PIDS = 3;
+/**
+ * Children kept while down. A temporary child that exits is gone from its
+ * supervisor, but no event says so; with a page open a refresh removes it,
+ * without one this bound does, so a stream of short-lived children does not
+ * grow the model.
+ */
+const MAX_DOWN = 1000;
 
 interface Node {
   readonly key: string;
@@ -79,6 +86,8 @@ export class TreeModel {
   private readonly log: EventView[] = [];
   private readonly dirty = new Set<string>();
   private readonly removed = new Set<string>();
+  /** Children that exited and have not started again, longest down first. */
+  private readonly down = new Set<string>();
   /** The ids of each supervisor's last restart, for the backoff event that follows it. */
   private readonly lastRestart = new Map<string, readonly string[]>();
   /** Counts applied events; a refresh compares it to know what it may remove. */
@@ -115,13 +124,18 @@ export class TreeModel {
     });
   }
 
-  /** The root supervisor exited: it and everything below it are down. */
-  rootExited(reason: ExitReason): EventView {
+  /** The root supervisor `pid` exited (or failed to start): it and everything below it are down. */
+  rootExited(pid: Pid | undefined, reason: ExitReason): EventView | undefined {
     const root = this.root;
+    // A name followed across restarts: an old incarnation's late exit is not news.
+    if (root.pid !== pid && (root.pid !== undefined || root.status === 'terminated')) {
+      return undefined;
+    }
     this.seq++;
     this.exited(root, root.incarnation, reason);
     root.status = 'terminated';
     root.queued = null;
+    root.pid = undefined;
     this.downBelow(root);
     return this.record({
       at: this.now(),
@@ -146,6 +160,7 @@ export class TreeModel {
         n.backoffUntil = n.backoffDelay = null;
         this.indexPid(n, e.pid);
         this.touch(n);
+        this.down.delete(n.key);
         return this.record({ ...base, text: `started #${e.incarnation}` });
       }
       case 'child-exited': {
@@ -157,6 +172,7 @@ export class TreeModel {
         }
         this.downBelow(n);
         this.touch(n);
+        this.wentDown(n);
         return this.record({ ...base, text: `exited #${e.incarnation}: ${formatExit(e.reason)}` });
       }
       case 'restart': {
@@ -217,7 +233,8 @@ export class TreeModel {
       const path = [...parent.path, info.id];
       const n = this.ensure(path);
       const before = signature(n);
-      n.type = info.type;
+      // A child with children is a supervisor, whatever its spec says.
+      n.type = n.children.length > 0 ? 'supervisor' : info.type;
       n.restart = info.restart;
       n.restarts = Math.max(n.restarts, info.restarts);
       const ahead =
@@ -232,7 +249,7 @@ export class TreeModel {
       }
       n.queued = n.pid === undefined ? null : info.queued;
       if (signature(n) !== before) this.dirty.add(n.key);
-      if (info.type === 'supervisor' && info.pid !== undefined) nested.push([path, info.pid]);
+      if (n.type === 'supervisor' && info.pid !== undefined) nested.push([path, info.pid]);
     }
     const kept = parent.children.filter(
       (id) => !listed.has(id) && this.nodes.get(keyOf([...parent.path, id]))!.touched > asked,
@@ -240,11 +257,7 @@ export class TreeModel {
     for (const id of parent.children) {
       if (!listed.has(id) && !kept.includes(id)) this.remove(keyOf([...parent.path, id]));
     }
-    const order = [...infos.map((i) => i.id), ...kept];
-    if (order.join('\u0000') !== parent.children.join('\u0000')) {
-      parent.children = order;
-      this.dirty.add(parent.key);
-    }
+    parent.children = [...infos.map((i) => i.id), ...kept];
     return nested;
   }
 
@@ -287,7 +300,7 @@ export class TreeModel {
     return {
       title,
       showMessages: this.showMessages,
-      nodes: [...this.nodes.values()].map((n) => view(n, now)),
+      nodes: this.inOrder(this.root).map((n) => view(n, now)),
       log: this.log.slice(),
     };
   }
@@ -351,9 +364,24 @@ export class TreeModel {
     const n = this.make(path, path[path.length - 1]!, 'worker');
     this.nodes.set(key, n);
     parent.children.push(n.id);
-    this.dirty.add(parent.key);
     this.dirty.add(key);
     return n;
+  }
+
+  /** Keeps at most `MAX_DOWN` exited children, dropping those down longest. */
+  private wentDown(n: Node): void {
+    this.down.delete(n.key);
+    this.down.add(n.key);
+    for (const key of this.down) {
+      if (this.down.size <= MAX_DOWN) break;
+      this.down.delete(key);
+      const old = this.nodes.get(key);
+      if (old !== undefined && old.pid === undefined && old.children.length === 0) {
+        this.remove(key);
+        const parent = this.nodes.get(keyOf(old.path.slice(0, -1)));
+        if (parent !== undefined) parent.children = parent.children.filter((id) => id !== old.id);
+      }
+    }
   }
 
   private touch(n: Node): void {
@@ -365,6 +393,11 @@ export class TreeModel {
     n.exits.push({ at: this.now(), incarnation, kind: reason.kind, reason: formatExit(reason) });
     if (n.exits.length > MAX_EXITS) n.exits.shift();
     this.dirty.add(n.key);
+  }
+
+  /** `n` and its descendants, parents first, children in start order. */
+  private inOrder(n: Node): Node[] {
+    return [n, ...this.descendants(n)];
   }
 
   private descendants(n: Node): Node[] {
@@ -409,6 +442,7 @@ export class TreeModel {
     if (n === undefined) return;
     for (const d of [n, ...this.descendants(n)]) {
       this.nodes.delete(d.key);
+      this.down.delete(d.key);
       this.dirty.delete(d.key);
       this.removed.add(d.key);
       this.lastRestart.delete(d.key);
@@ -462,7 +496,6 @@ function view(n: Node, now: number): NodeView {
     backoffLeft: n.backoffUntil === null ? null : Math.max(0, n.backoffUntil - now),
     backoffDelay: n.backoffDelay,
     gaveUp: n.gaveUp,
-    children: n.children.slice(),
     exits: n.exits.slice(),
     lost: n.lost.slice(),
     lostCount: n.lostCount,

@@ -55,8 +55,6 @@ export interface NodeView {
   readonly backoffDelay: number | null;
   /** Set on a supervisor that gave up. */
   readonly gaveUp: GiveUpView | null;
-  /** Its children's ids, in start order. */
-  readonly children: readonly string[];
   /** Its most recent exits, oldest first. */
   readonly exits: readonly ExitView[];
   /** Its most recent lost messages, oldest first, and how many in all. */
@@ -78,7 +76,11 @@ export interface EventView {
   readonly childId?: string;
 }
 
-/** @internal The first message on a page's stream: the tree as it is now. */
+/**
+ * @internal The first message on a page's stream: the tree as it is now, its
+ * nodes in tree order (a parent before its children, children in start
+ * order). A node new in a later change goes after its siblings.
+ */
 export interface SnapshotMessage {
   readonly title: string;
   readonly showMessages: boolean;

@@ -1,13 +1,14 @@
 import {
-  EMPTY,
   Observable,
   Subscription,
   concat,
   defer,
+  distinctUntilChanged,
+  filter,
   isObservable,
   map,
+  mergeMap,
   of,
-  switchMap,
   timer,
   type Observer,
 } from 'rxjs';
@@ -33,7 +34,7 @@ const SETTLE_MS = 100;
 /** A root supervisor coming and going: `started` for each incarnation, `exit` at its end. */
 type RootNote =
   | { readonly kind: 'started'; readonly pid: Pid }
-  | { readonly kind: 'exit'; readonly reason: ExitReason };
+  | { readonly kind: 'exit'; readonly pid: Pid | undefined; readonly reason: ExitReason };
 
 /** @internal The running parts of a watch. */
 export interface TreeWatch {
@@ -110,8 +111,10 @@ export function watchTree(
       case 'started':
         send(model.rootStarted(n.pid));
         return refresh();
-      case 'exit':
-        return send(model.rootExited(n.reason));
+      case 'exit': {
+        const event = model.rootExited(n.pid, n.reason);
+        return event === undefined ? undefined : send(event);
+      }
       default:
         send(model.apply(n));
         if (n.kind === 'child-exited') settle(n.path.slice(0, -1));
@@ -120,7 +123,8 @@ export function watchTree(
   const observer: Partial<Observer<SupervisorNotification | RootNote>> = {
     next: onNote,
     // A tree stream is not meant to error; if one does, the root is down with that error.
-    error: (error: unknown) => onNote({ kind: 'exit', reason: { kind: 'error', error } }),
+    error: (error: unknown) =>
+      onNote({ kind: 'exit', pid: model.pidAt([]), reason: { kind: 'error', error } }),
   };
 
   subscription.add(
@@ -148,14 +152,17 @@ export function watchTree(
 /**
  * The root's notifications: a tree stream as it is; a pid's events from now
  * on, between a `started` and an `exit`; a `via` name followed across the
- * supervisor's restarts.
+ * supervisor's restarts. (Each incarnation's watch runs to its `exit`: the
+ * registry lets the name go before the supervisor's events end.)
  */
 function rootNotes(source: ObserveSource): Observable<SupervisorNotification | RootNote> {
   if (isObservable(source)) return source;
   if (isVia(source)) {
-    return source.registry
-      .whereis$(source.name)
-      .pipe(switchMap((pid) => (pid === undefined ? EMPTY : lifetime(pid))));
+    return source.registry.whereis$(source.name).pipe(
+      filter((pid): pid is Pid => pid !== undefined),
+      distinctUntilChanged(),
+      mergeMap(lifetime),
+    );
   }
   if (!isSupervisor(source) && !isDead(source)) {
     throw new TypeError(
@@ -170,7 +177,7 @@ const lifetime = (pid: Pid): Observable<SupervisorNotification | RootNote> =>
   concat(
     of<RootNote>({ kind: 'started', pid }),
     events$(pid),
-    defer(() => pid.exit$).pipe(map((reason): RootNote => ({ kind: 'exit', reason }))),
+    defer(() => pid.exit$).pipe(map((reason): RootNote => ({ kind: 'exit', pid, reason }))),
   );
 
 const isVia = (address: Address): address is Via => 'registry' in address;

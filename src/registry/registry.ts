@@ -43,6 +43,8 @@ interface Hold {
  */
 export class Registry {
   private readonly names = new Map<string, Pid>();
+  /** Bumped on every change, so a `via` can keep its last lookup until then. */
+  private version = 0;
   private readonly pending = new Map<string, Hold>();
   private readonly watchers = new Map<string, Set<Watcher>>();
   private readonly view: ReadonlyMap<string, Pid> = readonlyView(this.names);
@@ -168,7 +170,11 @@ export class Registry {
 
   /** @internal Sends through `name`: to its pid, into its hold, or to dead letters. */
   deliver(name: string, kind: number, payload: unknown, via: Via): boolean {
-    const pid = this.names.get(name);
+    let pid = via.resolved;
+    if (via.resolvedAt !== this.version) {
+      pid = via.resolved = this.names.get(name);
+      via.resolvedAt = this.version;
+    }
     if (pid !== undefined && pid.target.post(kind, payload, via)) return true;
     const held = this.pending.get(name);
     if (held !== undefined) return this.hold(held, name, kind, payload, via);
@@ -205,6 +211,7 @@ export class Registry {
   }
 
   private set(name: string, pid: Pid | undefined): void {
+    this.version++;
     if (pid === undefined) this.names.delete(name);
     else this.names.set(name, pid);
     enter();

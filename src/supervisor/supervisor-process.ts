@@ -32,29 +32,47 @@ const SOURCE_ERROR = INTERNAL + 3;
 
 type Status = ChildInfo['status'];
 
-/** A child as its supervisor tracks it. */
-interface Child {
-  readonly spec: ChildSpec;
+/**
+ * A child as its supervisor tracks it. It is also the sink of its
+ * incarnations' notifications, which it hands to its supervisor.
+ */
+class Child implements Sink<unknown> {
   readonly id: string;
   readonly name: string;
   readonly restart: RestartType;
   type: 'worker' | 'supervisor';
-  process: Process<unknown> | null;
+  process: Process<unknown> | null = null;
   /** `restarting`: down, waiting for the restart decision or for its group's restart. */
-  status: Status;
-  incarnation: number;
-  restarts: number;
+  status: Status = 'restarting';
+  incarnation = 0;
+  restarts = 0;
   /** Consecutive restarts, for backoff. */
-  backoffK: number;
-  /** When its current or last incarnation was started (scheduler time). */
-  startedAt: number;
-  lastExit: ExitReason | undefined;
+  backoffK = 0;
+  /** When its current or last incarnation was started (scheduler time; kept only with backoff). */
+  startedAt = 0;
+  lastExit: ExitReason | undefined = undefined;
   /** Set while a start step waits for `started`. */
-  onStarted: (() => void) | null;
+  onStarted: (() => void) | null = null;
   /** Set while a stop step waits for `exit`. */
-  onExited: (() => void) | null;
-  stopTimer: Subscription | null;
-  removed: boolean;
+  onExited: (() => void) | null = null;
+  stopTimer: Subscription | null = null;
+  removed = false;
+
+  constructor(
+    private readonly supervisor: SupervisorProcess,
+    readonly spec: ChildSpec,
+  ) {
+    this.id = spec.id;
+    this.name = spec.name ?? spec.id;
+    this.restart = spec.restart ?? 'transient';
+    this.type = spec.type ?? 'worker';
+  }
+
+  next(notification: unknown): void {
+    this.supervisor.childNote(this, notification as SupervisorNotification);
+  }
+
+  complete(): void {}
 }
 
 const noop = (): void => {};
@@ -178,7 +196,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     c.status = 'starting';
     c.onStarted = done;
     c.process = null;
-    c.startedAt = this.scheduler.now();
+    if (this.backoff !== undefined) c.startedAt = this.scheduler.now();
     let stream: unknown;
     try {
       stream = c.spec.start();
@@ -195,14 +213,10 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     }
     const booter = booterOf(stream);
     c.type = c.spec.type ?? booter?.type ?? 'worker';
-    const sink: Sink<unknown> = {
-      next: (n) => this.childNote(c, inc, n as SupervisorNotification),
-      complete: noop,
-    };
     const process =
       booter !== undefined
-        ? booter.boot(sink)
-        : new ObservableProcess(stream, sink, this.scheduler).boot();
+        ? booter.boot(c)
+        : new ObservableProcess(stream, c, this.scheduler).boot();
     if (c.incarnation === inc && c.status === 'starting') c.process = process;
   }
 
@@ -219,25 +233,32 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     c.status = 'stopping';
     const inc = c.incarnation;
     const shutdown = shutdownOf(c);
-    if (shutdown === 0) return this.kill(c, inc);
+    if (shutdown === 0) return this.kill(c, inc, false);
     process.requestStop(CANCELLED);
     if (shutdown !== Infinity && c.incarnation === inc && c.status === 'stopping') {
-      c.stopTimer = this.timer(shutdown, () => this.kill(c, inc));
+      c.stopTimer = this.timer(shutdown, () => this.kill(c, inc, true));
     }
   }
 
-  /** Unsubscribes a child at once: `brutal_kill`, or its shutdown time ran out. */
-  private kill(c: Child, inc: number): void {
+  /**
+   * Unsubscribes a child at once: `brutal_kill` (its `terminate` is started and
+   * left to run), or its shutdown time ran out (`timedOut`: a `terminate` still
+   * running is unsubscribed).
+   */
+  private kill(c: Child, inc: number, timedOut: boolean): void {
     const process = c.process;
     if (process === null || c.incarnation !== inc) return;
-    process.cancel(0);
+    if (timedOut) process.abandon();
+    else process.cancelWithin(0, this.scheduler);
     this.childExited(c, inc, process.reason ?? CANCELLED, process.pid);
   }
 
   // ---- Child notifications ------------------------------------------------------------
 
-  private childNote(c: Child, inc: number, n: SupervisorNotification): void {
-    if (c.incarnation !== inc || c.removed) return;
+  /** @internal A notification from one of `c`'s incarnations (only its current one can still send). */
+  childNote(c: Child, n: SupervisorNotification): void {
+    if (c.removed) return;
+    const inc = c.incarnation;
     if (n.kind === 'started') return this.childStarted(c, n.pid);
     if (n.kind === 'exit') return this.childExited(c, inc, n.reason, n.pid);
     this.emit({
@@ -413,24 +434,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   // ---- Specs ----------------------------------------------------------------------------
 
   private add(spec: ChildSpec): Child {
-    const c: Child = {
-      spec,
-      id: spec.id,
-      name: spec.name ?? spec.id,
-      restart: spec.restart ?? 'transient',
-      type: spec.type ?? 'worker',
-      process: null,
-      status: 'restarting',
-      incarnation: 0,
-      restarts: 0,
-      backoffK: 0,
-      startedAt: 0,
-      lastExit: undefined,
-      onStarted: null,
-      onExited: null,
-      stopTimer: null,
-      removed: false,
-    };
+    const c = new Child(this, spec);
     this.children.push(c);
     this.byId.set(c.id, c);
     return c;
@@ -558,7 +562,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       c.onStarted = c.onExited = null;
       const process = c.process;
       c.process = null;
-      process?.cancel(shutdownOf(c));
+      process?.cancelWithin(shutdownOf(c), this.scheduler);
     }
     this.abandonAll();
   }

@@ -1,0 +1,18 @@
+// Entry point of one forked big-tree sample (case 6): builds the tree with the built
+// package, prints the sample as JSON on its last line, and exits without tearing it down.
+import * as built from 'rxotp';
+import { bigTreeOnce } from './cases/big-tree.js';
+import { asLib } from './built.js';
+
+const size = Number(process.argv[2] ?? '1000000');
+
+bigTreeOnce(asLib(built), size, false).then(
+  (sample) => {
+    console.log(JSON.stringify(sample));
+    process.exit(0);
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

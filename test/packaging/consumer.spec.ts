@@ -1,0 +1,251 @@
+/**
+ * The package as a user gets it: built, packed with `npm pack`, installed from
+ * the tarball into a fresh project beside rxjs, then loaded from CommonJS and
+ * ES modules and type-checked under `node16` and `bundler` resolution.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+
+/** Runs a command; on failure the error carries its output, so a broken package says why. */
+function run(file: string, args: string[], cwd: string): string {
+  try {
+    return execFileSync(file, args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, npm_config_update_notifier: 'false' },
+    });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${file} ${args.join(' ')} failed in ${cwd}\n${stdout ?? ''}\n${stderr ?? ''}`);
+  }
+}
+
+/** What each runtime check prints: one JSON line. */
+interface Report {
+  oneForOne: string;
+  liveActorCount: string;
+  mailboxIsSubject: boolean;
+  supervised: string[];
+  liveAfter: number;
+  sameBuild?: boolean;
+  sameTesting?: boolean;
+  sameRxjs?: boolean;
+}
+
+// Spawns an actor and a supervised tree with the consumer's own rxjs, and reports
+// whether the actor's mailbox is an instance of the consumer's Subject.
+const cjsCheck = `
+const rxotp = require('rxotp');
+const testing = require('rxotp/testing');
+const { Subject, of } = require('rxjs');
+let mailbox;
+const def = rxotp.genServer({ init: (_args, ctx) => { mailbox = ctx.mailbox; return 0; } });
+const pid = rxotp.spawn(def, undefined);
+const supervised = [];
+const sub = of(rxotp.child('w', () => def.start()))
+  .pipe(rxotp.oneForOne())
+  .subscribe((n) => supervised.push(n.kind));
+sub.unsubscribe();
+rxotp.stop(pid);
+console.log(JSON.stringify({
+  oneForOne: typeof rxotp.oneForOne,
+  liveActorCount: typeof testing.liveActorCount,
+  mailboxIsSubject: mailbox instanceof Subject,
+  supervised,
+  liveAfter: testing.liveActorCount(),
+}));
+`;
+
+const esmCheck = `
+import { createRequire } from 'node:module';
+import { child, genServer, oneForOne, spawn, stop } from 'rxotp';
+import { liveActorCount } from 'rxotp/testing';
+import { Subject, of } from 'rxjs';
+const require = createRequire(import.meta.url);
+let mailbox;
+const def = genServer({ init: (_args, ctx) => { mailbox = ctx.mailbox; return 0; } });
+const pid = spawn(def, undefined);
+const supervised = [];
+const sub = of(child('w', () => def.start()))
+  .pipe(oneForOne())
+  .subscribe((n) => supervised.push(n.kind));
+sub.unsubscribe();
+stop(pid);
+console.log(JSON.stringify({
+  oneForOne: typeof oneForOne,
+  liveActorCount: typeof liveActorCount,
+  mailboxIsSubject: mailbox instanceof Subject,
+  supervised,
+  liveAfter: liveActorCount(),
+  sameBuild: require('rxotp').oneForOne === oneForOne,
+  sameTesting: require('rxotp/testing').liveActorCount === liveActorCount,
+  sameRxjs: require('rxjs').Subject === Subject,
+}));
+`;
+
+// Compiles only if the package's types resolve: each expected-error line is an
+// error only when the real types are there (with \`any\` the directive would be unused).
+const typedConsumer = `
+import { Subject, of } from 'rxjs';
+import {
+  call,
+  cast,
+  child,
+  genServer,
+  oneForOne,
+  spawn,
+  stop,
+  type ExitReason,
+  type Pid,
+  type SupervisorNotification,
+} from 'rxotp';
+import { liveActorCount } from 'rxotp/testing';
+
+const counter = genServer({
+  init: (start: number) => start,
+  handleCast: (_msg: 'inc', n: number) => n + 1,
+  handleCall: (_req: 'get', _from, n: number) => ({ reply: n, state: n }),
+});
+const pid = spawn(counter, 0);
+cast(pid, 'inc');
+export const reply: Promise<number> = call(pid, 'get');
+// @ts-expect-error the counter takes only 'inc' casts
+cast(pid, 'dec');
+// @ts-expect-error a child id is a string
+child(1, () => of(1));
+
+const kinds: string[] = [];
+of(child('counter', () => counter.start(1)))
+  .pipe(oneForOne({ intensity: 1 }))
+  .subscribe((n: SupervisorNotification) => kinds.push(n.kind))
+  .unsubscribe();
+stop(pid);
+
+export const live: number = liveActorCount();
+export const anyPid: Pid | undefined = undefined;
+export const reason: ExitReason = { kind: 'normal' };
+export const inbox: Subject<unknown> = new Subject();
+export { kinds };
+`;
+
+const tsconfig = (module: string, moduleResolution: string, files: string[]): string =>
+  JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2022'],
+        module,
+        moduleResolution,
+        strict: true,
+        noEmit: true,
+        types: [],
+        // rxjs's own declarations need DOM types; rxotp's are proven by the
+        // expected-error lines of the consumer, which fail if its types do not resolve.
+        skipLibCheck: true,
+      },
+      files,
+    },
+    null,
+    2,
+  );
+
+describe('the packed package in a fresh consumer project', () => {
+  let temp = '';
+  let consumer = '';
+
+  beforeAll(() => {
+    temp = mkdtempSync(join(tmpdir(), 'rxotp-pack-'));
+    consumer = join(temp, 'consumer');
+    run('npm', ['run', 'build'], root);
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', temp], root)) as {
+      filename: string;
+    }[];
+    const tarball = join(temp, packed[0]!.filename);
+
+    mkdirSync(consumer);
+    writeFileSync(
+      join(consumer, 'package.json'),
+      JSON.stringify({ name: 'rxotp-consumer', version: '1.0.0', private: true }, null, 2),
+    );
+    // rxotp has no dependencies of its own; its rxjs peer is the one linked below, so
+    // nothing is fetched from the registry.
+    run(
+      'npm',
+      [
+        'install',
+        '--offline',
+        '--no-audit',
+        '--no-fund',
+        '--no-package-lock',
+        '--legacy-peer-deps',
+        '--ignore-scripts',
+        tarball,
+      ],
+      consumer,
+    );
+    symlinkSync(join(root, 'node_modules/rxjs'), join(consumer, 'node_modules/rxjs'), 'dir');
+
+    writeFileSync(join(consumer, 'check.cjs'), cjsCheck);
+    writeFileSync(join(consumer, 'check.mjs'), esmCheck);
+    writeFileSync(join(consumer, 'consumer.cts'), typedConsumer);
+    writeFileSync(join(consumer, 'consumer.mts'), typedConsumer);
+    writeFileSync(join(consumer, 'consumer.ts'), typedConsumer);
+    writeFileSync(
+      join(consumer, 'tsconfig.node16.json'),
+      tsconfig('Node16', 'Node16', ['consumer.cts', 'consumer.mts']),
+    );
+    writeFileSync(
+      join(consumer, 'tsconfig.bundler.json'),
+      tsconfig('ESNext', 'Bundler', ['consumer.ts']),
+    );
+  }, 300_000);
+
+  afterAll(() => {
+    if (temp !== '') rmSync(temp, { recursive: true, force: true });
+  });
+
+  const report = (file: string): Report =>
+    JSON.parse(run(process.execPath, [file], consumer).trim()) as Report;
+
+  test("require('rxotp') and require('rxotp/testing') work, with one rxjs Subject class", () => {
+    expect(report('check.cjs')).toEqual({
+      oneForOne: 'function',
+      liveActorCount: 'function',
+      mailboxIsSubject: true,
+      supervised: ['started', 'child-started'],
+      liveAfter: 0,
+    });
+  });
+
+  test("import { oneForOne } from 'rxotp' and 'rxotp/testing' work, with one rxjs Subject class", () => {
+    expect(report('check.mjs')).toEqual({
+      oneForOne: 'function',
+      liveActorCount: 'function',
+      mailboxIsSubject: true,
+      supervised: ['started', 'child-started'],
+      liveAfter: 0,
+      // import and require load the same copy of rxotp, and of rxjs.
+      sameBuild: true,
+      sameTesting: true,
+      sameRxjs: true,
+    });
+  });
+
+  test('tsc type-checks a consumer under moduleResolution node16 (CommonJS and ESM files)', () => {
+    expect(() =>
+      run(process.execPath, [tsc, '-p', 'tsconfig.node16.json'], consumer),
+    ).not.toThrow();
+  });
+
+  test('tsc type-checks a consumer under moduleResolution bundler', () => {
+    expect(() =>
+      run(process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], consumer),
+    ).not.toThrow();
+  });
+});
