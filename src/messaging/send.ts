@@ -1,4 +1,4 @@
-import { isPid, type Address } from '../actor/address.js';
+import { isPid, isVia, type Address } from '../actor/address.js';
 import type { Protocol } from '../actor/protocol.js';
 import { INFO } from '../mailbox/kinds.js';
 import { deliver } from './deliver.js';
@@ -13,7 +13,11 @@ import { deliver } from './deliver.js';
  * ```
  */
 export function send<P extends Protocol>(target: Address<P>, message: P['info']): boolean {
-  // The common case first: a live pid.
-  if (isPid(target) && target.target.post(INFO, message, undefined)) return true;
+  // The common cases first: a live pid, a name.
+  if (isPid(target)) {
+    if (target.target.post(INFO, message, undefined)) return true;
+  } else if (isVia(target)) {
+    return target.registry.deliver(target.name, INFO, message, target);
+  }
   return deliver('send', target, INFO, message);
 }
