@@ -52,7 +52,11 @@ export interface ObserveOptions {
  * ```
  */
 export interface ObserverHandle {
-  /** The page's address once the server listens; rejects if it cannot (the port is taken, say). */
+  /**
+   * The page's address once the server listens. Rejects if it cannot (the
+   * port is taken, say): handle that, as with a server's `error` event, or the
+   * rejection goes unhandled.
+   */
   readonly ready: Promise<string>;
   /** The page's address (`http://127.0.0.1:4000/`), or `undefined` until the server listens. */
   readonly url: string | undefined;
@@ -161,14 +165,20 @@ export function observe(source: ObserveSource, options: ObserveOptions = {}): Ob
       return hub.size;
     },
     close() {
-      return (closing ??= new Promise<void>((resolve) => {
-        watch.stop();
-        poll?.unsubscribe();
-        hub.closeAll();
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }));
+      if (closing !== undefined) return closing;
+      watch.stop();
+      poll?.unsubscribe();
+      hub.closeAll();
+      // A server still starting to listen is closed once it listens.
+      closing = ready.then(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+        () => undefined,
+      );
+      return closing;
     },
   };
 }

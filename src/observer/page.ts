@@ -137,6 +137,7 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
   var flashes = new Map();   // key -> flash class
   var hidden = new Set();    // give-up banners closed by the user
   var selected = null;
+  var detailState = null;    // the selected node's state in the detail panel, for the countdown
   var showMessages = false;
   var scheduled = false;
   var LOG_MAX = 200;
@@ -407,6 +408,7 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
       var left = Math.max(0, n.backoffLeft - (performance.now() - (got.get(n.key) || 0)));
       r.fields.status.firstChild.textContent = statusText(n);
       r.fields.barFill.style.width = (n.backoffDelay ? (100 * left) / n.backoffDelay : 0) + '%';
+      if (n.key === selected && detailState !== null) detailState.textContent = statusText(n);
     });
   }, 100);
 
@@ -422,14 +424,18 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
   function detail() {
     var box = byId('detail');
     box.textContent = '';
+    detailState = null;
     var n = selected === null ? undefined : nodes.get(selected);
     if (!n) { box.appendChild(make('p', 'hint', 'Select a child to see its recent exits.')); return; }
     box.setAttribute('data-key', n.key);
     box.appendChild(make('h2', null, n.id));
     box.appendChild(make('div', 'where', pathText(n.path)));
     var dl = make('dl');
-    var item = function (k, v) { dl.appendChild(make('dt', null, k)); dl.appendChild(make('dd', null, v)); };
-    item('state', statusText(n));
+    var item = function (k, v) {
+      dl.appendChild(make('dt', null, k));
+      return dl.appendChild(make('dd', null, v));
+    };
+    detailState = item('state', statusText(n));
     item('type', n.type);
     item('restart', n.restart || '\\u2013');
     item('pid', n.pid || '\\u2013');

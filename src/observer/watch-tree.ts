@@ -25,7 +25,17 @@ import {
 import type { TreeModel } from './tree-model.js';
 import type { ChangeMessage, EventView } from './views.js';
 
-/** What `observe` watches: a tree's notification stream (it runs it), or a running supervisor. */
+/**
+ * What `observe` watches: a tree's notification stream, which it subscribes
+ * (so it runs the tree), or a running supervisor's pid or `via` address,
+ * which it only watches.
+ *
+ * @example
+ * ```ts
+ * const source: ObserveSource = Math.random() > 0.5 ? tree$ : via(registry, 'workers');
+ * observe(source);
+ * ```
+ */
 export type ObserveSource = Observable<SupervisorNotification> | Address;
 
 /** How soon after a child exits its supervisor is asked for the outcome (down or restarting). */

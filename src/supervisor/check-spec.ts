@@ -53,8 +53,11 @@ export function checkSpecs(specs: readonly unknown[]): asserts specs is readonly
   const ids = new Set<string>();
   for (const spec of specs) {
     checkSpec(spec);
-    if (ids.has(spec.id))
-      throw new ChildSpecError(spec.id, 'id', 'is used by another child of this supervisor.');
+    if (ids.has(spec.id)) throw duplicateId(spec.id);
     ids.add(spec.id);
   }
 }
+
+/** @internal The error for an id already used by a sibling. */
+export const duplicateId = (id: string): ChildSpecError =>
+  new ChildSpecError(id, 'id', 'is used by another child of this supervisor.');

@@ -18,7 +18,7 @@ import type { CallRef } from '../messaging/call-ref.js';
 import { Registry } from '../registry/registry.js';
 import { backoffDelay, backoffResetAfter } from './backoff-delay.js';
 import type { ChildSpec, RestartType } from './child-spec.js';
-import { checkSpec, checkSpecs } from './check-spec.js';
+import { checkSpec, duplicateId } from './check-spec.js';
 import type { ControlRequest } from './control-request.js';
 import type { ChildInfo, SupervisorEvent, SupervisorNotification } from './events.js';
 import type { BackoffFunction, BackoffOptions, Strategy, SupervisorOptions } from './options.js';
@@ -151,18 +151,24 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       this.specSubscription = subscription;
       if (this.bootError !== null) return (this.exit(errorExit(this.bootError.error)), this);
       try {
-        checkSpecs(initial);
-        if (initial.length > this.maxChildren) {
-          throw new ChildSpecError(
-            initial[this.maxChildren]!.id,
-            'maxChildren',
-            `the supervisor takes at most ${this.maxChildren} children.`,
-          );
+        // Checked together, as they are added: the id index finds repeats.
+        for (const spec of initial) {
+          checkSpec(spec);
+          if (this.byId.has(spec.id)) throw duplicateId(spec.id);
+          if (this.children.length === this.maxChildren) {
+            throw new ChildSpecError(
+              spec.id,
+              'maxChildren',
+              `the supervisor takes at most ${this.maxChildren} children.`,
+            );
+          }
+          this.add(spec);
         }
       } catch (error) {
+        this.children.length = 0;
+        this.byId.clear();
         return (this.exit(errorExit(error)), this);
       }
-      for (const spec of initial) this.add(spec);
       this.started({ kind: 'started', pid: this.pid, registry: this.registry });
       if (this.running) this.startAll(this.children.slice());
     } finally {
@@ -451,8 +457,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   private addSpec(spec: unknown): void {
     try {
       checkSpec(spec);
-      if (this.byId.has(spec.id))
-        throw new ChildSpecError(spec.id, 'id', 'is used by another child of this supervisor.');
+      if (this.byId.has(spec.id)) throw duplicateId(spec.id);
       if (this.children.length >= this.maxChildren) {
         throw new ChildSpecError(
           spec.id,
