@@ -18,9 +18,9 @@ import {
   via,
   whichChildren,
   type CallRef,
-  type Ctx,
   type ExitReason,
   type Pid,
+  type ProtocolOf,
   type SupervisorNotification,
   type SupervisorOptions,
 } from 'rxotp';
@@ -33,7 +33,6 @@ console.log(formatExit(crash)); // error: Error: boom
 // ---- genServer callbacks --------------------------------------------------------------
 
 // Collects items; `flush` is answered at the next tick (a deferred reply).
-type Batcher = { call: 'flush'; reply: string[]; cast: string; info: 'tick' };
 interface BatcherState {
   readonly every: number;
   readonly items: string[];
@@ -41,7 +40,7 @@ interface BatcherState {
 }
 
 const batcher = genServer({
-  init: (every: number, ctx: Ctx<Batcher>): BatcherState => {
+  init: (every: number, ctx): BatcherState => {
     ctx.sendAfter(every, 'tick');
     return { every, items: [], waiting: [] };
   },
@@ -115,7 +114,7 @@ async function main(): Promise<void> {
   });
   if (sup === undefined) throw new Error('the tree did not start');
 
-  const b = via<Batcher>(registry, 'batcher');
+  const b = via<ProtocolOf<typeof batcher>>(registry, 'batcher');
   cast(b, 'a');
   stop(b, crash); // crash it from outside: it is restarted after a backoff...
   cast(b, 'b'); // ...and what is sent by name meanwhile is held, then delivered

@@ -23,7 +23,6 @@ import {
   oneForOne,
   stop,
   via,
-  type Ctx,
   type ExitReason,
   type Pid,
   type SupervisorNotification,
@@ -52,13 +51,9 @@ const statsServer = genServer({
   handleCall: (_: 'totals', _from, totals) => ({ reply: totals, state: totals }),
 });
 
-/** A worker's only message: its own timer. */
-type Ticks = { call: never; reply: never; cast: never; info: 'tick' };
-
 /** Does a job every `every` ms or so; each job fails with probability `crashRate`. */
 const worker = genServer({
-  // Typing `ctx` here tells TypeScript what `sendAfter` takes, in every callback.
-  init: (config: { id: string; every: number; crashRate: number }, ctx: Ctx<Ticks>) => {
+  init: (config: { id: string; every: number; crashRate: number }, ctx) => {
     ctx.sendAfter(config.every * (0.5 + Math.random()), 'tick');
     return { ...config, jobs: 0 };
   },

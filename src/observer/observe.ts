@@ -125,6 +125,7 @@ export function observe(source: ObserveSource, options: ObserveOptions = {}): Ob
       : (source.name ?? String(source));
   const model = new TreeModel(title, showMessages);
   let poll: Subscription | undefined;
+  let closing: Promise<void> | undefined;
   const hub = new ClientHub(maxBuffered, (watched) => {
     watch.setActive(watched);
     poll?.unsubscribe();
@@ -138,6 +139,8 @@ export function observe(source: ObserveSource, options: ObserveOptions = {}): Ob
     host,
     snapshot: () => JSON.stringify(model.snapshot(title)),
     watch(res) {
+      // Closing: the server may still take a request before it stops listening.
+      if (closing !== undefined) return void res.destroy();
       hub.add(res, frame('snapshot', model.snapshot(title)));
       // The snapshot is current as far as events go; this brings mailbox depths up to date.
       watch.refresh();
@@ -155,7 +158,6 @@ export function observe(source: ObserveSource, options: ObserveOptions = {}): Ob
     });
   });
 
-  let closing: Promise<void> | undefined;
   return {
     ready,
     get url() {

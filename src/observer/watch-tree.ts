@@ -137,13 +137,15 @@ export function watchTree(
       onNote({ kind: 'exit', pid: model.pidAt([]), reason: { kind: 'error', error } }),
   };
 
+  // First, since it throws for a source that cannot be watched.
+  const notes = rootNotes(source);
   subscription.add(
     deadLetters$.subscribe((letter) => {
       model.lostLetter(letter);
       send();
     }),
   );
-  subscription.add(rootNotes(source).subscribe(observer));
+  subscription.add(notes.subscribe(observer));
 
   return {
     refresh,
