@@ -409,7 +409,12 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
         leave();
       }
     }, delay);
-    if (!subscription.closed) timers.add(subscription);
+    if (!subscription.closed) {
+      timers.add(subscription);
+      // A timer its owner cancels leaves the set at once: a long-lived actor that
+      // re-arms timers keeps a constant footprint.
+      subscription.add(() => timers.delete(subscription));
+    }
     return subscription;
   }
 

@@ -56,6 +56,8 @@ class Child implements Sink<unknown> {
   /** Set while a stop step waits for `exit`. */
   onExited: (() => void) | null = null;
   stopTimer: Subscription | null = null;
+  /** The backoff wait it is in, if any. */
+  wait: object | null = null;
   removed = false;
 
   constructor(
@@ -200,6 +202,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       return done();
     const inc = ++c.incarnation;
     c.status = 'starting';
+    c.wait = null;
     c.onStarted = done;
     c.process = null;
     if (this.backoff !== undefined) c.startedAt = this.scheduler.now();
@@ -314,7 +317,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       case EXITED:
         return this.decide(payload as Child, via as number);
       case DUE:
-        return this.due(payload as Child[]);
+        return this.due(payload as Child[], via as object);
       case SPEC:
         return this.addSpec(payload);
       case SOURCE_ERROR:
@@ -371,9 +374,14 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
           const restartable = group.filter((x) => !x.removed);
           const delay = this.delayFor(c);
           if (delay > 0) {
-            for (const x of restartable) x.status = 'backoff';
+            // The wait is this group's: a child restarted or terminated meanwhile leaves it.
+            const wait = {};
+            for (const x of restartable) {
+              x.status = 'backoff';
+              x.wait = wait;
+            }
             this.emit({ kind: 'backoff', path: [c.id], incarnation: c.incarnation, delay });
-            this.timer(delay, () => this.post(DUE, restartable, undefined));
+            this.timer(delay, () => this.post(DUE, restartable, wait));
             return done();
           }
           starting = serial(restartable, (x, next) => this.startChild(x, next), done);
@@ -387,8 +395,8 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   }
 
   /** A backoff wait ended: start those of the group still waiting. */
-  private due(group: Child[]): void {
-    const waiting = group.filter((x) => !x.removed && x.status === 'backoff');
+  private due(group: Child[], wait: object): void {
+    const waiting = group.filter((x) => !x.removed && x.status === 'backoff' && x.wait === wait);
     if (waiting.length > 0) this.startAll(waiting);
   }
 
