@@ -28,12 +28,15 @@ export interface Booter {
 
 /**
  * @internal A cold lifecycle stream: each subscription boots one incarnation and
- * unsubscribing cancels it. A supervisor boots it directly through `booter`.
+ * unsubscribing cancels it. It is its own booter: a supervisor calls `boot` directly.
  */
-class LifecycleStream<N> extends Observable<N> {
-  constructor(readonly booter: Booter) {
+class LifecycleStream<N> extends Observable<N> implements Booter {
+  constructor(
+    readonly type: 'worker' | 'supervisor',
+    readonly boot: (sink: Sink<unknown>) => Process<unknown>,
+  ) {
     super((subscriber) => {
-      const process = booter.boot(subscriber);
+      const process = boot(subscriber);
       return () => process.cancel();
     });
   }
@@ -45,11 +48,11 @@ export function lifecycleStream<N>(
   type: 'worker' | 'supervisor',
   boot: (sink: Sink<N>) => Process<N>,
 ): Observable<N> {
-  return new LifecycleStream<N>({ type, boot: boot });
+  return new LifecycleStream<N>(type, boot);
 }
 
 /** @internal The booter of an rxotp lifecycle stream, or `undefined` for any other Observable. */
 export const booterOf = (stream: Observable<unknown>): Booter | undefined =>
   (stream as unknown as Record<symbol, boolean>)[LIFECYCLE] === true
-    ? (stream as LifecycleStream<unknown>).booter
+    ? (stream as LifecycleStream<unknown>)
     : undefined;

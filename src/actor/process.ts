@@ -67,7 +67,8 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
   private parent: Process<unknown> | null = null;
   private kids: Process<unknown>[] | null = null;
   private timers: Set<Subscription> | null = null;
-  private names: NameEntry[] | null = null;
+  /** The names it holds: one entry, or several (rare). */
+  private names: NameEntry | NameEntry[] | null = null;
   private watchers: ((reason: ExitReason) => void)[] | null = null;
   private owed: Set<CallRef> | null = null;
   private states: Subject<unknown> | null = null;
@@ -332,8 +333,11 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     this.kids = null;
     if (kids !== null) for (let i = kids.length - 1; i >= 0; i--) kids[i]!.cancel();
     if (this.parent !== null) this.parent.unlink(this);
-    if (this.names !== null) {
-      for (const { registry, name, hold } of this.names) registry.exited(name, this.pid, hold);
+    const names = this.names;
+    if (names !== null) {
+      for (const { registry, name, hold } of Array.isArray(names) ? names : [names]) {
+        registry.exited(name, this.pid, hold);
+      }
     }
     const rest = this.takeRest();
     for (let i = 0; i < rest.length; i += 3) {
@@ -420,7 +424,11 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   /** @internal Records a name this incarnation holds, so its exit frees (or parks) it. */
   named(registry: Registry, name: string, hold: number): void {
-    (this.names ??= []).push({ registry, name, hold });
+    const entry = { registry, name, hold };
+    const names = this.names;
+    if (names === null) this.names = entry;
+    else if (Array.isArray(names)) names.push(entry);
+    else this.names = [names, entry];
     if (this.pid.name === undefined) this.pid.name = name;
   }
 

@@ -40,6 +40,8 @@ class Child implements Sink<unknown> {
   readonly id: string;
   readonly name: string;
   readonly restart: RestartType;
+  /** The path of its own events, made once. */
+  readonly path: readonly string[];
   type: 'worker' | 'supervisor';
   process: Process<unknown> | null = null;
   /** `restarting`: down, waiting for the restart decision or for its group's restart. */
@@ -65,6 +67,7 @@ class Child implements Sink<unknown> {
     readonly spec: ChildSpec,
   ) {
     this.id = spec.id;
+    this.path = Object.freeze([spec.id]);
     this.name = spec.name ?? spec.id;
     this.restart = spec.restart ?? 'transient';
     this.type = spec.type ?? 'worker';
@@ -288,7 +291,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       return process.requestStop(errorExit(error));
     }
     c.status = 'running';
-    this.emit({ kind: 'child-started', path: [c.id], incarnation: c.incarnation, pid });
+    this.emit({ kind: 'child-started', path: c.path, incarnation: c.incarnation, pid });
     const onStarted = c.onStarted;
     c.onStarted = null;
     onStarted?.();
@@ -300,7 +303,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     c.stopTimer = null;
     c.status = 'restarting';
     c.lastExit = reason;
-    this.emit({ kind: 'child-exited', path: [c.id], incarnation: inc, pid, reason });
+    this.emit({ kind: 'child-exited', path: c.path, incarnation: inc, pid, reason });
     const { onExited, onStarted } = c;
     c.onExited = c.onStarted = null;
     // A stop this supervisor asked for: the transition that asked decides what follows.
@@ -350,7 +353,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     for (const x of kept) x.restarts++;
     this.emit({
       kind: 'restart',
-      path: [c.id],
+      path: c.path,
       incarnation: inc,
       ids: kept.map((x) => x.id),
       count: c.restarts,
@@ -380,7 +383,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
               x.status = 'backoff';
               x.wait = wait;
             }
-            this.emit({ kind: 'backoff', path: [c.id], incarnation: c.incarnation, delay });
+            this.emit({ kind: 'backoff', path: c.path, incarnation: c.incarnation, delay });
             this.timer(delay, () => this.post(DUE, restartable, wait));
             return done();
           }
