@@ -124,7 +124,8 @@ export class Registry {
     const holder = this.names.get(name);
     if (holder === pid) return;
     if (holder !== undefined) throw new AlreadyRegisteredError(name, String(holder));
-    const held = this.pending.get(name);
+    // (Size checks first: a million children register here, each lookup counts.)
+    const held = this.pending.size === 0 ? undefined : this.pending.get(name);
     if (held !== undefined && hold < 0) {
       throw new AlreadyRegisteredError(name, 'a supervised child waiting for its restart');
     }
@@ -214,6 +215,7 @@ export class Registry {
     this.version++;
     if (pid === undefined) this.names.delete(name);
     else this.names.set(name, pid);
+    if (this.watchers.size === 0 && !this.entries.observed) return;
     enter();
     try {
       // Each watcher is told the name's pid as it is when its turn comes, and
