@@ -1,4 +1,4 @@
-import { config, firstValueFrom, lastValueFrom, throwError, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom, throwError, toArray } from 'rxjs';
 import {
   ActorExitError,
   Registry,
@@ -13,6 +13,7 @@ import {
   type MaybeAsync,
   type Pid,
 } from '../../src/index.js';
+import { useUnhandledErrors } from '../support.js';
 
 // Every callback may fail synchronously or asynchronously; each way is its own test.
 type Failure = (boom: Error) => MaybeAsync<never>;
@@ -27,16 +28,7 @@ const failures: [string, Failure][] = [
   ['an Observable that errors', (boom) => throwError(() => boom)],
 ];
 
-let unhandled: jest.Mock;
-let savedOnUnhandledError: typeof config.onUnhandledError;
-beforeEach(() => {
-  savedOnUnhandledError = config.onUnhandledError;
-  unhandled = jest.fn();
-  config.onUnhandledError = unhandled;
-});
-afterEach(() => {
-  config.onUnhandledError = savedOnUnhandledError;
-});
+const unhandledErrors = useUnhandledErrors();
 
 /** Resolves with the exit reason of `pid` once it has exited. */
 const exited = (pid: Pid): Promise<ExitReason> => firstValueFrom(pid.exit$);
@@ -144,8 +136,8 @@ describe.each(failures)('%s', (_label, fail) => {
       stop(pid!);
       await settled();
       expect(await exited(pid!)).toEqual({ kind: 'normal' });
-      expect(unhandled).toHaveBeenCalledWith(boom);
-      expect(unhandled).toHaveBeenCalledTimes(1);
+      expect(unhandledErrors()).toHaveBeenCalledWith(boom);
+      expect(unhandledErrors()).toHaveBeenCalledTimes(1);
     });
 
     test('after a crash, the exit keeps the crash as its reason and the terminate error is reported', async () => {
@@ -162,8 +154,8 @@ describe.each(failures)('%s', (_label, fail) => {
       const reason = await exited(pid!);
       expect(reason).toEqual({ kind: 'error', error: new Error('crash') });
       expect(events).toEqual(['started', 'exit error']);
-      expect(unhandled).toHaveBeenCalledWith(boom);
-      expect(unhandled).toHaveBeenCalledTimes(1);
+      expect(unhandledErrors()).toHaveBeenCalledWith(boom);
+      expect(unhandledErrors()).toHaveBeenCalledTimes(1);
     });
 
     test('on unsubscribe, unsubscribe does not throw, exit$ says cancelled, the error is reported', async () => {
@@ -174,8 +166,8 @@ describe.each(failures)('%s', (_label, fail) => {
       expect(() => subscription.unsubscribe()).not.toThrow();
       await settled();
       expect(await exited(pid!)).toEqual({ kind: 'cancelled' });
-      expect(unhandled).toHaveBeenCalledWith(boom);
-      expect(unhandled).toHaveBeenCalledTimes(1);
+      expect(unhandledErrors()).toHaveBeenCalledWith(boom);
+      expect(unhandledErrors()).toHaveBeenCalledTimes(1);
     });
   });
 });

@@ -14,13 +14,7 @@ import {
   type ExitReason,
   type Pid,
 } from '../../src/index.js';
-
-/** The exit reason of `pid`, if it has exited by now. */
-function exitOf(pid: Pid): ExitReason | undefined {
-  let reason: ExitReason | undefined;
-  pid.exit$.subscribe((r) => (reason = r));
-  return reason;
-}
+import { exitOf } from '../support.js';
 
 /** The error inside an `error` exit reason (fails the test for any other reason). */
 function errorOf(reason: ExitReason | undefined): unknown {

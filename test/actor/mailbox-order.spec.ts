@@ -8,9 +8,9 @@ import {
   spawn,
   stop,
   type CallRef,
-  type ExitReason,
   type Pid,
 } from '../../src/index.js';
+import { exitOf } from '../support.js';
 
 /** An actor whose handleInfo runs the job it is sent: sends made in the job are made inside a handler. */
 const runner = genServer({
@@ -26,13 +26,6 @@ function insideHandler(job: () => void): void {
   const pid = spawn(runner, undefined);
   send(pid, job);
   stop(pid);
-}
-
-/** The exit reason of `pid`, if it has exited by now. */
-function exitOf(pid: Pid): ExitReason | undefined {
-  let reason: ExitReason | undefined;
-  pid.exit$.subscribe((r) => (reason = r));
-  return reason;
 }
 
 /**

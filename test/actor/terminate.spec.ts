@@ -9,15 +9,9 @@ import {
   type Lifecycle,
   type Pid,
 } from '../../src/index.js';
+import { exitOf } from '../support.js';
 
 type Terminated = { reason: ExitReason; state: number; self: Pid };
-
-/** The exit reason of `pid`, if it has exited by now. */
-function exitOf(pid: Pid): ExitReason | undefined {
-  let reason: ExitReason | undefined;
-  pid.exit$.subscribe((r) => (reason = r));
-  return reason;
-}
 
 /**
  * A counter that records each terminate. 'add' adds; 'crash' throws; 'slow'

@@ -1,10 +1,9 @@
-import { EMPTY, type SchedulerLike, type Subscription } from 'rxjs';
+import { EMPTY, type SchedulerLike } from 'rxjs';
 import {
   Registry,
   call,
   call$,
   cast,
-  deadLetters$,
   genServer,
   published$,
   send,
@@ -14,20 +13,14 @@ import {
   via,
   type Behavior,
   type CallRef,
-  type DeadLetter,
   type ExitReason,
   type Pid,
   type StartOptions,
 } from '../../src/index.js';
 import { liveActorCount } from '../../src/testing/index.js';
+import { exitOf, useDeadLetters } from '../support.js';
 
-let letters: DeadLetter[];
-let subscription: Subscription;
-beforeEach(() => {
-  letters = [];
-  subscription = deadLetters$.subscribe((letter) => letters.push(letter));
-});
-afterEach(() => subscription.unsubscribe());
+const deadLetters = useDeadLetters();
 
 /** What `fn` throws (fails the test if it returns). */
 function thrown(fn: () => unknown): Error {
@@ -41,13 +34,6 @@ function thrown(fn: () => unknown): Error {
   // A Promise that rejects instead of a throw must not go unhandled: it would end the test run.
   if (result instanceof Promise) result.catch(() => undefined);
   throw new Error('expected a throw, but the function returned');
-}
-
-/** The exit reason of `pid`, if it has exited by now. */
-function exitOf(pid: Pid): ExitReason | undefined {
-  let reason: ExitReason | undefined;
-  pid.exit$.subscribe((r) => (reason = r));
-  return reason;
 }
 
 /** Counts every message it handles, by kind. */
@@ -99,7 +85,7 @@ describe.each(addressed)('%s with a target that is not a Pid or via', (name, fn)
       const error = thrown(() => fn(target as never));
       expect(error).toBeInstanceOf(TypeError);
       expect(error.message).toContain(name);
-      expect(letters).toEqual([]);
+      expect(deadLetters()).toEqual([]);
     },
   );
 });
@@ -269,7 +255,7 @@ describe('call timeouts', () => {
     const pid = spawn(counting().def, undefined);
     stop(pid);
     expect(thrown(() => call(pid, 'q', { timeout: -5 }))).toBeInstanceOf(RangeError);
-    expect(letters).toEqual([]);
+    expect(deadLetters()).toEqual([]);
   });
 
   test('call with options that are not an object throws a TypeError and sends nothing', () => {

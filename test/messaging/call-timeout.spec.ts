@@ -1,4 +1,4 @@
-import { config, map, timer } from 'rxjs';
+import { map, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   CallTimeoutError,
@@ -8,30 +8,13 @@ import {
   genServer,
   spawn,
   type CallRef,
-  type ExitReason,
-  type Pid,
 } from '../../src/index.js';
+import { exitOf, useUnhandledErrors } from '../support.js';
 
 const newScheduler = () =>
   new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
-/** The exit reason of `pid`, if it has exited by now. */
-function exitOf(pid: Pid): ExitReason | undefined {
-  let reason: ExitReason | undefined;
-  pid.exit$.subscribe((r) => (reason = r));
-  return reason;
-}
-
-let unhandled: jest.Mock;
-let savedOnUnhandledError: typeof config.onUnhandledError;
-beforeEach(() => {
-  savedOnUnhandledError = config.onUnhandledError;
-  unhandled = jest.fn();
-  config.onUnhandledError = unhandled;
-});
-afterEach(() => {
-  config.onUnhandledError = savedOnUnhandledError;
-});
+const unhandledErrors = useUnhandledErrors();
 
 /**
  * A server that never answers 'never' by itself (the caller is kept for a
@@ -145,7 +128,7 @@ describe('on virtual time, with call$ inside TestScheduler.run', () => {
         { r: 'next 1' },
       );
     });
-    expect(unhandled).not.toHaveBeenCalled();
+    expect(unhandledErrors()).not.toHaveBeenCalled();
   });
 });
 
@@ -177,7 +160,7 @@ describe('with call and a TestScheduler flushed by hand', () => {
     cast(pid, 'answer');
     await Promise.resolve();
     expect(values).toEqual([]);
-    expect(unhandled).not.toHaveBeenCalled();
+    expect(unhandledErrors()).not.toHaveBeenCalled();
     expect(exitOf(pid)).toBeUndefined();
     expect(await call(pid, 'still there?', { scheduler: testScheduler })).toBe('still there? 0');
   });

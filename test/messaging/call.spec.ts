@@ -13,19 +13,12 @@ import {
   stop,
   via,
   type CallRef,
-  type ExitReason,
   type Pid,
 } from '../../src/index.js';
+import { exitOf } from '../support.js';
 
 /** A scheduler that is never flushed: a call that waited for its timeout would never settle. */
 const frozen = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-
-/** The exit reason of `pid`, if it has exited by now. */
-function exitOf(pid: Pid): ExitReason | undefined {
-  let reason: ExitReason | undefined;
-  pid.exit$.subscribe((r) => (reason = r));
-  return reason;
-}
 
 /** Everything a call$ subscription saw, synchronously. */
 type Outcome<R> = { values: R[]; error?: unknown; completed: boolean };

@@ -1,21 +1,5 @@
-import {
-  Registry,
-  cast,
-  genServer,
-  send,
-  spawn,
-  stop,
-  via,
-  type ExitReason,
-  type Pid,
-} from '../../src/index.js';
-
-/** The exit reason of `pid`, if it has exited by now. */
-function exitOf(pid: Pid): ExitReason | undefined {
-  let reason: ExitReason | undefined;
-  pid.exit$.subscribe((r) => (reason = r));
-  return reason;
-}
+import { Registry, cast, genServer, send, spawn, stop, via } from '../../src/index.js';
+import { exitOf } from '../support.js';
 
 /** Logs which handler got what, and with which state. */
 function logger(log: string[]) {

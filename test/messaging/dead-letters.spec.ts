@@ -16,8 +16,8 @@ import {
   type CallRef,
   type DeadLetter,
   type ExitReason,
-  type Pid,
 } from '../../src/index.js';
+import { exitOf } from '../support.js';
 
 let letters: DeadLetter[];
 let subscription: Subscription;
@@ -46,13 +46,6 @@ function insideHandler(job: () => void): void {
 /** A dead letter as one line, so a failing assertion prints something readable. */
 const summary = ({ target, kind, message, reason }: DeadLetter): string =>
   `${kind} ${JSON.stringify(message)?.replace(/"/g, "'")} to ${String(target)} (${formatExit(reason)})`;
-
-/** The exit reason of `pid`, if it has exited by now. */
-function exitOf(pid: Pid): ExitReason | undefined {
-  let reason: ExitReason | undefined;
-  pid.exit$.subscribe((r) => (reason = r));
-  return reason;
-}
 
 /**
  * Logs what it handles. Info 'crash' throws; info 'slow' waits for `gate`;

@@ -7,17 +7,10 @@ import {
   spawn,
   stop,
   via,
-  type ExitReason,
   type Lifecycle,
   type Pid,
 } from '../../src/index.js';
-
-/** The exit reason of `pid`, if it has exited by now. */
-function exitOf(pid: Pid): ExitReason | undefined {
-  let reason: ExitReason | undefined;
-  pid.exit$.subscribe((r) => (reason = r));
-  return reason;
-}
+import { exitOf } from '../support.js';
 
 /** Logs its handlers and terminate; 'slow' waits for `gate`. */
 function worker(log: string[], gate = new Subject<number>()) {

@@ -1,4 +1,4 @@
-import { config, Subject } from 'rxjs';
+import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   Registry,
@@ -10,21 +10,13 @@ import {
   type Lifecycle,
   type Pid,
 } from '../../src/index.js';
+import { useUnhandledErrors } from '../support.js';
 
 // A subscriber that throws is rxjs's business: rxjs reports the error through
 // config.onUnhandledError on a later timer. Inside TestScheduler.run that timer
 // is virtual, so the report arrives before run returns.
 
-let unhandled: jest.Mock;
-let savedOnUnhandledError: typeof config.onUnhandledError;
-beforeEach(() => {
-  savedOnUnhandledError = config.onUnhandledError;
-  unhandled = jest.fn();
-  config.onUnhandledError = unhandled;
-});
-afterEach(() => {
-  config.onUnhandledError = savedOnUnhandledError;
-});
+const unhandledErrors = useUnhandledErrors();
 
 const runVirtual = (work: () => void): void =>
   new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(work);
@@ -62,8 +54,8 @@ test('a whereis$ subscriber that throws disturbs neither the registry nor the ac
   });
   expect(others).toEqual([undefined, pid]);
   expect(log).toEqual(['info still fine']);
-  expect(unhandled).toHaveBeenCalledTimes(1);
-  expect(unhandled).toHaveBeenCalledWith(boom);
+  expect(unhandledErrors()).toHaveBeenCalledTimes(1);
+  expect(unhandledErrors()).toHaveBeenCalledWith(boom);
 });
 
 test('a whereis$ subscriber that throws when the name is freed at exit does not disturb the exit', () => {
@@ -87,7 +79,7 @@ test('a whereis$ subscriber that throws when the name is freed at exit does not 
   expect(events).toEqual(['started', 'exit']);
   expect(log).toEqual(['terminate normal 0']);
   expect(registry.whereis('svc')).toBeUndefined();
-  expect(unhandled).toHaveBeenCalledWith(boom);
+  expect(unhandledErrors()).toHaveBeenCalledWith(boom);
 });
 
 test('an entries$ subscriber that throws disturbs neither the registry nor the actor', () => {
@@ -110,8 +102,8 @@ test('an entries$ subscriber that throws disturbs neither the registry nor the a
   });
   expect(sizes).toEqual([0, 1, 2, 1, 0]);
   expect(log).toEqual(['info ok', 'terminate normal 1']);
-  expect(unhandled).toHaveBeenCalledTimes(3);
-  expect(unhandled).toHaveBeenCalledWith(boom);
+  expect(unhandledErrors()).toHaveBeenCalledTimes(3);
+  expect(unhandledErrors()).toHaveBeenCalledWith(boom);
 });
 
 test('a subscriber that throws on registration through start options does not stop the start', () => {
@@ -131,7 +123,7 @@ test('a subscriber that throws on registration through start options does not st
   });
   expect(events).toEqual(['started']);
   expect(registry.whereis('svc')).toBeDefined();
-  expect(unhandled).toHaveBeenCalledWith(boom);
+  expect(unhandledErrors()).toHaveBeenCalledWith(boom);
 });
 
 test('a throw in a whereis$ subscriber at its first value is reported, not thrown from subscribe', () => {
@@ -144,5 +136,5 @@ test('a throw in a whereis$ subscriber at its first value is reported, not throw
       }),
     ).not.toThrow();
   });
-  expect(unhandled).toHaveBeenCalledWith(boom);
+  expect(unhandledErrors()).toHaveBeenCalledWith(boom);
 });

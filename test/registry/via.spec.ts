@@ -13,9 +13,8 @@ import {
   stop,
   via,
   type CallRef,
-  type ExitReason,
-  type Pid,
 } from '../../src/index.js';
+import { exitOf } from '../support.js';
 
 /** Remembers who it is and what it got. */
 function named(log: string[]) {
@@ -35,13 +34,6 @@ function named(log: string[]) {
       state: label,
     }),
   });
-}
-
-/** The exit reason of `pid`, if it has exited by now. */
-function exitOf(pid: Pid): ExitReason | undefined {
-  let reason: ExitReason | undefined;
-  pid.exit$.subscribe((r) => (reason = r));
-  return reason;
 }
 
 test('resolves the name at each send: re-register it and the next send follows', () => {

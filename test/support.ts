@@ -1,0 +1,40 @@
+// Helpers shared by the unit tests.
+import { config, type Subscription } from 'rxjs';
+import { deadLetters$, type DeadLetter, type ExitReason, type Pid } from '../src/index.js';
+
+/** The exit reason of `pid`, if it has exited by now. */
+export function exitOf(pid: Pid): ExitReason | undefined {
+  let reason: ExitReason | undefined;
+  pid.exit$.subscribe((r) => (reason = r));
+  return reason;
+}
+
+/**
+ * Routes rxjs's unhandled errors to a fresh `jest.fn()` for each test of the
+ * file (restoring the previous handler after it); read it through the getter.
+ */
+export function useUnhandledErrors(): () => jest.Mock {
+  let unhandled = jest.fn();
+  let saved: typeof config.onUnhandledError;
+  beforeEach(() => {
+    saved = config.onUnhandledError;
+    unhandled = jest.fn();
+    config.onUnhandledError = unhandled;
+  });
+  afterEach(() => {
+    config.onUnhandledError = saved;
+  });
+  return () => unhandled;
+}
+
+/** Collects the dead letters published during each test of the file. */
+export function useDeadLetters(): () => DeadLetter[] {
+  let letters: DeadLetter[] = [];
+  let subscription: Subscription;
+  beforeEach(() => {
+    letters = [];
+    subscription = deadLetters$.subscribe((letter) => letters.push(letter));
+  });
+  afterEach(() => subscription.unsubscribe());
+  return () => letters;
+}
