@@ -107,6 +107,8 @@ export class GenServerProcess extends Process implements Ctx {
     }
     running.process = previous;
     if (!isAsync(result)) return this.handled(kind, payload, result);
+    // A call whose handler is still running is owed: an exit meanwhile rejects it.
+    if (kind === CALL) this.owe(payload as CallRef);
     this.wait(
       result,
       (value) => {

@@ -176,6 +176,8 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
   }
 
   protected fail(error: unknown): void {
+    // Already stopping or asked to stop: the error has no exit left to ride on.
+    if (this.status >= STOPPING || this.stopRequest !== null) return reportUnhandled(error);
     this.requestStop(errorExit(error));
   }
 
@@ -328,10 +330,6 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     this.held = true;
     live--;
     this.clearTimers();
-    // Actors spawned by terminate itself end here too: no orphans.
-    const kids = this.kids;
-    this.kids = null;
-    if (kids !== null) for (let i = kids.length - 1; i >= 0; i--) kids[i]!.cancel();
     if (this.parent !== null) this.parent.unlink(this);
     const names = this.names;
     if (names !== null) {
@@ -339,6 +337,11 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
         registry.exited(name, this.pid, hold);
       }
     }
+    // Actors spawned by terminate itself end here too (no orphans), once the
+    // names are pending, so what they send to them waits for the restart.
+    const kids = this.kids;
+    this.kids = null;
+    if (kids !== null) for (let i = kids.length - 1; i >= 0; i--) kids[i]!.cancel();
     const rest = this.takeRest();
     for (let i = 0; i < rest.length; i += 3) {
       const kind = rest[i] as number;
@@ -404,8 +407,12 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
   /** @internal Schedules `work` on this incarnation's scheduler; cancelled when it exits. */
   timer(delay: number, work: () => void): Subscription {
     const timers = (this.timers ??= new Set());
+    let scheduled: Subscription | undefined;
+    let ran = false;
     const subscription = this.scheduler.schedule(() => {
-      timers.delete(subscription);
+      // A synchronous scheduler runs this before `schedule` returns.
+      ran = true;
+      if (scheduled !== undefined) timers.delete(scheduled);
       enter();
       try {
         work();
@@ -413,7 +420,8 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
         leave();
       }
     }, delay);
-    if (!subscription.closed) {
+    if (!ran && !subscription.closed) {
+      scheduled = subscription;
       timers.add(subscription);
       // A timer its owner cancels leaves the set at once: a long-lived actor that
       // re-arms timers keeps a constant footprint.
@@ -426,6 +434,8 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
   named(registry: Registry, name: string, hold: number): void {
     const entry = { registry, name, hold };
     const names = this.names;
+    const held = names === null ? [] : Array.isArray(names) ? names : [names];
+    if (held.some((e) => e.registry === registry && e.name === name)) return;
     if (names === null) this.names = entry;
     else if (Array.isArray(names)) names.push(entry);
     else this.names = [names, entry];

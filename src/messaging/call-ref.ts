@@ -50,6 +50,7 @@ export class CallRef<R = unknown> {
   /** @internal Fails the call, once. */
   reject(error: unknown): void {
     if (this.done) return;
+    this.owner?.paid(this);
     this.done = true;
     this.timer?.unsubscribe();
     this.onError(error);
@@ -57,6 +58,7 @@ export class CallRef<R = unknown> {
 
   /** @internal The caller went away: drop whatever comes. */
   cancel(): void {
+    this.owner?.paid(this);
     this.done = true;
     this.timer?.unsubscribe();
   }

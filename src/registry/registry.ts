@@ -91,11 +91,13 @@ export class Registry {
   whereis$(name: string): Observable<Pid | undefined> {
     checkName('whereis$', name);
     return new Observable<Pid | undefined>((subscriber) => {
+      // Watching before the first emission: a change made while it is being
+      // told the current pid reaches it too.
       const watcher: Watcher = { subscriber, last: this.names.get(name) };
-      subscriber.next(watcher.last);
       let set = this.watchers.get(name);
       if (set === undefined) this.watchers.set(name, (set = new Set()));
       set.add(watcher);
+      subscriber.next(watcher.last);
       return () => {
         set.delete(watcher);
         if (set.size === 0 && this.watchers.get(name) === set) this.watchers.delete(name);
@@ -135,9 +137,9 @@ export class Registry {
     };
     if (target.dead === true) throw new NoProcError(String(pid));
     target.named?.(this, name, hold);
-    if (held !== undefined) this.pending.delete(name);
-    this.set(name, pid);
     if (held !== undefined) {
+      // Held messages go in first: whoever hears of the new pid sends behind them.
+      this.pending.delete(name);
       const { queue } = held;
       for (let i = 0; i < queue.length; i += 3) {
         if (!pid.target.post(queue[i] as number, queue[i + 1], queue[i + 2])) {
@@ -151,6 +153,7 @@ export class Registry {
         }
       }
     }
+    this.set(name, pid);
   }
 
   /** @internal `pid` exited: free its name, or keep it pending when supervised. */
