@@ -12,6 +12,7 @@ import {
   spawn,
   stop,
   via,
+  type ProtocolOf,
 } from 'rxotp';
 
 // An actor: its state is a number. Handlers may also return a Promise or an Observable.
@@ -25,7 +26,7 @@ const counter = genServer({
 });
 
 // The messages it takes, for addresses that do not carry them (`via`).
-type Counter = { call: 'get' | 'crash'; reply: number; cast: 'inc'; info: never };
+type Counter = ProtocolOf<typeof counter>;
 
 async function main(): Promise<void> {
   // One incarnation, outside any supervisor.
