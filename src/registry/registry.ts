@@ -187,11 +187,6 @@ export class Registry {
     return false;
   }
 
-  /** @internal Whether `name` is pending a restart. */
-  isPending(name: string): boolean {
-    return this.pending.has(name);
-  }
-
   /** @internal No restart follows: the held messages go to dead letters. */
   abandon(name: string): void {
     const held = this.pending.get(name);
