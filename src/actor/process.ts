@@ -189,13 +189,15 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   /**
    * Asks the incarnation to stop with `reason` at the next message boundary
-   * (after a running handler returns or settles). The first request wins.
+   * (after a running handler returns or settles). The first request wins:
+   * `false` when it is already stopping or dead.
    */
-  requestStop(reason: ExitReason): void {
-    if (this.status >= STOPPING || this.stopRequest !== null) return;
+  requestStop(reason: ExitReason): boolean {
+    if (this.status >= STOPPING || this.stopRequest !== null) return false;
     this.stopRequest = reason;
     this.held = true;
     if (!this.busy) this.wake();
+    return true;
   }
 
   /** A handler threw or rejected: the incarnation exits with that error. */

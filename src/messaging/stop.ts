@@ -7,7 +7,8 @@ import { checkReason } from '../exit/check-reason.js';
  * Stops an actor from outside: it finishes the handler it is running, runs
  * `terminate(reason)`, and exits with `reason` (default `normal`). Messages
  * still queued go to dead letters (or wait for a restart, if sent through a
- * supervised name). Returns `false` if there was no live actor to stop.
+ * supervised name). Returns `false` if there was no live actor to stop, or it
+ * was already stopping (the first request wins).
  *
  * @example
  * ```ts
@@ -23,8 +24,5 @@ export function stop(target: Address, reason: ExitReason = NORMAL): boolean {
       ? target.registry.whereis(target.name)
       : badTarget('stop', target);
   if (pid === undefined) return false;
-  const process = pid.target as unknown as Process<unknown>;
-  if (process.dead) return false;
-  process.requestStop(reason);
-  return true;
+  return (pid.target as unknown as Process<unknown>).requestStop(reason);
 }

@@ -288,7 +288,8 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       this.registry.add(c.name, pid, this.holdBound);
     } catch (error) {
       // The name is held by a live pid: this start fails like any other.
-      return process.requestStop(errorExit(error));
+      process.requestStop(errorExit(error));
+      return;
     }
     c.status = 'running';
     this.emit({ kind: 'child-started', path: c.path, incarnation: c.incarnation, pid });
@@ -324,7 +325,8 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       case SPEC:
         return this.addSpec(payload);
       case SOURCE_ERROR:
-        return this.requestStop(errorExit(payload));
+        this.requestStop(errorExit(payload));
+        return;
       case CALL:
         return this.control(payload as CallRef);
       default: {
@@ -540,14 +542,15 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   // ---- Lifecycle hooks ----------------------------------------------------------------------
 
   /** A stop request cuts the running transition short: the exit's own stop pass takes over. */
-  override requestStop(reason: ExitReason): void {
+  override requestStop(reason: ExitReason): boolean {
     const task = this.task;
-    super.requestStop(reason);
-    if (task === null || !this.running) return;
+    if (!super.requestStop(reason)) return false;
+    if (task === null || !this.running) return true;
     this.task = null;
     task();
     for (const c of this.children) c.onStarted = c.onExited = null;
     this.resume();
+    return true;
   }
 
   /** Stops every child in one reverse-order pass, each awaited within its shutdown. */

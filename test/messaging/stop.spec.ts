@@ -114,8 +114,9 @@ test('the first stop request wins', () => {
   const gate = new Subject<number>();
   const pid = spawn(worker([], gate), undefined);
   send(pid, 'slow');
-  stop(pid, { kind: 'cancelled' });
-  stop(pid, { kind: 'error', error: new Error('second') });
+  expect(stop(pid, { kind: 'cancelled' })).toBe(true);
+  // Already asked to stop: the second request is refused and changes nothing.
+  expect(stop(pid, { kind: 'error', error: new Error('second') })).toBe(false);
   gate.next(0);
   gate.complete();
   expect(exitOf(pid)).toEqual({ kind: 'cancelled' });
