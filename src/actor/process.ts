@@ -91,6 +91,11 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     return this.status === DEAD;
   }
 
+  /** Whether a stop was asked for or has begun. */
+  protected get stopAsked(): boolean {
+    return this.stopRequest !== null || this.status >= STOPPING;
+  }
+
   // ---- Subclass hooks -------------------------------------------------------
 
   /** Runs the incarnation's `terminate`, if it has one and init succeeded. */

@@ -201,6 +201,8 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   }
 
   private startChild(c: Child, done: () => void): void {
+    // A stop asked for during a transition's synchronous part: start no more.
+    if (this.stopAsked) return done();
     if (c.removed || c.status === 'running' || c.status === 'starting' || c.status === 'stopping')
       return done();
     const inc = ++c.incarnation;
