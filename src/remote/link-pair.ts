@@ -18,7 +18,8 @@ export interface LinkPairOptions {
  * Two connected links in one thread, for tests and for nodes that share a
  * process. A frame is structured-cloned when sent, as a worker thread would,
  * so what works over a pair works over threads; it arrives on a later
- * scheduler task, never inside `send`. Closing either end closes both.
+ * scheduler task, never inside `send`. Closing either end closes both, after
+ * the frames already sent have arrived.
  *
  * @example
  * ```ts
@@ -34,8 +35,7 @@ export function linkPair(options: LinkPairOptions = {}): [Link, Link] {
   const close = (): void => {
     if (!open) return;
     open = false;
-    // Frames already in flight are dropped: the close reaches both ends in the
-    // same task, as a broken connection would.
+    // An orderly close: frames already sent arrive first, then both ends complete.
     scheduler.schedule(() => {
       inboxes[0].complete();
       inboxes[1].complete();
@@ -45,9 +45,7 @@ export function linkPair(options: LinkPairOptions = {}): [Link, Link] {
     send(frame: unknown): void {
       if (!open) return;
       const copy = structuredClone(frame);
-      scheduler.schedule(() => {
-        if (open) inboxes[to].next(copy);
-      });
+      scheduler.schedule(() => inboxes[to].next(copy));
     },
     incoming$: inboxes[to === 0 ? 1 : 0].asObservable(),
     close,
