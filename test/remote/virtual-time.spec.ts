@@ -33,8 +33,8 @@ function cuttable(link: Link): { link: Link; cut: () => void } {
 }
 
 /** What a remote pid's exit$ says, reduced to comparable values. */
-const describeExit = (pid: Pid): Observable<string> =>
-  pid.exit$.pipe(
+const describeExit = (pid: Pid | undefined): Observable<string> =>
+  pid!.exit$.pipe(
     map((r) =>
       r.kind === 'error' && r.error instanceof NodeDownError
         ? `down ${r.error.node}: ${r.error.why}`
