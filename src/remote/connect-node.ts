@@ -62,6 +62,17 @@ export interface ConnectedNode {
   whereis(name: string): Promise<Pid | undefined>;
   /** `whereis` as a cold Observable: each subscription asks once, emits the answer and completes. */
   whereis$(name: string): Observable<Pid | undefined>;
+  /**
+   * A local `Registry` that mirrors the peer's: each name the peer registers
+   * (for a pid of its own) appears here with its remote pid, shortly after,
+   * and goes when the peer unregisters it, the pid exits or the peer is lost.
+   * So `via(node.remoteRegistry(), 'db')` follows a supervised child across
+   * restarts on the peer, and `whereis`, `whereis$` and `entries$` work as on
+   * any registry. A send through a name between two incarnations is a dead
+   * letter (`NoProcError`): messages are not held across nodes. Names
+   * registered here by hand stay local. The same registry on every call.
+   */
+  remoteRegistry(): Registry;
   /** Emits the `NodeDownError` once the peer is lost (at once if it already is), then completes. */
   readonly down$: Observable<NodeDownError>;
   /** Says goodbye and closes the link: the peer's pids exit here with `NodeDownError`, and ours there. */
@@ -131,6 +142,10 @@ class Connection implements ConnectedNode, Forwarder {
   private readonly pending = new Map<number, Pending>();
   private readonly queries = new Map<number, Query>();
   private heard = false;
+  private mirror: Registry | null = null;
+  /** What the peer was last told of our names, while it watches them. */
+  private told: Map<string, number> | null = null;
+  private watching: Subscription | null = null;
   private timer: Subscription | null = null;
   private readonly inbound: Subscription;
 
@@ -198,6 +213,14 @@ class Connection implements ConnectedNode, Forwarder {
       this.send({ t: 'whereis', q, name });
       return () => this.queries.delete(q);
     });
+  }
+
+  remoteRegistry(): Registry {
+    if (this.mirror === null) {
+      this.mirror = new Registry();
+      if (this.down === null) this.send({ t: 'watch' });
+    }
+    return this.mirror;
   }
 
   close(): void {
@@ -318,6 +341,26 @@ class Connection implements ConnectedNode, Forwarder {
         this.send({ t: 'where', q: frame.q, id: pid.id, name: pid.name ?? null });
         return;
       }
+      case 'watch': {
+        if (this.watching !== null) return;
+        this.told = new Map();
+        this.watching = this.registry.entries$.subscribe((names) => this.tell(names));
+        return;
+      }
+      case 'names': {
+        const mirror = this.mirror;
+        if (mirror === null) return;
+        for (const name of frame.del) mirror.unregister(name);
+        for (const [name, id, pidName] of frame.set) {
+          const pid = this.remotePid(id, pidName);
+          mirror.unregister(name);
+          // A pid whose exit already arrived is not named again.
+          if (!(pid.target as RemoteTarget).dead) {
+            mirror.register(name, pid);
+          }
+        }
+        return;
+      }
       case 'where': {
         const query = this.queries.get(frame.q);
         if (query === undefined) return;
@@ -326,6 +369,27 @@ class Connection implements ConnectedNode, Forwarder {
         return;
       }
     }
+  }
+
+  /** Sends the peer what changed in our names since it was last told. */
+  private tell(names: ReadonlyMap<string, Pid>): void {
+    const told = this.told!;
+    const set: [string, number, string | null][] = [];
+    const del: string[] = [];
+    for (const [name, pid] of names) {
+      if (pid.node !== undefined || told.get(name) === pid.id) continue;
+      this.export(pid);
+      told.set(name, pid.id);
+      set.push([name, pid.id, pid.name ?? null]);
+    }
+    for (const name of told.keys()) {
+      const pid = names.get(name);
+      if (pid === undefined || pid.node !== undefined) {
+        told.delete(name);
+        del.push(name);
+      }
+    }
+    if (set.length > 0 || del.length > 0) this.send({ t: 'names', set, del });
   }
 
   private export(pid: Pid): void {
@@ -355,6 +419,7 @@ class Connection implements ConnectedNode, Forwarder {
     this.down = error;
     this.timer?.unsubscribe();
     this.inbound?.unsubscribe();
+    this.watching?.unsubscribe();
     const reason = errorExit(error);
     enter();
     try {

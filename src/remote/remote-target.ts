@@ -3,6 +3,7 @@ import { lost } from '../actor/process.js';
 import { NodeDownError } from '../errors/node-down-error.js';
 import type { ExitReason } from '../exit/exit-reason.js';
 import { CALL } from '../mailbox/kinds.js';
+import type { Registry } from '../registry/registry.js';
 
 /** @internal What a remote pid needs of its node's connection. */
 export interface Forwarder {
@@ -58,6 +59,16 @@ export class RemoteTarget implements PidTarget {
     if (this.reason !== undefined) return false;
     this.forwarder.stopRemote(this, reason);
     return true;
+  }
+
+  /** What a registry asks of a pid it names: registering a dead one fails. */
+  get dead(): boolean {
+    return this.reason !== undefined;
+  }
+
+  /** Registered in a local registry: the name is freed when the remote incarnation exits. */
+  named(registry: Registry, name: string): void {
+    this.onExit(() => registry.exited(name, this.pid, -1));
   }
 
   /** The remote incarnation exited, or its node was lost: tell the monitors, once. */

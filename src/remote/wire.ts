@@ -30,6 +30,12 @@ export type Frame =
   | { readonly t: 'stop'; readonly to: number; readonly reason: WireReason }
   | { readonly t: 'exit'; readonly id: number; readonly reason: WireReason }
   | { readonly t: 'whereis'; readonly q: number; readonly name: string }
+  | { readonly t: 'watch' }
+  | {
+      readonly t: 'names';
+      readonly set: readonly (readonly [name: string, id: number, pidName: string | null])[];
+      readonly del: readonly string[];
+    }
   | {
       readonly t: 'where';
       readonly q: number;
