@@ -242,11 +242,11 @@ class Connection implements ConnectedNode, Forwarder {
       // Settled here by a reply, a timeout or the caller going away: forget it.
       ref.owner = { paid: () => this.pending.delete(n) };
     } catch (error) {
-      const message = kind === CALL ? (payload as CallRef).request : payload;
+      const { message } = (error ?? {}) as { message?: unknown };
       throw new TypeError(
         `${kindName(kind)} to ${String(target.pid)}: the message cannot cross nodes; ` +
-          `it must be structured-cloneable (no functions, pids or class instances): ` +
-          `${error instanceof Error ? error.message : String(error)} (${typeof message}).`,
+          `it must be structured-cloneable (no functions, symbols or pids): ` +
+          `${typeof message === 'string' ? message : String(error)}`,
       );
     }
   }

@@ -146,7 +146,7 @@ describe('remote pids over an in-process link pair', () => {
 
   test('a message that cannot be cloned fails at send with a TypeError and nothing is sent', async () => {
     const { remote } = await remoteCounter();
-    expect(() => send(remote, { add: 1, f: () => 1 })).toThrow(TypeError);
+    expect(() => send(remote, { add: 1, f: () => 1 })).toThrow(/must be structured-cloneable/);
     await expect(call(remote, () => 1 as never)).rejects.toBeInstanceOf(TypeError);
     expect(await call(remote, 'get')).toBe(0);
   });
@@ -168,6 +168,29 @@ describe('remote pids over an in-process link pair', () => {
     const remote2 = await client.whereis('c');
     expect(remote2).not.toBe(remote1);
     expect(await call(remote2!, 'get')).toBe(2);
+  });
+});
+
+describe('many messages', () => {
+  test('1,000 concurrent calls and casts across nodes: each answered once, in order', async () => {
+    const { remote } = await remoteCounter();
+    const answers: number[] = [];
+    const calls: Promise<void>[] = [];
+    for (let i = 0; i < 1000; i++) {
+      cast(remote, 'inc');
+      calls.push(call(remote, 'get').then((n) => void answers.push(n)));
+    }
+    await Promise.all(calls);
+    expect(answers).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+  });
+
+  test('exit$ subscribed after the remote exit emits at once', async () => {
+    const { remote } = await remoteCounter();
+    stop(remote);
+    await exitReason(remote);
+    const seen: string[] = [];
+    remote.exit$.subscribe((r) => seen.push(r.kind));
+    expect(seen).toEqual(['normal']);
   });
 });
 
