@@ -174,7 +174,7 @@ describe('remote pids over an in-process link pair', () => {
 describe('many messages', () => {
   test('1,000 concurrent calls and casts across nodes: each answered once, in order', async () => {
     const { remote } = await remoteCounter();
-    const answers: number[] = [];
+    const answers: unknown[] = [];
     const calls: Promise<void>[] = [];
     for (let i = 0; i < 1000; i++) {
       cast(remote, 'inc');
