@@ -28,6 +28,11 @@ export class Pid<P extends Protocol = Protocol> {
   readonly id: number;
   /** The name it was started or supervised under, if any. */
   name: string | undefined;
+  /**
+   * The node it lives on, for a pid on another node (`rxotp/remote`);
+   * `undefined` for a pid of this process. `id` is unique per node.
+   */
+  readonly node: string | undefined;
   /** @internal */
   readonly target: PidTarget;
   /** @internal Type-level only: the protocol this pid accepts. */
@@ -35,10 +40,11 @@ export class Pid<P extends Protocol = Protocol> {
   private exits: Observable<ExitReason> | undefined;
 
   /** @internal */
-  constructor(target: PidTarget, id: number, name: string | undefined) {
+  constructor(target: PidTarget, id: number, name: string | undefined, node?: string) {
     this.target = target;
     this.id = id;
     this.name = name;
+    this.node = node;
   }
 
   /** Emits the exit reason once, then completes; at once for a pid that has exited. */
@@ -52,9 +58,10 @@ export class Pid<P extends Protocol = Protocol> {
     }));
   }
 
-  /** `<pid 12 name>` */
+  /** `<pid 12 name>`, or `<pid 12@node name>` for a pid on another node. */
   toString(): string {
-    return this.name === undefined ? `<pid ${this.id}>` : `<pid ${this.id} ${this.name}>`;
+    const id = this.node === undefined ? `${this.id}` : `${this.id}@${this.node}`;
+    return this.name === undefined ? `<pid ${id}>` : `<pid ${id} ${this.name}>`;
   }
 }
 (Pid.prototype as unknown as Record<symbol, boolean>)[PID_BRAND] = true;

@@ -1,0 +1,456 @@
+import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import type { Pid } from '../actor/pid.js';
+import { NodeDownError } from '../errors/node-down-error.js';
+import { errorExit, type ExitReason } from '../exit/exit-reason.js';
+import { CALL, kindName } from '../mailbox/kinds.js';
+import { enter, leave } from '../mailbox/run-queue.js';
+import { CallRef } from '../messaging/call-ref.js';
+import { deliver } from '../messaging/deliver.js';
+import { stop } from '../messaging/stop.js';
+import { Registry } from '../registry/registry.js';
+import type { Link } from './link.js';
+import { RemoteTarget, type Forwarder } from './remote-target.js';
+import { decodeError, decodeReason, encodeError, encodeReason, type Frame } from './wire.js';
+
+/**
+ * Options of `connectNode`.
+ *
+ * @example
+ * ```ts
+ * connectNode({ name: 'api', link, registry, heartbeat: { interval: 500, missed: 4 } });
+ * ```
+ */
+export interface NodeOptions {
+  /** This node's name, as the peer's pids show it (`<pid 3@api>`). */
+  readonly name: string;
+  /** The link to the peer node. */
+  readonly link: Link;
+  /** The names the peer may look up (default: a fresh `Registry`, as `node.registry`). */
+  readonly registry?: Registry;
+  /**
+   * Liveness: a heartbeat every `interval` ms (default 1000); the peer is down
+   * after `missed` intervals (default 3) with no frame from it. `false` turns
+   * heartbeats off (then only a closed link means node down).
+   */
+  readonly heartbeat?: { readonly interval?: number; readonly missed?: number } | false;
+  /** The scheduler heartbeats run on (default `asyncScheduler`, virtual under `TestScheduler.run`). */
+  readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * This node, connected to one peer node over a link. Its `registry`'s local
+ * actors are reachable from the peer; `whereis` finds the peer's.
+ *
+ * @example
+ * ```ts
+ * const db = await node.whereis('db');
+ * if (db) await call(db, { get: 'k' });
+ * ```
+ */
+export interface ConnectedNode {
+  /** This node's name. */
+  readonly name: string;
+  /** The peer's name, once its greeting arrived. */
+  readonly peer: string | undefined;
+  /** The names the peer can look up here. */
+  readonly registry: Registry;
+  /**
+   * Looks `name` up in the peer's registry: a remote `Pid` (the same object
+   * for the same incarnation while it lives), or `undefined`. Rejects with
+   * `NodeDownError` when the peer is lost.
+   */
+  whereis(name: string): Promise<Pid | undefined>;
+  /** `whereis` as a cold Observable: each subscription asks once, emits the answer and completes. */
+  whereis$(name: string): Observable<Pid | undefined>;
+  /**
+   * A local `Registry` that mirrors the peer's: each name the peer registers
+   * (for a pid of its own) appears here with its remote pid, shortly after,
+   * and goes when the peer unregisters it, the pid exits or the peer is lost.
+   * So `via(node.remoteRegistry(), 'db')` follows a supervised child across
+   * restarts on the peer, and `whereis`, `whereis$` and `entries$` work as on
+   * any registry. A send through a name between two incarnations is a dead
+   * letter (`NoProcError`): messages are not held across nodes. Names
+   * registered here by hand stay local. The same registry on every call.
+   */
+  remoteRegistry(): Registry;
+  /** Emits the `NodeDownError` once the peer is lost (at once if it already is), then completes. */
+  readonly down$: Observable<NodeDownError>;
+  /** Says goodbye and closes the link: the peer's pids exit here with `NodeDownError`, and ours there. */
+  close(): void;
+}
+
+/**
+ * Connects this process to a peer node over `link`. Local actors registered in
+ * `registry` become reachable from the peer, and the peer's names resolve to
+ * remote pids that `send`, `cast`, `call`, `call$`, `stop` and `exit$` accept
+ * unchanged. Messages, requests, replies and stop reasons cross the link by
+ * structured clone: a message that cannot be cloned fails at `send` with a
+ * `TypeError` and nothing is sent. Errors cross as `{ name, message }`
+ * (rxotp's own errors come back as their classes).
+ *
+ * @example
+ * ```ts
+ * const [a, b] = linkPair();
+ * const server = connectNode({ name: 'server', link: a });
+ * server.registry.register('counter', spawn(counter, 0));
+ * const client = connectNode({ name: 'client', link: b });
+ * const counterPid = await client.whereis('counter');
+ * await call(counterPid!, 'get');
+ * ```
+ */
+export function connectNode(options: NodeOptions): ConnectedNode {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError("connectNode: options must be an object like { name: 'a', link }.");
+  }
+  const { name, link, registry = new Registry(), heartbeat, scheduler = asyncScheduler } = options;
+  if (typeof name !== 'string' || name === '') {
+    throw new TypeError('connectNode: name must be a non-empty string.');
+  }
+  if (typeof link?.send !== 'function' || typeof link.incoming$?.subscribe !== 'function') {
+    throw new TypeError('connectNode: link must be a Link (linkPair(), portLink(port)).');
+  }
+  if (!(registry instanceof Registry)) {
+    throw new TypeError('connectNode: registry must be a Registry.');
+  }
+  const beat = heartbeat === false ? null : { interval: 1000, missed: 3, ...heartbeat };
+  if (beat !== null && (!(beat.interval > 0) || !(beat.missed >= 1))) {
+    throw new RangeError('connectNode: heartbeat needs interval > 0 and missed >= 1.');
+  }
+  return new Connection(name, link, registry, beat, scheduler);
+}
+
+interface Pending {
+  readonly ref: CallRef;
+  readonly target: string;
+}
+
+interface Query {
+  next(pid: Pid | undefined): void;
+  error(error: unknown): void;
+}
+
+class Connection implements ConnectedNode, Forwarder {
+  peer: string | undefined = undefined;
+  readonly down$: Observable<NodeDownError>;
+  private down: NodeDownError | null = null;
+  private downWatchers: ((error: NodeDownError) => void)[] = [];
+  private seq = 0;
+  /** Local pids the peer holds, by id; each tells the peer when it exits. */
+  private readonly exported = new Map<number, { pid: Pid; remove: () => void }>();
+  /** The peer's pids we hold, by id, while they live. */
+  private readonly remote = new Map<number, RemoteTarget>();
+  private readonly pending = new Map<number, Pending>();
+  private readonly queries = new Map<number, Query>();
+  private heard = false;
+  private mirror: Registry | null = null;
+  /** What the peer was last told of our names, while it watches them. */
+  private told: Map<string, number> | null = null;
+  private watching: Subscription | null = null;
+  private timer: Subscription | null = null;
+  private readonly inbound: Subscription;
+
+  constructor(
+    readonly name: string,
+    private readonly link: Link,
+    readonly registry: Registry,
+    beat: { interval: number; missed: number } | null,
+    scheduler: SchedulerLike,
+  ) {
+    this.down$ = new Observable<NodeDownError>((subscriber) => {
+      const emit = (error: NodeDownError): void => {
+        subscriber.next(error);
+        subscriber.complete();
+      };
+      if (this.down !== null) return emit(this.down);
+      this.downWatchers.push(emit);
+      return () => {
+        const i = this.downWatchers.indexOf(emit);
+        if (i >= 0) this.downWatchers.splice(i, 1);
+      };
+    });
+    this.inbound = link.incoming$.subscribe({
+      next: (frame) => this.receive(frame as Frame),
+      error: () => this.lose('link closed'),
+      complete: () => this.lose('link closed'),
+    });
+    this.send({ t: 'hello', node: name });
+    if (beat !== null && this.down === null) {
+      const { interval, missed } = beat;
+      let silent = 0;
+      this.timer = scheduleHeartbeat(scheduler, interval, () => {
+        silent = this.heard ? 0 : silent + 1;
+        this.heard = false;
+        if (silent >= missed) {
+          this.lose(`missed ${missed} heartbeats`);
+          return false;
+        }
+        this.send({ t: 'hb' });
+        return true;
+      });
+    }
+  }
+
+  whereis(name: string): Promise<Pid | undefined> {
+    return new Promise((resolve, reject) => {
+      this.whereis$(name).subscribe({ next: resolve, error: reject });
+    });
+  }
+
+  whereis$(name: string): Observable<Pid | undefined> {
+    if (typeof name !== 'string') {
+      throw new TypeError(`whereis: name must be a string, got ${typeof name}.`);
+    }
+    return new Observable<Pid | undefined>((subscriber) => {
+      if (this.down !== null) return subscriber.error(this.down);
+      const q = ++this.seq;
+      this.queries.set(q, {
+        next: (pid) => {
+          subscriber.next(pid);
+          subscriber.complete();
+        },
+        error: (error) => subscriber.error(error),
+      });
+      this.send({ t: 'whereis', q, name });
+      return () => this.queries.delete(q);
+    });
+  }
+
+  remoteRegistry(): Registry {
+    if (this.mirror === null) {
+      this.mirror = new Registry();
+      if (this.down === null) this.send({ t: 'watch' });
+    }
+    return this.mirror;
+  }
+
+  close(): void {
+    if (this.down !== null) return;
+    this.send({ t: 'bye' });
+    this.lose('closed here');
+  }
+
+  // ---- Outgoing ---------------------------------------------------------------
+
+  forward(target: RemoteTarget, kind: number, payload: unknown): void {
+    const to = target.pid.id;
+    try {
+      if (kind !== CALL) return this.link.send({ t: 'msg', to, kind, payload });
+      const ref = payload as CallRef;
+      const n = ++this.seq;
+      this.link.send({ t: 'call', to, ref: n, request: ref.request });
+      this.pending.set(n, { ref, target: String(target.pid) });
+      // Settled here by a reply, a timeout or the caller going away: forget it.
+      ref.owner = { paid: () => this.pending.delete(n) };
+    } catch (error) {
+      const { message } = (error ?? {}) as { message?: unknown };
+      throw new TypeError(
+        `${kindName(kind)} to ${String(target.pid)}: the message cannot cross nodes; ` +
+          `it must be structured-cloneable (no functions, symbols or pids): ` +
+          `${typeof message === 'string' ? message : String(error)}`,
+      );
+    }
+  }
+
+  stopRemote(target: RemoteTarget, reason: ExitReason): void {
+    this.send({ t: 'stop', to: target.pid.id, reason: encodeReason(reason) });
+  }
+
+  private send(frame: Frame): void {
+    this.link.send(frame);
+  }
+
+  // ---- Incoming ---------------------------------------------------------------
+
+  private receive(frame: Frame): void {
+    this.heard = true;
+    // Like any rxotp callback: handlers the frame wakes run after it, not inside it.
+    enter();
+    try {
+      this.handle(frame);
+    } finally {
+      leave();
+    }
+  }
+
+  private handle(frame: Frame): void {
+    switch (frame.t) {
+      case 'hello':
+        this.peer = frame.node;
+        return;
+      case 'bye':
+        return this.lose('closed by peer');
+      case 'hb':
+        return;
+      case 'msg': {
+        const entry = this.exported.get(frame.to);
+        // A pid the peer still names but that has exited here: its exit is on its way.
+        if (entry !== undefined)
+          deliver(kindName(frame.kind), entry.pid, frame.kind, frame.payload);
+        return;
+      }
+      case 'call': {
+        const { ref: n } = frame;
+        const ref = new CallRef(
+          frame.request,
+          (value) => {
+            try {
+              this.link.send({ t: 'reply', ref: n, value });
+            } catch (error) {
+              this.send({ t: 'fail', ref: n, error: encodeError(error) });
+            }
+          },
+          (error) => this.send({ t: 'fail', ref: n, error: encodeError(error) }),
+        );
+        const entry = this.exported.get(frame.to);
+        if (entry === undefined) {
+          this.send({ t: 'fail', ref: n, error: { name: 'NoProcError', message: 'noproc' } });
+        } else {
+          deliver('call', entry.pid, CALL, ref);
+        }
+        return;
+      }
+      case 'reply': {
+        this.pending.get(frame.ref)?.ref.resolve(frame.value);
+        return;
+      }
+      case 'fail': {
+        const pending = this.pending.get(frame.ref);
+        pending?.ref.reject(decodeError(frame.error, pending.target));
+        return;
+      }
+      case 'stop': {
+        const entry = this.exported.get(frame.to);
+        if (entry !== undefined) stop(entry.pid, decodeReason(frame.reason, String(entry.pid)));
+        return;
+      }
+      case 'exit': {
+        const target = this.remote.get(frame.id);
+        if (target === undefined) return;
+        this.remote.delete(frame.id);
+        target.exited(decodeReason(frame.reason, String(target.pid)));
+        return;
+      }
+      case 'whereis': {
+        const pid = this.registry.whereis(frame.name);
+        // Only this node's own pids are offered: a remote pid registered here is not forwarded.
+        if (pid === undefined || pid.node !== undefined) {
+          this.send({ t: 'where', q: frame.q, id: null, name: null });
+          return;
+        }
+        this.export(pid);
+        this.send({ t: 'where', q: frame.q, id: pid.id, name: pid.name ?? null });
+        return;
+      }
+      case 'watch': {
+        if (this.watching !== null) return;
+        this.told = new Map();
+        this.watching = this.registry.entries$.subscribe((names) => this.tell(names));
+        return;
+      }
+      case 'names': {
+        const mirror = this.mirror;
+        if (mirror === null) return;
+        for (const name of frame.del) mirror.unregister(name);
+        for (const [name, id, pidName] of frame.set) {
+          const pid = this.remotePid(id, pidName);
+          mirror.unregister(name);
+          // A pid whose exit already arrived is not named again.
+          if (!(pid.target as RemoteTarget).dead) {
+            mirror.register(name, pid);
+          }
+        }
+        return;
+      }
+      case 'where': {
+        const query = this.queries.get(frame.q);
+        if (query === undefined) return;
+        this.queries.delete(frame.q);
+        query.next(frame.id === null ? undefined : this.remotePid(frame.id, frame.name));
+        return;
+      }
+    }
+  }
+
+  /** Sends the peer what changed in our names since it was last told. */
+  private tell(names: ReadonlyMap<string, Pid>): void {
+    const told = this.told!;
+    const set: [string, number, string | null][] = [];
+    const del: string[] = [];
+    for (const [name, pid] of names) {
+      if (pid.node !== undefined || told.get(name) === pid.id) continue;
+      this.export(pid);
+      told.set(name, pid.id);
+      set.push([name, pid.id, pid.name ?? null]);
+    }
+    for (const name of told.keys()) {
+      const pid = names.get(name);
+      if (pid === undefined || pid.node !== undefined) {
+        told.delete(name);
+        del.push(name);
+      }
+    }
+    if (set.length > 0 || del.length > 0) this.send({ t: 'names', set, del });
+  }
+
+  private export(pid: Pid): void {
+    if (this.exported.has(pid.id)) return;
+    const entry = { pid, remove: noop };
+    this.exported.set(pid.id, entry);
+    entry.remove = pid.target.onExit((reason) => {
+      this.exported.delete(pid.id);
+      if (this.down === null) this.send({ t: 'exit', id: pid.id, reason: encodeReason(reason) });
+    });
+  }
+
+  private remotePid(id: number, name: string | null): Pid {
+    let target = this.remote.get(id);
+    if (target === undefined) {
+      target = new RemoteTarget(this, id, name ?? undefined, this.peer ?? '?');
+      this.remote.set(id, target);
+    }
+    return target.pid;
+  }
+
+  // ---- Losing the peer ------------------------------------------------------------
+
+  private lose(why: string): void {
+    if (this.down !== null) return;
+    const error = new NodeDownError(this.peer ?? '?', why);
+    this.down = error;
+    this.timer?.unsubscribe();
+    this.inbound?.unsubscribe();
+    this.watching?.unsubscribe();
+    const reason = errorExit(error);
+    enter();
+    try {
+      for (const { ref } of [...this.pending.values()]) ref.reject(error);
+      this.pending.clear();
+      for (const query of [...this.queries.values()]) query.error(error);
+      this.queries.clear();
+      for (const { remove } of this.exported.values()) remove();
+      this.exported.clear();
+      const targets = [...this.remote.values()];
+      this.remote.clear();
+      for (const target of targets) target.exited(reason);
+      const watchers = this.downWatchers;
+      this.downWatchers = [];
+      for (const watch of watchers) watch(error);
+    } finally {
+      leave();
+    }
+    this.link.close();
+  }
+}
+
+/** Runs `tick` every `interval` ms on `scheduler` while it returns `true`. */
+function scheduleHeartbeat(
+  scheduler: SchedulerLike,
+  interval: number,
+  tick: () => boolean,
+): Subscription {
+  return scheduler.schedule(function () {
+    if (tick()) this.schedule(undefined, interval);
+  }, interval);
+}
+
+function noop(): void {}

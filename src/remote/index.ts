@@ -1,0 +1,10 @@
+// rxotp/remote: nodes and the links between them. Its own entry point, so
+// importing 'rxotp' never loads a transport.
+export type { ConnectedNode, NodeOptions } from './connect-node.js';
+export { connectNode } from './connect-node.js';
+export type { Link } from './link.js';
+export type { LinkPairOptions } from './link-pair.js';
+export { linkPair } from './link-pair.js';
+export type { LinkPort } from './port-link.js';
+export { portLink } from './port-link.js';
+export { NodeDownError } from '../errors/node-down-error.js';

@@ -1,0 +1,84 @@
+import { Pid, type PidTarget } from '../actor/pid.js';
+import { lost } from '../actor/process.js';
+import { NodeDownError } from '../errors/node-down-error.js';
+import type { ExitReason } from '../exit/exit-reason.js';
+import { CALL } from '../mailbox/kinds.js';
+import type { Registry } from '../registry/registry.js';
+
+/** @internal What a remote pid needs of its node's connection. */
+export interface Forwarder {
+  forward(target: RemoteTarget, kind: number, payload: unknown): void;
+  stopRemote(target: RemoteTarget, reason: ExitReason): void;
+}
+
+/**
+ * @internal The target of a pid on another node: messages go over the link;
+ * its exit is learnt from the peer, or from losing the peer.
+ */
+export class RemoteTarget implements PidTarget {
+  readonly pid: Pid;
+  /** Set once the remote incarnation is known to have exited (or its node was lost). */
+  reason: ExitReason | undefined = undefined;
+  private watchers: ((reason: ExitReason) => void)[] | null = null;
+  private readonly forwarder: Forwarder;
+
+  constructor(forwarder: Forwarder, id: number, name: string | undefined, node: string) {
+    this.forwarder = forwarder;
+    this.pid = new Pid(this, id, name, node);
+  }
+
+  post(kind: number, payload: unknown): boolean {
+    const reason = this.reason;
+    if (reason === undefined) {
+      this.forwarder.forward(this, kind, payload);
+      return true;
+    }
+    // A call to a pid whose node is gone fails with the node's loss, as the
+    // calls that were waiting on it did; anything else is a plain dead pid.
+    if (kind === CALL && reason.kind === 'error' && reason.error instanceof NodeDownError) {
+      lost(this.pid, kind, payload, reason, reason.error);
+      return true;
+    }
+    return false;
+  }
+
+  onExit(watcher: (reason: ExitReason) => void): () => void {
+    if (this.reason !== undefined) {
+      watcher(this.reason);
+      return noop;
+    }
+    (this.watchers ??= []).push(watcher);
+    return () => {
+      const i = this.watchers?.indexOf(watcher) ?? -1;
+      if (i >= 0) this.watchers!.splice(i, 1);
+    };
+  }
+
+  /** What `stop` asks of a target: `true` once the request is on its way. */
+  requestStop(reason: ExitReason): boolean {
+    if (this.reason !== undefined) return false;
+    this.forwarder.stopRemote(this, reason);
+    return true;
+  }
+
+  /** What a registry asks of a pid it names: registering a dead one fails. */
+  get dead(): boolean {
+    return this.reason !== undefined;
+  }
+
+  /** Registered in a local registry: the name is freed when the remote incarnation exits. */
+  named(registry: Registry, name: string): void {
+    this.onExit(() => registry.exited(name, this.pid, -1));
+  }
+
+  /** The remote incarnation exited, or its node was lost: tell the monitors, once. */
+  exited(reason: ExitReason): void {
+    if (this.reason !== undefined) return;
+    this.reason = reason;
+    const watchers = this.watchers;
+    this.watchers = null;
+    if (watchers !== null) for (const watch of watchers) watch(reason);
+  }
+}
+
+function noop(): void {}
