@@ -1,0 +1,175 @@
+import { Subject } from 'rxjs';
+import type { Link } from './link.js';
+
+/**
+ * What `natsLink` needs of a NATS connection: a `NatsConnection` from the npm
+ * `nats` client's `connect()` fits. Described here so rxotp never imports
+ * `nats` itself: only an application that uses `natsLink` depends on it.
+ *
+ * @example
+ * ```ts
+ * import { connect } from 'nats';
+ * const connection: NatsLinkConnection = await connect({ servers: 'nats://127.0.0.1:4222' });
+ * ```
+ */
+export interface NatsLinkConnection {
+  /** Publishes one payload on a subject. */
+  publish(subject: string, payload?: Uint8Array): void;
+  /** Subscribes to a subject; the callback gets each message. */
+  subscribe(
+    subject: string,
+    options: { callback: (error: Error | null, message: { readonly data: Uint8Array }) => void },
+  ): { unsubscribe(): void };
+  /** Settles when the connection has closed for good. */
+  closed(): Promise<void | Error>;
+  /** Whether the connection has closed for good. */
+  isClosed(): boolean;
+}
+
+/**
+ * How frames become bytes on the wire and back. `encode` throws (and nothing
+ * is sent) when a frame cannot be encoded.
+ *
+ * @example
+ * ```ts
+ * import { serialize, deserialize } from 'node:v8';
+ * const codec: NatsLinkCodec = { encode: serialize, decode: deserialize };
+ * ```
+ */
+export interface NatsLinkCodec {
+  /** Frame to bytes; throws when the frame cannot cross. */
+  encode(frame: unknown): Uint8Array;
+  /** Bytes to frame. */
+  decode(bytes: Uint8Array): unknown;
+}
+
+/**
+ * Options of `natsLink`.
+ *
+ * @example
+ * ```ts
+ * natsLink({ connection, node: 'api', peer: 'db' });
+ * ```
+ */
+export interface NatsLinkOptions {
+  /** A connection made with the `nats` client's `connect()`; the link never closes it. */
+  readonly connection: NatsLinkConnection;
+  /** This node's name: frames for it arrive on `rxotp.<node>.link`. */
+  readonly node: string;
+  /** The peer's name: frames for it go to `rxotp.<peer>.link`. */
+  readonly peer: string;
+  /** Default: JSON (UTF-8), which refuses functions, symbols and bigints. */
+  readonly codec?: NatsLinkCodec;
+}
+
+/**
+ * JSON that refuses what it would otherwise drop or mangle silently: a
+ * function or symbol throws, as a structured clone would, instead of vanishing.
+ */
+export const jsonCodec: NatsLinkCodec = {
+  encode(frame: unknown): Uint8Array {
+    const text = JSON.stringify(frame, (_key, value: unknown) => {
+      if (typeof value === 'function' || typeof value === 'symbol') {
+        throw new TypeError(`${typeof value} values cannot be encoded as JSON`);
+      }
+      return value;
+    });
+    return new TextEncoder().encode(text);
+  },
+  decode(bytes: Uint8Array): unknown {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  },
+};
+
+// A subject token: no separators, wildcards or whitespace.
+const TOKEN = /^[^.*>\s]+$/;
+
+/**
+ * A link to one peer node over core NATS. This node subscribes to
+ * `rxotp.<node>.link` and publishes to `rxotp.<peer>.link`; the peer does the
+ * reverse, so the two names must match on both sides and each node name must
+ * be unique on the server. Core NATS is at-most-once: a frame published
+ * before the peer's subscription reached the server, while the peer is
+ * disconnected, or to a subscriber cut as a slow consumer is lost without
+ * notice (rxotp's heartbeats then report the peer down). Order is kept per
+ * connection. `close()` unsubscribes and leaves the connection open;
+ * `incoming$` also completes when the connection closes for good.
+ *
+ * @example
+ * ```ts
+ * import { connect } from 'nats';
+ * const connection = await connect({ servers: 'nats://127.0.0.1:4222' });
+ * const link = natsLink({ connection, node: 'api', peer: 'db' });
+ * await connection.flush(); // the subscription is on the server
+ * const node = connectNode({ name: 'api', link });
+ * ```
+ */
+export function natsLink(options: NatsLinkOptions): Link {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      "natsLink: options must be an object like { connection, node: 'a', peer: 'b' }.",
+    );
+  }
+  const { connection, node, peer, codec = jsonCodec } = options;
+  if (
+    typeof connection?.publish !== 'function' ||
+    typeof connection.subscribe !== 'function' ||
+    typeof connection.closed !== 'function'
+  ) {
+    throw new TypeError(
+      "natsLink: connection must be a NatsConnection from the 'nats' client's connect().",
+    );
+  }
+  for (const [key, value] of [
+    ['node', node],
+    ['peer', peer],
+  ] as const) {
+    if (typeof value !== 'string' || !TOKEN.test(value)) {
+      throw new TypeError(
+        `natsLink: ${key} must be a non-empty string with no '.', '*', '>' or whitespace.`,
+      );
+    }
+  }
+  const outbox = `rxotp.${peer}.link`;
+  const incoming = new Subject<unknown>();
+  let closed = false;
+  const finish = (): void => {
+    if (closed) return;
+    closed = true;
+    subscription?.unsubscribe();
+    incoming.complete();
+  };
+  let subscription: { unsubscribe(): void } | undefined;
+  if (connection.isClosed()) {
+    finish();
+  } else {
+    subscription = connection.subscribe(`rxotp.${node}.link`, {
+      callback: (error, message) => {
+        if (closed) return;
+        if (error !== null) return finish();
+        let frame: unknown;
+        try {
+          frame = codec.decode(message.data);
+        } catch {
+          // Not a frame (a stray publish on our subject): nothing to deliver.
+          return;
+        }
+        incoming.next(frame);
+      },
+    });
+    void connection.closed().then(finish, finish);
+  }
+  return {
+    send(frame: unknown): void {
+      if (closed) return;
+      const bytes = codec.encode(frame);
+      try {
+        connection.publish(outbox, bytes);
+      } catch {
+        // The connection is closing or closed: at-most-once, like a frame lost in flight.
+      }
+    },
+    incoming$: incoming.asObservable(),
+    close: finish,
+  };
+}

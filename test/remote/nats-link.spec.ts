@@ -1,0 +1,217 @@
+import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { connect as tcpConnect, createServer } from 'node:net';
+import { connect, type NatsConnection } from 'nats';
+import { firstValueFrom } from 'rxjs';
+import {
+  ActorExitError,
+  NoProcError,
+  call,
+  cast,
+  genServer,
+  spawn,
+  type ExitReason,
+  type Pid,
+} from '../../src/index.js';
+import {
+  NodeDownError,
+  connectNode,
+  natsLink,
+  type ConnectedNode,
+} from '../../src/remote/index.js';
+import { useUnhandledErrors } from '../support.js';
+
+useUnhandledErrors();
+
+// Debian puts the server in /usr/sbin, which is not on every user's PATH.
+const serverBinary = [
+  '/usr/sbin/nats-server',
+  '/usr/bin/nats-server',
+  '/usr/local/bin/nats-server',
+].find((path) => existsSync(path));
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+
+const accepts = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = tcpConnect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+/** Starts a nats-server on a free loopback port and waits until it accepts connections. */
+async function startServer(): Promise<{ url: string; process: ChildProcess }> {
+  if (serverBinary === undefined) {
+    throw new Error(
+      'nats-server is not installed: run `apt-get install -y nats-server` (Debian) to run these tests.',
+    );
+  }
+  const port = await freePort();
+  const child = spawnProcess(serverBinary, ['-p', String(port), '-a', '127.0.0.1'], {
+    stdio: 'ignore',
+  });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const deadline = Date.now() + 20_000;
+  while (!(await accepts(port))) {
+    if (exited) throw new Error(`nats-server exited before accepting connections on ${port}`);
+    if (Date.now() > deadline) throw new Error(`nats-server did not accept connections on ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { url: `nats://127.0.0.1:${port}`, process: child };
+}
+
+/** A counter: cast 'inc', call 'get' / 'crash'. */
+const counter = genServer<number, number, 'get' | 'crash', unknown, 'inc', never>({
+  init: (n) => n,
+  handleCall: (req, _from, n) => {
+    if (req === 'crash') throw new RangeError('bad request');
+    return { reply: n, state: n };
+  },
+  handleCast: (_req, n) => n + 1,
+});
+
+let server: { url: string; process: ChildProcess };
+const connections: NatsConnection[] = [];
+const nodes: ConnectedNode[] = [];
+
+beforeAll(async () => {
+  server = await startServer();
+}, 30_000);
+
+afterAll(async () => {
+  if (server === undefined) return;
+  const gone = new Promise((resolve) => server.process.once('exit', resolve));
+  server.process.kill();
+  await gone;
+}, 30_000);
+
+afterEach(async () => {
+  for (const node of nodes.splice(0)) node.close();
+  for (const nc of connections.splice(0)) if (!nc.isClosed()) await nc.close();
+});
+
+let run = 0;
+
+/** Two nodes, each on its own connection to the server; `a` exports a counter as 'counter'. */
+async function twoNodes(): Promise<{
+  a: ConnectedNode;
+  b: ConnectedNode;
+  ncA: NatsConnection;
+  ncB: NatsConnection;
+}> {
+  // Fresh names per test: a late frame from an earlier test never reaches this one.
+  run += 1;
+  const [nameA, nameB] = [`a${run}`, `b${run}`];
+  const ncA = await connect({ servers: server.url });
+  const ncB = await connect({ servers: server.url });
+  connections.push(ncA, ncB);
+  const linkA = natsLink({ connection: ncA, node: nameA, peer: nameB });
+  const linkB = natsLink({ connection: ncB, node: nameB, peer: nameA });
+  // Both subscriptions are on the server before either node says hello.
+  await Promise.all([ncA.flush(), ncB.flush()]);
+  const heartbeat = { interval: 100, missed: 5 };
+  const a = connectNode({ name: nameA, link: linkA, heartbeat });
+  const b = connectNode({ name: nameB, link: linkB, heartbeat });
+  nodes.push(a, b);
+  return { a, b, ncA, ncB };
+}
+
+async function remoteCounter(): Promise<{
+  local: Pid;
+  remote: Pid;
+  a: ConnectedNode;
+  b: ConnectedNode;
+  ncA: NatsConnection;
+  ncB: NatsConnection;
+}> {
+  const nodes = await twoNodes();
+  const local = spawn(counter, 0);
+  nodes.a.registry.register('counter', local);
+  const remote = await nodes.b.whereis('counter');
+  if (remote === undefined) throw new Error('counter not found over NATS');
+  return { local, remote, ...nodes };
+}
+
+const exitReason = (pid: Pid): Promise<ExitReason> => firstValueFrom(pid.exit$);
+
+describe('natsLink: two nodes over a real nats-server', () => {
+  test('whereis finds a remote pid; an unknown name gives undefined', async () => {
+    const { remote, local, a, b } = await remoteCounter();
+    expect(remote.node).toBe(a.name);
+    expect(remote.id).toBe(local.id);
+    expect(await b.whereis('nobody')).toBeUndefined();
+  }, 30_000);
+
+  test('cast then call: the call sees the casts, in order', async () => {
+    const { remote } = await remoteCounter();
+    expect(cast(remote, 'inc')).toBe(true);
+    expect(cast(remote, 'inc')).toBe(true);
+    expect(cast(remote, 'inc')).toBe(true);
+    expect(await call(remote, 'get', { timeout: 20_000 })).toBe(3);
+  }, 30_000);
+
+  test('a crash in the handler rejects the call with ActorExitError; then noproc', async () => {
+    const { remote, local } = await remoteCounter();
+    const crash = await call(remote, 'crash', { timeout: 20_000 }).catch((e: unknown) => e);
+    expect(crash).toBeInstanceOf(ActorExitError);
+    const reason = (crash as ActorExitError).reason;
+    expect(reason.kind).toBe('error');
+    expect((reason as { error: Error }).error.message).toBe('bad request');
+    expect((await exitReason(local)).kind).toBe('error');
+    // The remote pid exits too, with the same reason.
+    expect((await exitReason(remote)).kind).toBe('error');
+    // A call to the dead pid is answered noproc by its node.
+    await expect(call(remote, 'get', { timeout: 20_000 })).rejects.toBeInstanceOf(NoProcError);
+  }, 30_000);
+
+  test('a message that cannot be encoded throws at send and nothing is sent', async () => {
+    const { remote } = await remoteCounter();
+    expect(() => cast(remote, () => 'inc')).toThrow(TypeError);
+    expect(await call(remote, 'get', { timeout: 20_000 })).toBe(0);
+  }, 30_000);
+
+  test("one side's connection closes: the other side sees NodeDownError; its pids exit", async () => {
+    const { remote, a, b, ncA } = await remoteCounter();
+    // Node a's connection ends: its link completes there, and b hears no more heartbeats.
+    await ncA.close();
+    const downHere = await firstValueFrom(a.down$);
+    expect(downHere).toBeInstanceOf(NodeDownError);
+    const downThere = await firstValueFrom(b.down$);
+    expect(downThere).toBeInstanceOf(NodeDownError);
+    expect(downThere.node).toBe(a.name);
+    const reason = await exitReason(remote);
+    expect(reason.kind).toBe('error');
+    expect((reason as { error: Error }).error).toBeInstanceOf(NodeDownError);
+    await expect(call(remote, 'get', { timeout: 20_000 })).rejects.toBeInstanceOf(Error);
+  }, 30_000);
+
+  test('close() on one node: the peer learns it at once from the goodbye', async () => {
+    const { a, b } = await twoNodes();
+    a.close();
+    const down = await firstValueFrom(b.down$);
+    expect(down).toBeInstanceOf(NodeDownError);
+    expect(down.why).toBe('closed by peer');
+  }, 30_000);
+
+  test('bad options throw a TypeError', () => {
+    expect(() => natsLink({ connection: {} as NatsConnection, node: 'a', peer: 'b' })).toThrow(
+      TypeError,
+    );
+  });
+});
