@@ -4,7 +4,7 @@ import type { Observable } from 'rxjs';
  * A two-way channel between two nodes. Frames are plain structured-cloneable
  * values; a link keeps their order and delivers each at most once. Any
  * transport fits: worker threads (`portLink`), an in-process pair
- * (`linkPair`), later NATS.
+ * (`linkPair`), NATS (`natsLink`).
  *
  * @example
  * ```ts

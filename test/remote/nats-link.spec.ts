@@ -1,5 +1,6 @@
 import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
 import { connect as tcpConnect, createServer } from 'node:net';
 import { connect, type NatsConnection } from 'nats';
 import { firstValueFrom } from 'rxjs';
@@ -207,6 +208,30 @@ describe('natsLink: two nodes over a real nats-server', () => {
     const down = await firstValueFrom(b.down$);
     expect(down).toBeInstanceOf(NodeDownError);
     expect(down.why).toBe('closed by peer');
+  }, 30_000);
+
+  test('a v8 codec carries what JSON cannot: a Date stays a Date', async () => {
+    run += 1;
+    const ncA = await connect({ servers: server.url });
+    const ncB = await connect({ servers: server.url });
+    connections.push(ncA, ncB);
+    const codec = { encode: serialize, decode: deserialize };
+    const linkA = natsLink({ connection: ncA, node: `v${run}`, peer: `w${run}`, codec });
+    const linkB = natsLink({ connection: ncB, node: `w${run}`, peer: `v${run}`, codec });
+    await Promise.all([ncA.flush(), ncB.flush()]);
+    const received = firstValueFrom(linkB.incoming$);
+    linkA.send({ at: new Date(0), tags: new Set(['x']) });
+    expect(await received).toEqual({ at: new Date(0), tags: new Set(['x']) });
+    linkA.close();
+    linkB.close();
+  }, 30_000);
+
+  test('the default JSON codec refuses a function: send throws', async () => {
+    const nc = await connect({ servers: server.url });
+    connections.push(nc);
+    const link = natsLink({ connection: nc, node: 'solo', peer: 'nobody' });
+    expect(() => link.send({ f: () => 1 })).toThrow(TypeError);
+    link.close();
   }, 30_000);
 
   test('bad options throw a TypeError', () => {
