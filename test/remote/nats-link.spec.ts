@@ -126,7 +126,8 @@ async function twoNodes(): Promise<{
   const linkB = natsLink({ connection: ncB, node: nameB, peer: nameA });
   // Both subscriptions are on the server before either node says hello.
   await Promise.all([ncA.flush(), ncB.flush()]);
-  const heartbeat = { interval: 100, missed: 5 };
+  // Generous: a busy CI machine must not see a live peer as down (down after 2 s of silence).
+  const heartbeat = { interval: 200, missed: 10 };
   const a = connectNode({ name: nameA, link: linkA, heartbeat });
   const b = connectNode({ name: nameB, link: linkB, heartbeat });
   nodes.push(a, b);
@@ -234,9 +235,24 @@ describe('natsLink: two nodes over a real nats-server', () => {
     link.close();
   }, 30_000);
 
+  test('a stray publish on a node subject that is not a frame is ignored', async () => {
+    const { remote, a, ncB } = await remoteCounter();
+    ncB.publish(`rxotp.${a.name}.link`, new TextEncoder().encode('not json {'));
+    expect(cast(remote, 'inc')).toBe(true);
+    expect(await call(remote, 'get', { timeout: 20_000 })).toBe(1);
+  }, 30_000);
+
   test('bad options throw a TypeError', () => {
     expect(() => natsLink({ connection: {} as NatsConnection, node: 'a', peer: 'b' })).toThrow(
       TypeError,
     );
   });
+
+  test('a node name that is not one subject token throws a TypeError', async () => {
+    const connection = await connect({ servers: server.url });
+    connections.push(connection);
+    expect(() => natsLink({ connection, node: 'a.b', peer: 'c' })).toThrow(TypeError);
+    expect(() => natsLink({ connection, node: 'a', peer: '>' })).toThrow(TypeError);
+    expect(() => natsLink({ connection, node: '', peer: 'c' })).toThrow(TypeError);
+  }, 30_000);
 });
