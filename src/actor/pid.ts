@@ -8,6 +8,8 @@ export const PID_BRAND: unique symbol = Symbol.for('rxotp.pid') as never;
 /** @internal What a pid points at: the part of a process that messaging and the registry use. */
 export interface PidTarget {
   post(kind: number, payload: unknown, via: unknown): boolean;
+  /** Why it exited; set once `post` refuses. */
+  readonly reason: ExitReason | undefined;
   /** Calls `watcher` once with the exit reason (at once if already dead); returns a remover. */
   onExit(watcher: (reason: ExitReason) => void): () => void;
 }

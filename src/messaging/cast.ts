@@ -1,4 +1,4 @@
-import { isPid, isVia, type Address } from '../actor/address.js';
+import type { Address } from '../actor/address.js';
 import type { Protocol } from '../actor/protocol.js';
 import { CAST } from '../mailbox/kinds.js';
 import { deliver } from './deliver.js';
@@ -13,11 +13,5 @@ import { deliver } from './deliver.js';
  * ```
  */
 export function cast<P extends Protocol>(target: Address<P>, request: P['cast']): boolean {
-  // The common cases first: a live pid, a name.
-  if (isPid(target)) {
-    if (target.target.post(CAST, request, undefined)) return true;
-  } else if (isVia(target)) {
-    return target.registry.deliver(target.name, CAST, request, target);
-  }
   return deliver('cast', target, CAST, request);
 }

@@ -5,13 +5,12 @@ import { NoProcError } from '../errors/no-proc-error.js';
 /**
  * @internal Sends one message to an address: into the pid's mailbox, through a
  * name, or to dead letters (a call among them is rejected with `NoProcError`).
+ * The path of every send, cast and call: a live pid is the first case tried.
  */
 export function deliver(fn: string, target: unknown, kind: number, payload: unknown): boolean {
   if (isPid(target)) {
     if (target.target.post(kind, payload, undefined)) return true;
-    const reason = (target.target as { reason?: import('../exit/exit-reason.js').ExitReason })
-      .reason!;
-    lost(target, kind, payload, reason, new NoProcError(String(target)));
+    lost(target, kind, payload, target.target.reason!, new NoProcError(String(target)));
     return false;
   }
   if (isVia(target)) return target.registry.deliver(target.name, kind, payload, target);

@@ -1,4 +1,4 @@
-import { isPid, isVia, type Address } from '../actor/address.js';
+import type { Address } from '../actor/address.js';
 import type { Protocol } from '../actor/protocol.js';
 import { INFO } from '../mailbox/kinds.js';
 import { deliver } from './deliver.js';
@@ -13,11 +13,5 @@ import { deliver } from './deliver.js';
  * ```
  */
 export function send<P extends Protocol>(target: Address<P>, message: P['info']): boolean {
-  // The common cases first: a live pid, a name.
-  if (isPid(target)) {
-    if (target.target.post(INFO, message, undefined)) return true;
-  } else if (isVia(target)) {
-    return target.registry.deliver(target.name, INFO, message, target);
-  }
   return deliver('send', target, INFO, message);
 }

@@ -159,7 +159,7 @@ export class Registry {
   /** @internal `pid` exited: free its name, or keep it pending when supervised. */
   exited(name: string, pid: Pid, hold: number): void {
     if (this.names.get(name) !== pid) return;
-    const reason = (pid.target as { reason?: ExitReason }).reason!;
+    const reason = pid.target.reason!;
     if (hold >= 0) this.pending.set(name, { bound: hold, queue: [], reason });
     this.set(name, undefined);
   }
