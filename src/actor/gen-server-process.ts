@@ -39,16 +39,12 @@ export class GenServerProcess extends Process implements Ctx {
         const taken = registry.conflict(name, this.pid);
         if (taken !== null) return (this.crash(taken), this);
       }
-      const previous = running.process;
-      running.process = this;
       let result: unknown;
       try {
-        result = this.behavior.init(this.args, this);
+        result = this.run(() => this.behavior.init(this.args, this));
       } catch (error) {
-        running.process = previous;
         return (this.crash(error), this);
       }
-      running.process = previous;
       if (isAsync(result)) {
         this.wait(
           result,
@@ -82,6 +78,7 @@ export class GenServerProcess extends Process implements Ctx {
 
   protected receive(kind: number, payload: unknown): void {
     const behavior = this.behavior;
+    // `run` inlined by hand: no closure per message on the mailbox's hot path.
     const previous = running.process;
     running.process = this;
     let result: unknown;
