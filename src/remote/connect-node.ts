@@ -1,5 +1,8 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import type { Pid } from '../actor/pid.js';
+import { Pid, type PidTarget } from '../actor/pid.js';
+import type { Via } from '../actor/via.js';
+import { via } from '../registry/via.js';
+import { NoProcError } from '../errors/no-proc-error.js';
 import { NodeDownError } from '../errors/node-down-error.js';
 import { errorExit, type ExitReason } from '../exit/exit-reason.js';
 import { CALL, kindName } from '../mailbox/kinds.js';
@@ -116,7 +119,19 @@ export function connectNode(options: NodeOptions): ConnectedNode {
   if (beat !== null && (!(beat.interval > 0) || !(beat.missed >= 1))) {
     throw new RangeError('connectNode: heartbeat needs interval > 0 and missed >= 1.');
   }
-  return new Connection(name, link, registry, beat, scheduler);
+  const connection = new Connection(name, link, registry, {});
+  if (beat !== null) connection.beat(scheduler, beat.interval, beat.missed);
+  return connection;
+}
+
+/** @internal How a `Connection` fits the node that owns it. */
+export interface ConnectionOptions {
+  /** The peer's name, when known before its greeting. */
+  readonly peer?: string;
+  /** The registry whose names are the peer's: a send through one of them carries the name. */
+  readonly names?: Registry;
+  /** Finds a local pid the peer may address without having been told of it here. */
+  readonly resolve?: (id: number) => Pid | undefined;
 }
 
 interface Pending {
@@ -129,8 +144,9 @@ interface Query {
   error(error: unknown): void;
 }
 
-class Connection implements ConnectedNode, Forwarder {
-  peer: string | undefined = undefined;
+/** @internal One node's end of its conversation with one peer node. */
+export class Connection implements ConnectedNode, Forwarder {
+  peer: string | undefined;
   readonly down$: Observable<NodeDownError>;
   private down: NodeDownError | null = null;
   private downWatchers: ((error: NodeDownError) => void)[] = [];
@@ -143,6 +159,9 @@ class Connection implements ConnectedNode, Forwarder {
   private readonly queries = new Map<number, Query>();
   private heard = false;
   private mirror: Registry | null = null;
+  /** The registry whose names the peer's registry shares (see `ConnectionOptions.names`). */
+  private names: Registry | null;
+  private readonly resolve: ((id: number) => Pid | undefined) | undefined;
   /** What the peer was last told of our names, while it watches them. */
   private told: Map<string, number> | null = null;
   private watching: Subscription | null = null;
@@ -153,9 +172,11 @@ class Connection implements ConnectedNode, Forwarder {
     readonly name: string,
     private readonly link: Link,
     readonly registry: Registry,
-    beat: { interval: number; missed: number } | null,
-    scheduler: SchedulerLike,
+    options: ConnectionOptions,
   ) {
+    this.peer = options.peer;
+    this.names = options.names ?? null;
+    this.resolve = options.resolve;
     this.down$ = new Observable<NodeDownError>((subscriber) => {
       const emit = (error: NodeDownError): void => {
         subscriber.next(error);
@@ -170,24 +191,27 @@ class Connection implements ConnectedNode, Forwarder {
     });
     this.inbound = link.incoming$.subscribe({
       next: (frame) => this.receive(frame as Frame),
-      error: () => this.lose('link closed'),
+      // A link that knows why it ended says so in its error's message.
+      error: (error: unknown) => this.lose(error instanceof Error ? error.message : 'link closed'),
       complete: () => this.lose('link closed'),
     });
     this.send({ t: 'hello', node: name });
-    if (beat !== null && this.down === null) {
-      const { interval, missed } = beat;
-      let silent = 0;
-      this.timer = scheduleHeartbeat(scheduler, interval, () => {
-        silent = this.heard ? 0 : silent + 1;
-        this.heard = false;
-        if (silent >= missed) {
-          this.lose(`missed ${missed} heartbeats`);
-          return false;
-        }
-        this.send({ t: 'hb' });
-        return true;
-      });
-    }
+  }
+
+  /** Sends a heartbeat every `interval` ms; the peer is down after `missed` silent intervals. */
+  beat(scheduler: SchedulerLike, interval: number, missed: number): void {
+    if (this.down !== null) return;
+    let silent = 0;
+    this.timer = scheduleHeartbeat(scheduler, interval, () => {
+      silent = this.heard ? 0 : silent + 1;
+      this.heard = false;
+      if (silent >= missed) {
+        this.lose(`missed ${missed} heartbeats`);
+        return false;
+      }
+      this.send({ t: 'hb' });
+      return true;
+    });
   }
 
   whereis(name: string): Promise<Pid | undefined> {
@@ -217,7 +241,7 @@ class Connection implements ConnectedNode, Forwarder {
 
   remoteRegistry(): Registry {
     if (this.mirror === null) {
-      this.mirror = new Registry();
+      this.mirror = this.names = new Registry();
       if (this.down === null) this.send({ t: 'watch' });
     }
     return this.mirror;
@@ -231,13 +255,26 @@ class Connection implements ConnectedNode, Forwarder {
 
   // ---- Outgoing ---------------------------------------------------------------
 
-  forward(target: RemoteTarget, kind: number, payload: unknown): void {
+  forward(target: RemoteTarget, kind: number, payload: unknown, via: unknown): void {
     const to = target.pid.id;
+    // Through a name the peer shares, the name goes too: it outlives the pid.
+    const name = (via as Via | undefined)?.registry === this.names ? (via as Via).name : undefined;
     try {
-      if (kind !== CALL) return this.link.send({ t: 'msg', to, kind, payload });
+      if (kind !== CALL) {
+        return this.link.send(
+          name === undefined
+            ? { t: 'msg', to, kind, payload }
+            : { t: 'msg', to, kind, payload, via: name },
+        );
+      }
       const ref = payload as CallRef;
       const n = ++this.seq;
-      this.link.send({ t: 'call', to, ref: n, request: ref.request });
+      const { request } = ref;
+      this.link.send(
+        name === undefined
+          ? { t: 'call', to, ref: n, request }
+          : { t: 'call', to, ref: n, request, via: name },
+      );
       this.pending.set(n, { ref, target: String(target.pid) });
       // Settled here by a reply, a timeout or the caller going away: forget it.
       ref.owner = { paid: () => this.pending.delete(n) };
@@ -253,6 +290,15 @@ class Connection implements ConnectedNode, Forwarder {
 
   stopRemote(target: RemoteTarget, reason: ExitReason): void {
     this.send({ t: 'stop', to: target.pid.id, reason: encodeReason(reason) });
+  }
+
+  monitor(target: RemoteTarget): void {
+    if (this.down === null) this.send({ t: 'mon', id: target.pid.id });
+  }
+
+  /** A call's frame found no one to take it: the peer node is gone, so is the pid. */
+  unreachable(ref: number): void {
+    this.receive({ t: 'fail', ref, error: { name: 'NoProcError', message: 'noproc' } });
   }
 
   private send(frame: Frame): void {
@@ -281,11 +327,15 @@ class Connection implements ConnectedNode, Forwarder {
         return this.lose('closed by peer');
       case 'hb':
         return;
-      case 'msg': {
-        const entry = this.exported.get(frame.to);
-        // A pid the peer still names but that has exited here: its exit is on its way.
-        if (entry !== undefined)
-          deliver(kindName(frame.kind), entry.pid, frame.kind, frame.payload);
+      case 'msg':
+        deliver(kindName(frame.kind), this.target(frame.to, frame.via), frame.kind, frame.payload);
+        return;
+      case 'mon': {
+        const pid = this.local(frame.id);
+        if (pid === undefined) {
+          const reason = errorExit(new NoProcError(`<pid ${frame.id}@${this.name}>`));
+          this.send({ t: 'exit', id: frame.id, reason: encodeReason(reason) });
+        }
         return;
       }
       case 'call': {
@@ -301,12 +351,7 @@ class Connection implements ConnectedNode, Forwarder {
           },
           (error) => this.send({ t: 'fail', ref: n, error: encodeError(error) }),
         );
-        const entry = this.exported.get(frame.to);
-        if (entry === undefined) {
-          this.send({ t: 'fail', ref: n, error: { name: 'NoProcError', message: 'noproc' } });
-        } else {
-          deliver('call', entry.pid, CALL, ref);
-        }
+        deliver('call', this.target(frame.to, frame.via), CALL, ref);
         return;
       }
       case 'reply': {
@@ -319,8 +364,8 @@ class Connection implements ConnectedNode, Forwarder {
         return;
       }
       case 'stop': {
-        const entry = this.exported.get(frame.to);
-        if (entry !== undefined) stop(entry.pid, decodeReason(frame.reason, String(entry.pid)));
+        const pid = this.local(frame.to);
+        if (pid !== undefined) stop(pid, decodeReason(frame.reason, String(pid)));
         return;
       }
       case 'exit': {
@@ -392,6 +437,28 @@ class Connection implements ConnectedNode, Forwarder {
     if (set.length > 0 || del.length > 0) this.send({ t: 'names', set, del });
   }
 
+  /** The live local pid `id` the peer addresses, now watched for the peer. */
+  private local(id: number): Pid | undefined {
+    const entry = this.exported.get(id);
+    if (entry !== undefined) return entry.pid;
+    const pid = this.resolve?.(id);
+    if (pid === undefined || pid.target.reason !== undefined) return undefined;
+    this.export(pid);
+    return pid;
+  }
+
+  /**
+   * Where a message for local pid `id` goes: to the pid while it lives; once
+   * it has exited, through the name it was sent by (the next incarnation, or a
+   * hold), else to a stand-in for the dead pid, so it becomes a dead letter.
+   */
+  private target(id: number, name: string | undefined): Pid | Via {
+    const pid = this.local(id);
+    if (pid !== undefined) return pid;
+    if (name !== undefined) return via(this.registry, name);
+    return deadPid(id);
+  }
+
   private export(pid: Pid): void {
     if (this.exported.has(pid.id)) return;
     const entry = { pid, remove: noop };
@@ -454,3 +521,15 @@ function scheduleHeartbeat(
 }
 
 function noop(): void {}
+
+const noProc = errorExit(new NoProcError('a pid that has exited'));
+
+/** A handle for local pid `id`, known to have exited: sends to it are dead letters. */
+function deadPid(id: number): Pid {
+  const target: PidTarget = {
+    post: () => false,
+    reason: noProc,
+    onExit: (watch) => (watch(noProc), noop),
+  };
+  return new Pid(target, id, undefined);
+}

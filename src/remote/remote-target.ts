@@ -7,8 +7,10 @@ import type { Registry } from '../registry/registry.js';
 
 /** @internal What a remote pid needs of its node's connection. */
 export interface Forwarder {
-  forward(target: RemoteTarget, kind: number, payload: unknown): void;
+  forward(target: RemoteTarget, kind: number, payload: unknown, via: unknown): void;
   stopRemote(target: RemoteTarget, reason: ExitReason): void;
+  /** Asks the peer to tell this node when the pid exits (at once if it already has). */
+  monitor(target: RemoteTarget): void;
 }
 
 /**
@@ -20,6 +22,7 @@ export class RemoteTarget implements PidTarget {
   /** Set once the remote incarnation is known to have exited (or its node was lost). */
   reason: ExitReason | undefined = undefined;
   private watchers: ((reason: ExitReason) => void)[] | null = null;
+  private monitored = false;
   private readonly forwarder: Forwarder;
 
   constructor(forwarder: Forwarder, id: number, name: string | undefined, node: string) {
@@ -27,10 +30,10 @@ export class RemoteTarget implements PidTarget {
     this.pid = new Pid(this, id, name, node);
   }
 
-  post(kind: number, payload: unknown): boolean {
+  post(kind: number, payload: unknown, via: unknown): boolean {
     const reason = this.reason;
     if (reason === undefined) {
-      this.forwarder.forward(this, kind, payload);
+      this.forwarder.forward(this, kind, payload, via);
       return true;
     }
     // A call to a pid whose node is gone fails with the node's loss, as the
@@ -48,6 +51,10 @@ export class RemoteTarget implements PidTarget {
       return noop;
     }
     (this.watchers ??= []).push(watcher);
+    if (!this.monitored) {
+      this.monitored = true;
+      this.forwarder.monitor(this);
+    }
     return () => {
       const i = this.watchers?.indexOf(watcher) ?? -1;
       if (i >= 0) this.watchers!.splice(i, 1);
@@ -66,9 +73,12 @@ export class RemoteTarget implements PidTarget {
     return this.reason !== undefined;
   }
 
-  /** Registered in a local registry: the name is freed when the remote incarnation exits. */
-  named(registry: Registry, name: string): void {
-    this.onExit(() => registry.exited(name, this.pid, -1));
+  /**
+   * Registered in a local registry: the name is freed when the remote
+   * incarnation exits, or held for the next one when `hold >= 0`.
+   */
+  named(registry: Registry, name: string, hold: number): void {
+    this.onExit(() => registry.exited(name, this.pid, hold));
   }
 
   /** The remote incarnation exited, or its node was lost: tell the monitors, once. */

@@ -23,8 +23,22 @@ export type Frame =
   | { readonly t: 'hello'; readonly node: string }
   | { readonly t: 'bye' }
   | { readonly t: 'hb' }
-  | { readonly t: 'msg'; readonly to: number; readonly kind: number; readonly payload: unknown }
-  | { readonly t: 'call'; readonly to: number; readonly ref: number; readonly request: unknown }
+  | {
+      readonly t: 'msg';
+      readonly to: number;
+      readonly kind: number;
+      readonly payload: unknown;
+      /** Sent through this name: if the pid has exited, the name takes it. */
+      readonly via?: string;
+    }
+  | {
+      readonly t: 'call';
+      readonly to: number;
+      readonly ref: number;
+      readonly request: unknown;
+      readonly via?: string;
+    }
+  | { readonly t: 'mon'; readonly id: number }
   | { readonly t: 'reply'; readonly ref: number; readonly value: unknown }
   | { readonly t: 'fail'; readonly ref: number; readonly error: WireError }
   | { readonly t: 'stop'; readonly to: number; readonly reason: WireReason }
