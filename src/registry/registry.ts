@@ -187,6 +187,11 @@ export class Registry {
     return false;
   }
 
+  /** @internal Whether `name` is waiting for its supervised child's restart. */
+  pendingFor(name: string): boolean {
+    return this.pending.has(name);
+  }
+
   /** @internal No restart follows: the held messages go to dead letters. */
   abandon(name: string): void {
     const held = this.pending.get(name);

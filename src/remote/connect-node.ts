@@ -11,6 +11,7 @@ import { CallRef } from '../messaging/call-ref.js';
 import { deliver } from '../messaging/deliver.js';
 import { stop } from '../messaging/stop.js';
 import { Registry } from '../registry/registry.js';
+import { scheduleHeartbeat } from './heartbeat.js';
 import type { Link } from './link.js';
 import { RemoteTarget, type Forwarder } from './remote-target.js';
 import { decodeError, decodeReason, encodeError, encodeReason, type Frame } from './wire.js';
@@ -469,7 +470,8 @@ export class Connection implements ConnectedNode, Forwarder {
     });
   }
 
-  private remotePid(id: number, name: string | null): Pid {
+  /** @internal The peer's pid `id`: the same object while that incarnation lives. */
+  remotePid(id: number, name: string | null): Pid {
     let target = this.remote.get(id);
     if (target === undefined) {
       target = new RemoteTarget(this, id, name ?? undefined, this.peer ?? '?');
@@ -507,17 +509,6 @@ export class Connection implements ConnectedNode, Forwarder {
     }
     this.link.close();
   }
-}
-
-/** Runs `tick` every `interval` ms on `scheduler` while it returns `true`. */
-function scheduleHeartbeat(
-  scheduler: SchedulerLike,
-  interval: number,
-  tick: () => boolean,
-): Subscription {
-  return scheduler.schedule(function () {
-    if (tick()) this.schedule(undefined, interval);
-  }, interval);
 }
 
 function noop(): void {}

@@ -10,3 +10,7 @@ export { portLink } from './port-link.js';
 export { NodeDownError } from '../errors/node-down-error.js';
 export type { NatsLinkCodec, NatsLinkConnection, NatsLinkOptions } from './nats-link.js';
 export { jsonCodec, natsLink } from './nats-link.js';
+export type { ClusterConnection, ClusterNode, ClusterOptions } from './join-cluster.js';
+export { joinCluster } from './join-cluster.js';
+export type { ClusterKv, ClusterKvEntry } from './cluster-registry.js';
+export { ClusterRegistry } from './cluster-registry.js';

@@ -1,0 +1,430 @@
+import type { SchedulerLike } from 'rxjs';
+import type { Pid } from '../actor/pid.js';
+import { AlreadyRegisteredError } from '../errors/already-registered-error.js';
+import { errorExit } from '../exit/exit-reason.js';
+import { reportUnhandled } from '../exit/report-unhandled.js';
+import { enter, leave } from '../mailbox/run-queue.js';
+import { stop } from '../messaging/stop.js';
+import { Registry } from '../registry/registry.js';
+
+/**
+ * The part of a JetStream KV bucket the cluster registry uses: a `KV` from the
+ * `nats` client's `js.views.kv()` fits.
+ *
+ * @example
+ * ```ts
+ * const kv: ClusterKv = await connection.jetstream().views.kv('rxotp_names', { history: 1 });
+ * ```
+ */
+export interface ClusterKv {
+  /** Puts `value` only if `key` has no value (compare-and-set); resolves its revision. */
+  create(key: string, value: Uint8Array): Promise<number>;
+  /** Puts `value` only if `key` is at revision `version`. */
+  update(key: string, value: Uint8Array, version: number): Promise<number>;
+  /** Deletes `key` only if it is at revision `previousSeq`. */
+  delete(key: string, options: { previousSeq: number }): Promise<void>;
+  /** The current values, then every change, in order; `initializedFn` runs after the current ones. */
+  watch(options: {
+    initializedFn?: () => void;
+  }): Promise<AsyncIterable<ClusterKvEntry> & { stop(): void }>;
+}
+
+/**
+ * One change in a `ClusterKv` bucket.
+ *
+ * @example
+ * ```ts
+ * const put = (e: ClusterKvEntry) => e.operation === 'PUT';
+ * ```
+ */
+export interface ClusterKvEntry {
+  readonly key: string;
+  readonly value: Uint8Array;
+  readonly revision: number;
+  readonly operation: string;
+}
+
+/** @internal What the registry needs of the node it belongs to. */
+export interface ClusterHost {
+  /** This node's name and its address (unique to this incarnation of the node). */
+  readonly node: string;
+  readonly address: string;
+  readonly scheduler: SchedulerLike;
+  /** The pid `id` of the node at `address`. */
+  remotePid(address: string, node: string, id: number, name: string | undefined): Pid;
+  /** Makes a local pid reachable by its id from other nodes while it lives. */
+  publish(pid: Pid): void;
+}
+
+/** A name's value in the bucket. */
+interface Entry {
+  readonly revision: number;
+  readonly node: string;
+  readonly address: string;
+  readonly id: number;
+  readonly name: string | undefined;
+  readonly hold: number;
+}
+
+interface Claim {
+  readonly pid: Pid;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const CONFLICT = 10071;
+/** Registry writes retried while JetStream has no leader (it elects one in seconds). */
+const RETRIES = 8;
+const text = new TextEncoder();
+const bytes = new TextDecoder();
+
+/**
+ * A `Registry` shared by every node of a cluster, kept in a JetStream KV
+ * bucket: a name registered on one node resolves on all of them to the same
+ * pid (remote elsewhere), and follows a supervised child across restarts, its
+ * held messages included. Lookups read this node's copy of the bucket, so
+ * they stay synchronous; a change made on another node arrives shortly after.
+ *
+ * `register` checks this node's copy at once and throws as on any registry;
+ * the bucket settles races between nodes (a compare-and-set create), and a pid
+ * whose registration loses one exits with `AlreadyRegisteredError`, as OTP's
+ * `global` ends one of two pids that share a name. `claim` waits for the
+ * bucket's answer instead. Only pids of this node can be registered here.
+ *
+ * @example
+ * ```ts
+ * const node = await joinCluster({ connection, name: 'a' });
+ * await node.registry.claim('db', spawn(db, {}));
+ * // on any node:
+ * await call(via(node.registry, 'db'), { get: 'k' });
+ * ```
+ */
+export class ClusterRegistry extends Registry {
+  /** The bucket's values as last seen here, by name. */
+  private readonly seen = new Map<string, Entry>();
+  /** The highest revision seen per name, so a late echo never undoes a newer value. */
+  private readonly revisions = new Map<string, number>();
+  /** The hold bound each local name was registered with. */
+  private readonly holds = new Map<string, number>();
+  private readonly busy = new Set<string>();
+  private readonly dirty = new Set<string>();
+  private readonly claims = new Map<string, Claim>();
+  private closed = false;
+
+  /** @internal */
+  constructor(
+    private readonly kv: ClusterKv,
+    private readonly host: ClusterHost,
+  ) {
+    super();
+  }
+
+  /**
+   * Registers `name` for `pid` (a pid of this node) and resolves once the
+   * whole cluster agrees; rejects with `AlreadyRegisteredError` (and leaves
+   * `pid` running, unnamed) when another node holds the name.
+   */
+  claim(name: string, pid: Pid): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.register(name, pid);
+      this.claims.get(name)?.reject(new AlreadyRegisteredError(name, String(pid)));
+      this.claims.set(name, { pid, resolve, reject });
+      this.sync(name);
+    });
+  }
+
+  /** @internal */
+  override add(name: string, pid: Pid, hold: number): void {
+    if (pid.node !== undefined) {
+      throw new TypeError(
+        `register: ${String(pid)} lives on node '${pid.node}'; ` +
+          `a cluster registry takes pids of its own node: register it there.`,
+      );
+    }
+    super.add(name, pid, hold);
+    this.holds.set(name, hold);
+    this.host.publish(pid);
+    this.sync(name);
+  }
+
+  override unregister(name: string, pid?: Pid): boolean {
+    const holder = super.whereis(name);
+    if (!super.unregister(name, pid)) return false;
+    if (holder?.node === undefined) {
+      this.holds.delete(name);
+      this.sync(name);
+    } else {
+      // Another node's name: removed cluster-wide, only if it is still the value seen here.
+      const entry = this.seen.get(name);
+      if (entry !== undefined) this.remove(name, entry.revision);
+    }
+    return true;
+  }
+
+  /** @internal */
+  override exited(name: string, pid: Pid, hold: number): void {
+    super.exited(name, pid, hold);
+    if (pid.node === undefined) this.sync(name);
+  }
+
+  /** @internal */
+  override abandon(name: string): void {
+    super.abandon(name);
+    this.sync(name);
+  }
+
+  // ---- The bucket's side ---------------------------------------------------------
+
+  /** @internal Applies one value or deletion from the bucket's watch. */
+  apply(change: ClusterKvEntry): void {
+    const name = decodeKey(change.key);
+    if (name === undefined || change.revision <= (this.revisions.get(name) ?? 0)) return;
+    this.revisions.set(name, change.revision);
+    if (change.operation === 'PUT') {
+      const entry = decodeEntry(change.value, change.revision);
+      if (entry === undefined) return;
+      this.seen.set(name, entry);
+    } else {
+      this.seen.delete(name);
+    }
+    enter();
+    try {
+      this.mirror(name);
+    } finally {
+      leave();
+    }
+  }
+
+  /** @internal The node at `address` was lost: its names go, for everyone. */
+  nodeLost(address: string): void {
+    for (const [name, entry] of this.seen) {
+      if (entry.address === address) this.remove(name, entry.revision);
+    }
+  }
+
+  /** @internal Leaving the cluster: this node's names go. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const mine = [...this.seen].filter(([, entry]) => entry.address === this.host.address);
+    await Promise.all(
+      mine.map(([name, entry]) =>
+        this.kv.delete(encodeKey(name), { previousSeq: entry.revision }).catch(ignoreConflict),
+      ),
+    );
+  }
+
+  /** Makes this node's copy show what the bucket says of `name`. */
+  private mirror(name: string): void {
+    const entry = this.seen.get(name);
+    const holder = super.whereis(name);
+    if (holder !== undefined && holder.node === undefined) {
+      // Ours locally. Taken from us elsewhere (an unregister on another node,
+      // or survivors that took this node for lost): the bucket wins.
+      if (entry?.address !== this.host.address && !this.busy.has(name)) {
+        super.unregister(name, holder);
+        this.holds.delete(name);
+        if (entry !== undefined) this.mirror(name);
+      }
+      return;
+    }
+    if (entry === undefined || entry.address === this.host.address) {
+      if (holder !== undefined) super.unregister(name, holder);
+      // No value at all: no restart follows, so a hold here ends.
+      if (entry === undefined) super.abandon(name);
+      return;
+    }
+    const pid = this.host.remotePid(entry.address, entry.node, entry.id, entry.name);
+    if (holder === pid) return;
+    if (holder !== undefined) super.unregister(name, holder);
+    if (entry.hold < 0) super.abandon(name);
+    try {
+      super.add(name, pid, entry.hold);
+    } catch {
+      // The pid's node is already known lost: its value is on its way out of the bucket.
+    }
+  }
+
+  /** Brings the bucket in line with this node's registrations of `name`, one write at a time. */
+  private sync(name: string): void {
+    if (this.closed) return;
+    if (this.busy.has(name)) {
+      this.dirty.add(name);
+      return;
+    }
+    this.busy.add(name);
+    void this.reconcile(name).finally(() => {
+      this.busy.delete(name);
+      if (this.dirty.delete(name)) this.sync(name);
+      else this.mirror(name);
+    });
+  }
+
+  private async reconcile(name: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.step(name);
+      } catch (error) {
+        if (isConflict(error)) return this.lose(name);
+        if (attempt >= RETRIES || this.closed) return this.fail(name, error);
+        await wait(this.host.scheduler, Math.min(2000, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** One write towards the wanted value; a stale revision here is refreshed and retried. */
+  private async step(name: string): Promise<void> {
+    const key = encodeKey(name);
+    for (;;) {
+      const holder = super.whereis(name);
+      const entry = this.seen.get(name);
+      const ours = entry !== undefined && entry.address === this.host.address;
+      if (holder === undefined || holder.node !== undefined) {
+        // Nothing of ours under this name: a value of ours goes, unless a restart is pending.
+        if (!ours || this.pendingFor(name)) return;
+        await this.kv.delete(key, { previousSeq: entry.revision }).catch(ignoreConflict);
+        if (this.seen.get(name) === entry) this.seen.delete(name);
+        continue;
+      }
+      if (ours && entry.id === holder.id) return this.settle(name, holder);
+      const value: Omit<Entry, 'revision'> = {
+        node: this.host.node,
+        address: this.host.address,
+        id: holder.id,
+        name: holder.name,
+        hold: this.holds.get(name) ?? -1,
+      };
+      const data = text.encode(JSON.stringify(value));
+      let revision: number;
+      try {
+        revision = ours
+          ? await this.kv.update(key, data, entry.revision)
+          : await this.kv.create(key, data);
+      } catch (error) {
+        // Our value changed under us (deleted elsewhere): try again as a create.
+        if (ours && isConflict(error) && this.seen.get(name) === entry) {
+          this.seen.delete(name);
+          continue;
+        }
+        throw error;
+      }
+      if (revision > (this.revisions.get(name) ?? 0)) {
+        this.revisions.set(name, revision);
+        this.seen.set(name, { revision, ...value });
+      }
+    }
+  }
+
+  private settle(name: string, pid: Pid): void {
+    const claim = this.claims.get(name);
+    if (claim?.pid !== pid) return;
+    this.claims.delete(name);
+    claim.resolve();
+  }
+
+  /** Another node holds `name`: this node's pid gives it up. */
+  private lose(name: string): void {
+    const holder = super.whereis(name);
+    if (holder === undefined || holder.node !== undefined) return;
+    const other = this.seen.get(name);
+    const error = new AlreadyRegisteredError(
+      name,
+      other === undefined ? 'a pid on another node' : `<pid ${other.id}@${other.node}>`,
+    );
+    this.drop(name, holder, error);
+  }
+
+  /** The bucket could not be written: the registration is undone rather than left half-made. */
+  private fail(name: string, cause: unknown): void {
+    const holder = super.whereis(name);
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const error = new Error(
+      `Cluster registry: could not record '${name}' in the bucket (${message}). ` +
+        `Check that JetStream is enabled and has a leader, then register again.`,
+    );
+    if (holder === undefined || holder.node !== undefined) return reportUnhandled(error);
+    this.drop(name, holder, error);
+  }
+
+  private drop(name: string, holder: Pid, error: Error): void {
+    super.unregister(name, holder);
+    this.holds.delete(name);
+    const claim = this.claims.get(name);
+    if (claim?.pid === holder) {
+      this.claims.delete(name);
+      claim.reject(error);
+    } else {
+      stop(holder, errorExit(error));
+    }
+  }
+
+  private remove(name: string, revision: number): void {
+    this.kv.delete(encodeKey(name), { previousSeq: revision }).catch((error: unknown) => {
+      if (!isConflict(error)) reportUnhandled(error);
+    });
+  }
+}
+
+function isConflict(error: unknown): boolean {
+  const api = (error as { api_error?: { err_code?: unknown } } | null)?.api_error;
+  return api?.err_code === CONFLICT;
+}
+
+function ignoreConflict(error: unknown): void {
+  if (!isConflict(error)) throw error;
+}
+
+function wait(scheduler: SchedulerLike, ms: number): Promise<void> {
+  return new Promise((resolve) => scheduler.schedule(resolve, ms));
+}
+
+// Bucket keys allow [-/_=.a-zA-Z0-9]: any other byte of a name's UTF-8 is
+// written `=XX`, and the empty name is `=`.
+const PLAIN = /^[-_a-zA-Z0-9]$/;
+
+/** @internal */
+export function encodeKey(name: string): string {
+  if (name === '') return '=';
+  let key = '';
+  for (const char of name) {
+    if (PLAIN.test(char)) key += char;
+    else for (const byte of text.encode(char)) key += `=${byte.toString(16).padStart(2, '0')}`;
+  }
+  return key;
+}
+
+/** @internal `undefined` for a key this registry did not write. */
+export function decodeKey(key: string): string | undefined {
+  if (key === '=') return '';
+  if (!/^(?:[-_a-zA-Z0-9]|=[0-9a-f]{2})+$/.test(key)) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < key.length;) {
+    if (key[i] === '=') {
+      out.push(parseInt(key.slice(i + 1, i + 3), 16));
+      i += 3;
+    } else {
+      out.push(key.charCodeAt(i));
+      i += 1;
+    }
+  }
+  return bytes.decode(new Uint8Array(out));
+}
+
+function decodeEntry(value: Uint8Array, revision: number): Entry | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(bytes.decode(value));
+  } catch {
+    return undefined;
+  }
+  const v = raw as Partial<Record<keyof Entry, unknown>> | null;
+  if (
+    typeof v?.node !== 'string' ||
+    typeof v.address !== 'string' ||
+    typeof v.id !== 'number' ||
+    typeof v.hold !== 'number'
+  ) {
+    return undefined;
+  }
+  const name = typeof v.name === 'string' ? v.name : undefined;
+  return { revision, node: v.node, address: v.address, id: v.id, name, hold: v.hold };
+}
