@@ -1,7 +1,4 @@
-import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
-import { connect as tcpConnect, createServer } from 'node:net';
 import { connect, type NatsConnection } from 'nats';
 import { firstValueFrom } from 'rxjs';
 import {
@@ -21,61 +18,9 @@ import {
   type ConnectedNode,
 } from '../../src/remote/index.js';
 import { useUnhandledErrors } from '../support.js';
+import { startServer, type NatsServer } from './nats-servers.js';
 
 useUnhandledErrors();
-
-// Debian puts the server in /usr/sbin, which is not on every user's PATH.
-const serverBinary = [
-  '/usr/sbin/nats-server',
-  '/usr/bin/nats-server',
-  '/usr/local/bin/nats-server',
-].find((path) => existsSync(path));
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address !== null
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-
-const accepts = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = tcpConnect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
-/** Starts a nats-server on a free loopback port and waits until it accepts connections. */
-async function startServer(): Promise<{ url: string; process: ChildProcess }> {
-  if (serverBinary === undefined) {
-    throw new Error(
-      'nats-server is not installed: run `apt-get install -y nats-server` (Debian) to run these tests.',
-    );
-  }
-  const port = await freePort();
-  const child = spawnProcess(serverBinary, ['-p', String(port), '-a', '127.0.0.1'], {
-    stdio: 'ignore',
-  });
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  const deadline = Date.now() + 20_000;
-  while (!(await accepts(port))) {
-    if (exited) throw new Error(`nats-server exited before accepting connections on ${port}`);
-    if (Date.now() > deadline) throw new Error(`nats-server did not accept connections on ${port}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return { url: `nats://127.0.0.1:${port}`, process: child };
-}
 
 /** A counter: cast 'inc', call 'get' / 'crash'. */
 const counter = genServer<number, number, 'get' | 'crash', unknown, 'inc', never>({
@@ -87,19 +32,18 @@ const counter = genServer<number, number, 'get' | 'crash', unknown, 'inc', never
   handleCast: (_req, n) => n + 1,
 });
 
-let server: { url: string; process: ChildProcess };
+let server: NatsServer;
 const connections: NatsConnection[] = [];
 const nodes: ConnectedNode[] = [];
 
 beforeAll(async () => {
   server = await startServer();
-}, 30_000);
+}, 60_000);
 
 afterAll(async () => {
+  // undefined when beforeAll failed: startServer then cleaned up after itself.
   if (server === undefined) return;
-  const gone = new Promise((resolve) => server.process.once('exit', resolve));
-  server.process.kill();
-  await gone;
+  await server.stop();
 }, 30_000);
 
 afterEach(async () => {

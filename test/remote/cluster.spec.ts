@@ -1,0 +1,413 @@
+// Nodes of one cluster in this process, each on its own connection to a real
+// JetStream nats-server: the cluster registry, remote messaging, node loss.
+import { connect, type NatsConnection } from 'nats';
+import { filter, firstValueFrom, type Observable } from 'rxjs';
+import {
+  ActorExitError,
+  AlreadyRegisteredError,
+  NoProcError,
+  call,
+  cast,
+  child,
+  genServer,
+  send,
+  spawn,
+  stop,
+  supervise,
+  via,
+  type ExitReason,
+  type Pid,
+} from '../../src/index.js';
+import { NodeDownError, joinCluster, type ClusterNode } from '../../src/remote/index.js';
+import { startServer, type NatsServer } from './nats-servers.js';
+import { useDeadLetters, useUnhandledErrors } from '../support.js';
+
+const unhandled = useUnhandledErrors();
+const deadLetters = useDeadLetters();
+
+/** A counter: cast 'inc', call 'get' / 'crash' / a number (echoed). */
+const counter = genServer<number, number, 'get' | 'crash' | number, unknown, 'inc', never>({
+  init: (n) => n,
+  handleCall: (req, _from, n) => {
+    if (req === 'crash') throw new RangeError('bad request');
+    return { reply: req === 'get' ? n : req, state: n };
+  },
+  handleCast: (_req, n) => n + 1,
+});
+
+let server: NatsServer;
+const connections: NatsConnection[] = [];
+const members: ClusterNode[] = [];
+
+beforeAll(async () => {
+  server = await startServer({ jetstream: true });
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+}, 60_000);
+
+afterEach(async () => {
+  for (const node of members.splice(0)) await node.close().catch(() => undefined);
+  for (const nc of connections.splice(0)) if (!nc.isClosed()) await nc.close();
+}, 30_000);
+
+let run = 0;
+// Generous: a busy CI machine must not take a live node for lost (3 s of silence).
+const relaxed = { interval: 200, missed: 15 };
+
+/** `count` nodes of a fresh cluster (its own subjects and bucket), each on its own connection. */
+async function cluster(
+  count: number,
+  heartbeat = relaxed,
+): Promise<{ nodes: ClusterNode[]; ncs: NatsConnection[] }> {
+  run += 1;
+  const nodes: ClusterNode[] = [];
+  const ncs: NatsConnection[] = [];
+  for (let i = 0; i < count; i++) {
+    const nc = await connect({ servers: server.url });
+    connections.push(nc);
+    ncs.push(nc);
+    const node = await joinCluster({
+      connection: nc,
+      name: `n${i}`,
+      cluster: `c${run}`,
+      heartbeat,
+    });
+    members.push(node);
+    nodes.push(node);
+  }
+  return { nodes, ncs };
+}
+
+const until = <T>(source: Observable<T>, test: (value: T) => boolean): Promise<T> =>
+  firstValueFrom(source.pipe(filter(test)));
+
+/** The pid `node` sees under `name` once it is not `undefined` (and not `not`). */
+const seen = (node: ClusterNode, name: string, not?: Pid): Promise<Pid> =>
+  until(node.registry.whereis$(name), (p) => p !== undefined && p !== not) as Promise<Pid>;
+
+const gone = (node: ClusterNode, name: string): Promise<unknown> =>
+  until(node.registry.whereis$(name), (p) => p === undefined);
+
+const exitReason = (pid: Pid): Promise<ExitReason> => firstValueFrom(pid.exit$);
+
+const errorOf = (reason: ExitReason): unknown =>
+  reason.kind === 'error' ? reason.error : undefined;
+
+describe('joinCluster: the cluster registry', () => {
+  test('a name registered on one node resolves on another to a remote pid', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    const local = spawn(counter, 0);
+    await a!.registry.claim('counter', local);
+    const remote = await seen(b!, 'counter');
+    expect(remote.node).toBe('n0');
+    expect(remote.id).toBe(local.id);
+    expect(a!.registry.whereis('counter')).toBe(local);
+    // The same pid object each time it is seen.
+    expect(b!.registry.whereis('counter')).toBe(remote);
+  }, 30_000);
+
+  test('cast then call through the name: in order, the call sees the casts', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    await a!.registry.claim('counter', spawn(counter, 0));
+    await seen(b!, 'counter');
+    const name = via(b!.registry, 'counter');
+    for (let i = 0; i < 5; i++) expect(cast(name, 'inc')).toBe(true);
+    expect(await call(name, 'get', { timeout: 20_000 })).toBe(5);
+  }, 30_000);
+
+  test('claim races: of two nodes claiming one name, exactly one wins', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    for (let i = 0; i < 20; i++) {
+      const pa = spawn(counter, 0);
+      const pb = spawn(counter, 0);
+      const results = await Promise.allSettled([
+        a!.registry.claim(`race${i}`, pa),
+        b!.registry.claim(`race${i}`, pb),
+      ]);
+      const won = results.filter((r) => r.status === 'fulfilled');
+      const lost = results.filter((r) => r.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect((lost[0] as PromiseRejectedResult).reason).toBeInstanceOf(AlreadyRegisteredError);
+      // The loser keeps running, unnamed; both nodes agree on the winner.
+      const winner = results[0].status === 'fulfilled' ? pa : pb;
+      const loser = winner === pa ? pb : pa;
+      expect(loser.target.reason).toBeUndefined();
+      const there = winner === pa ? b! : a!;
+      expect((await seen(there, `race${i}`)).id).toBe(winner.id);
+    }
+  }, 60_000);
+
+  test("register races: the loser's pid exits with AlreadyRegisteredError", async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    const pa = spawn(counter, 0);
+    const pb = spawn(counter, 0);
+    // Both registrations pass their node's local check before either reaches the bucket.
+    a!.registry.register('one', pa);
+    b!.registry.register('one', pb);
+    const [ra, rb] = await Promise.race([
+      Promise.all([exitReason(pa), Promise.resolve(undefined)]),
+      Promise.all([Promise.resolve(undefined), exitReason(pb)]),
+    ]);
+    const loserReason = ra ?? rb;
+    expect(errorOf(loserReason)).toBeInstanceOf(AlreadyRegisteredError);
+    const winner = ra === undefined ? pa : pb;
+    expect(winner.target.reason).toBeUndefined();
+    expect((await seen(a!, 'one')).id).toBe(winner.id);
+    expect((await seen(b!, 'one')).id).toBe(winner.id);
+  }, 30_000);
+
+  test('a name held elsewhere: register throws at once, as on a local registry', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    await a!.registry.claim('db', spawn(counter, 0));
+    await seen(b!, 'db');
+    const mine = spawn(counter, 0);
+    expect(() => b!.registry.register('db', mine)).toThrow(AlreadyRegisteredError);
+    expect(mine.target.reason).toBeUndefined();
+  }, 30_000);
+
+  test('the name goes everywhere when its pid exits; then it can be taken again', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    const first = spawn(counter, 0);
+    await a!.registry.claim('x', first);
+    const remote = await seen(b!, 'x');
+    send(first, 'not a protocol message' as never);
+    await gone(b!, 'x');
+    expect((await exitReason(remote)).kind).toBe('error');
+    const second = spawn(counter, 0);
+    await b!.registry.claim('x', second);
+    expect((await seen(a!, 'x')).id).toBe(second.id);
+  }, 30_000);
+
+  test('unregister on another node removes the name cluster-wide', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    const pid = spawn(counter, 0);
+    await a!.registry.claim('u', pid);
+    await seen(b!, 'u');
+    expect(b!.registry.unregister('u')).toBe(true);
+    expect(b!.registry.whereis('u')).toBeUndefined();
+    await gone(a!, 'u');
+    expect(pid.target.reason).toBeUndefined();
+  }, 30_000);
+
+  test('names that are not plain keys round-trip: spaces, dots, unicode, empty', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    for (const name of ['a b', 'x.y', 'ünï/cøde', '', '=41']) {
+      const pid = spawn(counter, 0);
+      await a!.registry.claim(name, pid);
+      expect((await seen(b!, name)).id).toBe(pid.id);
+    }
+  }, 30_000);
+
+  test('a remote pid cannot be registered: a TypeError names the fix', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    await a!.registry.claim('r', spawn(counter, 0));
+    const remote = await seen(b!, 'r');
+    expect(() => b!.registry.register('other', remote)).toThrow(/register it there/);
+    expect(b!.registry.whereis('other')).toBeUndefined();
+  }, 30_000);
+
+  test('a node that joins later sees the names already there', async () => {
+    const {
+      nodes: [a],
+    } = await cluster(1);
+    const pid = spawn(counter, 0);
+    await a!.registry.claim('early', pid);
+    const nc = await connect({ servers: server.url });
+    connections.push(nc);
+    const late = await joinCluster({ connection: nc, name: 'late', cluster: `c${run}` });
+    members.push(late);
+    // Loaded before joinCluster resolved.
+    expect(late.registry.whereis('early')?.id).toBe(pid.id);
+  }, 30_000);
+});
+
+describe('joinCluster: messages and calls', () => {
+  test('a crash in the handler rejects the remote call with ActorExitError; then noproc', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    const local = spawn(counter, 0);
+    await a!.registry.claim('c', local);
+    const remote = await seen(b!, 'c');
+    const crash = await call(remote, 'crash', { timeout: 20_000 }).catch((e: unknown) => e);
+    expect(crash).toBeInstanceOf(ActorExitError);
+    expect((await exitReason(remote)).kind).toBe('error');
+    // The node is up: it answers noproc for its dead pid.
+    await expect(call(remote, 'get', { timeout: 20_000 })).rejects.toBeInstanceOf(NoProcError);
+  }, 30_000);
+
+  test('a call to a pid whose node is gone rejects at once with NoProcError (no responders)', async () => {
+    const {
+      nodes: [a, b],
+      ncs: [ncA],
+    } = await cluster(2, { interval: 1000, missed: 60 });
+    await a!.registry.claim('far', spawn(counter, 0));
+    const remote = await seen(b!, 'far');
+    await ncA!.close();
+    // Heartbeats would take a minute to notice: only NATS's 503 can answer this fast.
+    await expect(call(remote, 'get', { timeout: 30_000 })).rejects.toBeInstanceOf(NoProcError);
+  }, 30_000);
+
+  test('a message that cannot be encoded throws at send and nothing is sent', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    await a!.registry.claim('enc', spawn(counter, 0));
+    const remote = await seen(b!, 'enc');
+    expect(() => cast(remote, () => 'inc')).toThrow(/cannot cross nodes/);
+    expect(await call(remote, 'get', { timeout: 20_000 })).toBe(0);
+  }, 30_000);
+
+  test('stop on a remote pid stops it there with the reason', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    const local = spawn(counter, 0);
+    await a!.registry.claim('s', local);
+    const remote = await seen(b!, 's');
+    expect(stop(remote)).toBe(true);
+    expect((await exitReason(local)).kind).toBe('normal');
+    expect((await exitReason(remote)).kind).toBe('normal');
+  }, 30_000);
+
+  test('a cast to a remote pid that has exited there is a dead letter on its node', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    const local = spawn(counter, 0);
+    await a!.registry.claim('dl', local);
+    const remote = await seen(b!, 'dl');
+    stop(local);
+    // Sent before b hears of the exit: it reaches a, where the pid is dead.
+    cast(remote, 'inc');
+    // A call after it, to another pid on a, is answered after a handled the cast.
+    await a!.registry.claim('probe', spawn(counter, 0));
+    await call(await seen(b!, 'probe'), 'get', { timeout: 20_000 });
+    expect(deadLetters().some((l) => l.kind === 'cast' && l.message === 'inc')).toBe(true);
+  }, 30_000);
+
+  test('10,000 cross-node calls: none lost, none answered twice', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    await a!.registry.claim('echo', spawn(counter, 0));
+    const remote = await seen(b!, 'echo');
+    const replies = new Map<number, number>();
+    for (let batch = 0; batch < 10; batch++) {
+      await Promise.all(
+        Array.from({ length: 1000 }, async (_, i) => {
+          const n = batch * 1000 + i;
+          const reply = await call(remote, n, { timeout: 60_000 });
+          replies.set(reply as number, (replies.get(reply as number) ?? 0) + 1);
+        }),
+      );
+    }
+    expect(replies.size).toBe(10_000);
+    expect([...replies.values()].every((count) => count === 1)).toBe(true);
+  }, 120_000);
+});
+
+describe('joinCluster: supervision stays local, names follow restarts', () => {
+  test('a supervised child restarted on one node: another keeps calling it by name', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    const tree = supervise([child('worker', () => counter.start(0, {}))], {
+      registry: a!.registry,
+      intensity: 100,
+    }).subscribe();
+    try {
+      const first = await seen(b!, 'worker');
+      const name = via(b!.registry, 'worker');
+      expect(await call(name, 'get', { timeout: 20_000 })).toBe(0);
+      const crash = await call(name, 'crash', { timeout: 20_000 }).catch((e: unknown) => e);
+      expect(crash).toBeInstanceOf(ActorExitError);
+      // Casts during the gap are held and reach the next incarnation.
+      cast(name, 'inc');
+      cast(name, 'inc');
+      const second = await seen(b!, 'worker', first);
+      expect(second).not.toBe(first);
+      expect(await call(name, 'get', { timeout: 20_000 })).toBe(2);
+      expect(unhandled()).not.toHaveBeenCalled();
+    } finally {
+      tree.unsubscribe();
+    }
+  }, 30_000);
+});
+
+describe('joinCluster: losing a node', () => {
+  test("a node's connection dies: monitors fire NodeDownError after missed heartbeats; its names go", async () => {
+    const {
+      nodes: [a, b, c],
+      ncs: [ncA],
+    } = await cluster(3, { interval: 100, missed: 5 });
+    await a!.registry.claim('lost', spawn(counter, 0));
+    const onB = await seen(b!, 'lost');
+    await seen(c!, 'lost');
+    const down = firstValueFrom(b!.down$);
+    await ncA!.close();
+    const reason = await exitReason(onB);
+    const error = errorOf(reason) as NodeDownError;
+    expect(error).toBeInstanceOf(NodeDownError);
+    expect(error.node).toBe('n0');
+    expect(error.why).toBe('missed 5 heartbeats');
+    expect((await down).node).toBe('n0');
+    await gone(b!, 'lost');
+    await gone(c!, 'lost');
+    // The survivors removed it from the bucket too: a node joining now does not see it.
+    const nc = await connect({ servers: server.url });
+    connections.push(nc);
+    const late = await joinCluster({ connection: nc, name: 'late', cluster: `c${run}` });
+    members.push(late);
+    expect(late.registry.whereis('lost')).toBeUndefined();
+  }, 30_000);
+
+  test('close(): the others learn it at once; its names go', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    await a!.registry.claim('bye', spawn(counter, 0));
+    const remote = await seen(b!, 'bye');
+    await until(b!.nodes$, (names) => names.includes('n0'));
+    const down = firstValueFrom(b!.down$);
+    await a!.close();
+    expect((await down).why).toBe('closed by peer');
+    expect(errorOf(await exitReason(remote))).toBeInstanceOf(NodeDownError);
+    await gone(b!, 'bye');
+  }, 30_000);
+});
+
+describe('joinCluster: bad input', () => {
+  test('bad options throw before anything is made', async () => {
+    const nc = await connect({ servers: server.url });
+    connections.push(nc);
+    await expect(joinCluster({ connection: {} as never, name: 'a' })).rejects.toThrow(TypeError);
+    await expect(joinCluster({ connection: nc, name: 'a.b' })).rejects.toThrow(/subject|'\.'/);
+    await expect(joinCluster({ connection: nc, name: 'a', cluster: 'x.y' })).rejects.toThrow(
+      /cluster/,
+    );
+    await expect(
+      joinCluster({ connection: nc, name: 'a', heartbeat: { interval: 0 } }),
+    ).rejects.toThrow(RangeError);
+  }, 30_000);
+});
