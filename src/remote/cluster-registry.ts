@@ -1,6 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { Pid } from '../actor/pid.js';
 import { AlreadyRegisteredError } from '../errors/already-registered-error.js';
+import { RegistryUnavailableError } from '../errors/registry-unavailable-error.js';
 import { errorExit } from '../exit/exit-reason.js';
 import { reportUnhandled } from '../exit/report-unhandled.js';
 import { enter, leave } from '../mailbox/run-queue.js';
@@ -74,7 +75,7 @@ interface Claim {
 
 const CONFLICT = 10071;
 /** Registry writes retried while JetStream has no leader (it elects one in seconds). */
-const RETRIES = 8;
+const RETRIES = 12;
 const text = new TextEncoder();
 const bytes = new TextDecoder();
 
@@ -186,6 +187,7 @@ export class ClusterRegistry extends Registry {
       this.seen.set(name, entry);
     } else {
       this.seen.delete(name);
+      this.revisions.delete(name);
     }
     enter();
     try {
@@ -200,6 +202,11 @@ export class ClusterRegistry extends Registry {
     for (const [name, entry] of this.seen) {
       if (entry.address === address) this.remove(name, entry.revision);
     }
+  }
+
+  /** @internal Cut off from the bucket: no more writes. */
+  detach(): void {
+    this.closed = true;
   }
 
   /** @internal Leaving the cluster: this node's names go. */
@@ -336,10 +343,9 @@ export class ClusterRegistry extends Registry {
   /** The bucket could not be written: the registration is undone rather than left half-made. */
   private fail(name: string, cause: unknown): void {
     const holder = super.whereis(name);
-    const message = cause instanceof Error ? cause.message : String(cause);
-    const error = new Error(
-      `Cluster registry: could not record '${name}' in the bucket (${message}). ` +
-        `Check that JetStream is enabled and has a leader, then register again.`,
+    const error = new RegistryUnavailableError(
+      name,
+      cause instanceof Error ? cause.message : String(cause),
     );
     if (holder === undefined || holder.node !== undefined) return reportUnhandled(error);
     this.drop(name, holder, error);

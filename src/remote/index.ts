@@ -8,6 +8,7 @@ export { linkPair } from './link-pair.js';
 export type { LinkPort } from './port-link.js';
 export { portLink } from './port-link.js';
 export { NodeDownError } from '../errors/node-down-error.js';
+export { RegistryUnavailableError } from '../errors/registry-unavailable-error.js';
 export type { NatsLinkCodec, NatsLinkConnection, NatsLinkOptions } from './nats-link.js';
 export { jsonCodec, natsLink } from './nats-link.js';
 export type { ClusterConnection, ClusterNode, ClusterOptions } from './join-cluster.js';

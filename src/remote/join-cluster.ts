@@ -250,8 +250,8 @@ class Member implements ClusterNode, ClusterHost {
   async close(): Promise<void> {
     if (this.left) return;
     this.announce(true);
-    this.leave();
     await this.registry.close();
+    this.leave();
     await this.connection.flush();
   }
 
@@ -259,6 +259,7 @@ class Member implements ClusterNode, ClusterHost {
   private leave(): void {
     if (this.left) return;
     this.left = true;
+    this.registry.detach();
     this.timer?.unsubscribe();
     this.watch?.stop();
     for (const subscription of this.subscriptions) subscription.unsubscribe();
