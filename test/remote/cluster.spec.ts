@@ -263,7 +263,8 @@ describe('joinCluster: messages and calls', () => {
     } = await cluster(2, { interval: 1000, missed: 60 });
     await a!.registry.claim('far', spawn(counter, 0));
     const remote = await seen(b!, 'far');
-    await ncA!.close();
+    // Drained: the server has dropped a's subscriptions before the call is sent.
+    await ncA!.drain();
     // Heartbeats would take a minute to notice: only NATS's 503 can answer this fast.
     await expect(call(remote, 'get', { timeout: 30_000 })).rejects.toBeInstanceOf(NoProcError);
   }, 30_000);
