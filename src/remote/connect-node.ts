@@ -283,7 +283,7 @@ export class Connection implements ConnectedNode, Forwarder {
       const { message } = (error ?? {}) as { message?: unknown };
       throw new TypeError(
         `${kindName(kind)} to ${String(target.pid)}: the message cannot cross nodes; ` +
-          `it must be structured-cloneable (no functions, symbols or pids): ` +
+          `the link must be able to encode it (no functions, symbols or pids): ` +
           `${typeof message === 'string' ? message : String(error)}`,
       );
     }

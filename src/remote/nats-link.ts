@@ -1,4 +1,5 @@
 import { Subject } from 'rxjs';
+import { isPid } from '../actor/address.js';
 import type { Link } from './link.js';
 
 /**
@@ -64,13 +65,24 @@ export interface NatsLinkOptions {
 
 /**
  * JSON that refuses what it would otherwise drop or mangle silently: a
- * function or symbol throws, as a structured clone would, instead of vanishing.
+ * function or symbol throws, as a structured clone would, instead of
+ * vanishing, and so does a pid (a handle that means nothing on another node).
+ *
+ * @example
+ * ```ts
+ * natsLink({ connection, node: 'a', peer: 'b', codec: jsonCodec });
+ * ```
  */
 export const jsonCodec: NatsLinkCodec = {
   encode(frame: unknown): Uint8Array {
     const text = JSON.stringify(frame, (_key, value: unknown) => {
       if (typeof value === 'function' || typeof value === 'symbol') {
         throw new TypeError(`${typeof value} values cannot be encoded as JSON`);
+      }
+      if (isPid(value)) {
+        throw new TypeError(
+          `a pid (${String(value)}) cannot be sent inside a message: register it and send its name`,
+        );
       }
       return value;
     });

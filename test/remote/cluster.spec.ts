@@ -1,12 +1,15 @@
 // Nodes of one cluster in this process, each on its own connection to a real
 // JetStream nats-server: the cluster registry, remote messaging, node loss.
+import { deserialize, serialize } from 'node:v8';
 import { connect, type NatsConnection } from 'nats';
 import { filter, firstValueFrom, type Observable } from 'rxjs';
 import {
   ActorExitError,
   AlreadyRegisteredError,
   NoProcError,
+  CallTimeoutError,
   call,
+  call$,
   cast,
   child,
   genServer,
@@ -226,6 +229,18 @@ describe('joinCluster: the cluster registry', () => {
     expect(b!.registry.whereis('other')).toBeUndefined();
   }, 30_000);
 
+  test('entries$ on every node shows the names of all nodes', async () => {
+    const {
+      nodes: [a, b, c],
+    } = await cluster(3);
+    await a!.registry.claim('from-a', spawn(counter, 0));
+    await b!.registry.claim('from-b', spawn(counter, 0));
+    const names = await until(c!.registry.entries$, (m) => m.size === 2);
+    expect([...names.keys()].sort()).toEqual(['from-a', 'from-b']);
+    expect(names.get('from-a')?.node).toBe('n0');
+    expect(names.get('from-b')?.node).toBe('n1');
+  }, 30_000);
+
   test('a node that joins later sees the names already there', async () => {
     const {
       nodes: [a],
@@ -305,6 +320,63 @@ describe('joinCluster: messages and calls', () => {
     await a!.registry.claim('probe', spawn(counter, 0));
     await call(await seen(b!, 'probe'), 'get', { timeout: 20_000 });
     expect(deadLetters().some((l) => l.kind === 'cast' && l.message === 'inc')).toBe(true);
+  }, 30_000);
+
+  test('call$ on a remote pid: a cold Observable of the reply', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    await a!.registry.claim('obs', spawn(counter, 3));
+    const remote = await seen(b!, 'obs');
+    const reply$ = call$(remote, 'get', { timeout: 20_000 });
+    expect(await firstValueFrom(reply$)).toBe(3);
+    expect(await firstValueFrom(reply$)).toBe(3);
+  }, 30_000);
+
+  test('a remote call that gets no reply in time rejects with CallTimeoutError', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    const silent = genServer<null, null, 'wait', never>({
+      init: () => null,
+      handleCall: (_req, _from, state) => ({ noreply: true, state }),
+    });
+    await a!.registry.claim('silent', spawn(silent, null));
+    const remote = await seen(b!, 'silent');
+    await expect(call(remote, 'wait', { timeout: 50 })).rejects.toBeInstanceOf(CallTimeoutError);
+  }, 30_000);
+
+  test('a pid inside a message is refused at send, naming the fix', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    await a!.registry.claim('p', spawn(counter, 0));
+    const remote = await seen(b!, 'p');
+    const me = spawn(counter, 0);
+    expect(() => cast(remote, { replyTo: me })).toThrow(/send its name/);
+  }, 30_000);
+
+  test('a pluggable codec: v8 serialization carries a Date', async () => {
+    run += 1;
+    const codec = { encode: serialize, decode: deserialize };
+    const [ncA, ncB] = [
+      await connect({ servers: server.url }),
+      await connect({ servers: server.url }),
+    ];
+    connections.push(ncA, ncB);
+    const options = { cluster: `c${run}`, heartbeat: relaxed, codec };
+    const a = await joinCluster({ connection: ncA, name: 'a', ...options });
+    const b = await joinCluster({ connection: ncB, name: 'b', ...options });
+    members.push(a, b);
+    const keeper = genServer<Date | null, Date | null, 'get', unknown, Date, never>({
+      init: () => null,
+      handleCall: (_req, _from, d) => ({ reply: d, state: d }),
+      handleCast: (d) => d,
+    });
+    await a.registry.claim('keeper', spawn(keeper, null));
+    const remote = await seen(b, 'keeper');
+    cast(remote, new Date(0));
+    expect(await call(remote, 'get', { timeout: 20_000 })).toEqual(new Date(0));
   }, 30_000);
 
   test('10,000 cross-node calls: none lost, none answered twice', async () => {
