@@ -96,7 +96,7 @@ export interface ClusterNode {
   readonly name: string;
   /** The cluster-wide registry: `register`, `claim`, `whereis`, `whereis$`, `entries$`, `via`. */
   readonly registry: ClusterRegistry;
-  /** The names of the other nodes heard from and not lost, at once and on each change. */
+  /** The names of the other nodes met (heard from, or holding a name) and not lost, at once and on each change. */
   readonly nodes$: Observable<readonly string[]>;
   /** Each node lost (missed heartbeats, or it left), as it is lost. */
   readonly down$: Observable<NodeDownError>;
@@ -137,6 +137,7 @@ export async function joinCluster(options: ClusterOptions): Promise<ClusterNode>
   if (
     typeof connection?.publish !== 'function' ||
     typeof connection.subscribe !== 'function' ||
+    typeof connection.closed !== 'function' ||
     typeof connection.jetstream !== 'function'
   ) {
     throw new TypeError(
