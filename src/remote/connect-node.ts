@@ -163,6 +163,7 @@ export class Connection implements ConnectedNode, Forwarder {
   /** The registry whose names the peer's registry shares (see `ConnectionOptions.names`). */
   private names: Registry | null;
   private readonly resolve: ((id: number) => Pid | undefined) | undefined;
+  private readonly vias = new Map<string, Via>();
   /** What the peer was last told of our names, while it watches them. */
   private told: Map<string, number> | null = null;
   private watching: Subscription | null = null;
@@ -329,8 +330,7 @@ export class Connection implements ConnectedNode, Forwarder {
       case 'hb':
         return;
       case 'msg':
-        deliver(kindName(frame.kind), this.target(frame.to, frame.via), frame.kind, frame.payload);
-        return;
+        return this.route(kindName(frame.kind), frame.to, frame.via, frame.kind, frame.payload);
       case 'mon': {
         const pid = this.local(frame.id);
         if (pid === undefined) {
@@ -352,8 +352,7 @@ export class Connection implements ConnectedNode, Forwarder {
           },
           (error) => this.send({ t: 'fail', ref: n, error: encodeError(error) }),
         );
-        deliver('call', this.target(frame.to, frame.via), CALL, ref);
-        return;
+        return this.route('call', frame.to, frame.via, CALL, ref);
       }
       case 'reply': {
         this.pending.get(frame.ref)?.ref.resolve(frame.value);
@@ -449,15 +448,30 @@ export class Connection implements ConnectedNode, Forwarder {
   }
 
   /**
-   * Where a message for local pid `id` goes: to the pid while it lives; once
-   * it has exited, through the name it was sent by (the next incarnation, or a
-   * hold), else to a stand-in for the dead pid, so it becomes a dead letter.
+   * Delivers a message for local pid `id`. Sent through a name, it carries
+   * that name into the mailbox, as a local send through `via` does: if the pid
+   * crashes with it still queued, it is held for the next incarnation. Once
+   * the pid has exited, the name takes it (the next incarnation, or a hold);
+   * with no name it is a dead letter here.
    */
-  private target(id: number, name: string | undefined): Pid | Via {
+  private route(
+    fn: string,
+    id: number,
+    name: string | undefined,
+    kind: number,
+    payload: unknown,
+  ): void {
     const pid = this.local(id);
-    if (pid !== undefined) return pid;
-    if (name !== undefined) return via(this.registry, name);
-    return deadPid(id);
+    const named = name === undefined ? undefined : this.via(name);
+    if (pid !== undefined && pid.target.post(kind, payload, named)) return;
+    deliver(fn, named ?? pid ?? deadPid(id), kind, payload);
+  }
+
+  /** The `via` for one of this node's names, made once. */
+  private via(name: string): Via {
+    let address = this.vias.get(name);
+    if (address === undefined) this.vias.set(name, (address = via(this.registry, name)));
+    return address;
   }
 
   private export(pid: Pid): void {
