@@ -1,11 +1,29 @@
 // Every benchmark case, run with tiny sizes against the sources, so the suite cannot rot.
 // Timings are not asserted (a benchmark, not a test, judges speed): only that each case
 // runs, checks its own counts, cleans up its actors, and reports well-formed results.
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CASES } from '../bench/cases/index.js';
+import type { Rxotp } from '../bench/lib.js';
 import type { CaseResult, Measure } from '../bench/measure.js';
-import * as rxotp from '../src/index.js';
+import * as core from '../src/index.js';
+import * as remote from '../src/remote/index.js';
 import { liveActorCount } from '../src/testing/index.js';
+
+/** The sources as the cases' library; a worker thread loads the same files (through tsx). */
+const rxotp: Rxotp = {
+  ...core,
+  remote: {
+    ...remote,
+    modules: {
+      core: join(__dirname, '../src/index.ts'),
+      remote: join(__dirname, '../src/remote/index.ts'),
+    },
+  },
+};
+
+/** Cases that start a nats-server or a worker thread: real processes, so more time. */
+const REMOTE = ['remote-cast', 'remote-call', 'cluster-register', 'worker-cast'];
 
 /** One untimed-in-earnest pass per task: enough to run every code path. */
 const onePass: Measure = {
@@ -51,17 +69,30 @@ test('the smoke test covers every case, each with its own id', () => {
     'restarts',
     'big-tree',
     'registry',
+    'remote-cast',
+    'remote-call',
+    'cluster-register',
+    'worker-cast',
   ]);
 });
 
-test.each(CASES.map((c) => [c.id, c] as const))('bench case %s runs', async (id, benchCase) => {
-  const before = liveActorCount();
-  const result = await benchCase.run(rxotp, onePass, benchCase.smokeSize);
-  expect(result.id).toBe(id);
-  expectWellFormed(result);
-  expect(Object.values(result.counts).every((n) => Number.isInteger(n) && n > 0)).toBe(true);
-  expect(liveActorCount()).toBe(before);
-});
+test.each(CASES.map((c) => [c.id, c] as const))(
+  'bench case %s runs',
+  async (id, benchCase) => {
+    const before = liveActorCount();
+    const result = await benchCase.run(rxotp, onePass, benchCase.smokeSize);
+    expect(result.id).toBe(id);
+    expectWellFormed(result);
+    expect(Object.values(result.counts).every((n) => Number.isInteger(n) && n > 0)).toBe(true);
+    if (REMOTE.includes(id)) {
+      // Two rounds of two batches, every operation accounted for on both sides.
+      const ops = onePass.repeats * 2 * benchCase.smokeSize;
+      expect(Object.values(result.counts)).toEqual([ops, ops, onePass.repeats]);
+    }
+    expect(liveActorCount()).toBe(before);
+  },
+  60_000,
+);
 
 test('per-op cases count every operation of every implementation', async () => {
   const result = await CASES.find((c) => c.id === 'cast')!.run(rxotp, onePass, 10);

@@ -5,8 +5,10 @@ import { call } from './call.js';
 import { cast } from './cast.js';
 import { pingPong } from './ping-pong.js';
 import { registry } from './registry.js';
+import { clusterRegister, remoteCall, remoteCast } from './remote.js';
 import { restarts } from './restarts.js';
 import { spawn } from './spawn.js';
+import { workerCast } from './worker-cast.js';
 
 export const CASES: readonly BenchCase[] = [
   cast,
@@ -16,4 +18,8 @@ export const CASES: readonly BenchCase[] = [
   restarts,
   bigTree,
   registry,
+  remoteCast,
+  remoteCall,
+  clusterRegister,
+  workerCast,
 ];
