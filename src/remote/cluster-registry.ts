@@ -1,6 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { Pid } from '../actor/pid.js';
 import { AlreadyRegisteredError } from '../errors/already-registered-error.js';
+import { NoProcError } from '../errors/no-proc-error.js';
 import { RegistryUnavailableError } from '../errors/registry-unavailable-error.js';
 import { errorExit } from '../exit/exit-reason.js';
 import { reportUnhandled } from '../exit/report-unhandled.js';
@@ -70,7 +71,7 @@ interface Entry {
 interface Claim {
   readonly pid: Pid;
   readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
+  readonly reject: (error: Error) => void;
 }
 
 const CONFLICT = 10071;
@@ -127,10 +128,26 @@ export class ClusterRegistry extends Registry {
    */
   claim(name: string, pid: Pid): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.register(name, pid);
-      this.claims.get(name)?.reject(new AlreadyRegisteredError(name, String(pid)));
-      this.claims.set(name, { pid, resolve, reject });
-      this.sync(name);
+      const earlier = this.claims.get(name);
+      // A second claim of the same pid shares the first one's answer.
+      const claim: Claim =
+        earlier?.pid === pid
+          ? {
+              pid,
+              resolve: () => (earlier.resolve(), resolve()),
+              reject: (error: Error) => (earlier.reject(error), reject(error)),
+            }
+          : { pid, resolve, reject };
+      this.claims.set(name, claim);
+      try {
+        this.register(name, pid);
+      } catch (error) {
+        if (earlier === undefined) this.claims.delete(name);
+        else this.claims.set(name, earlier);
+        throw error;
+      }
+      // A claim for another pid that no longer holds the name has its answer now.
+      if (earlier !== undefined && earlier.pid !== pid) this.unclaimed(name, earlier);
     });
   }
 
@@ -261,8 +278,13 @@ export class ClusterRegistry extends Registry {
     this.busy.add(name);
     void this.reconcile(name).finally(() => {
       this.busy.delete(name);
-      if (this.dirty.delete(name)) this.sync(name);
-      else this.mirror(name);
+      if (this.dirty.delete(name)) return this.sync(name);
+      this.mirror(name);
+      const claim = this.claims.get(name);
+      if (claim !== undefined && super.whereis(name) !== claim.pid) {
+        this.claims.delete(name);
+        this.unclaimed(name, claim);
+      }
     });
   }
 
@@ -319,6 +341,15 @@ export class ClusterRegistry extends Registry {
         this.seen.set(name, { revision, ...value });
       }
     }
+  }
+
+  /** The claimed pid exited, or was unregistered, before the bucket answered. */
+  private unclaimed(name: string, claim: Claim): void {
+    claim.reject(
+      claim.pid.target.reason !== undefined
+        ? new NoProcError(String(claim.pid))
+        : new Error(`claim('${name}'): unregistered before the cluster agreed.`),
+    );
   }
 
   private settle(name: string, pid: Pid): void {

@@ -309,7 +309,12 @@ export class Connection implements ConnectedNode, Forwarder {
 
   // ---- Incoming ---------------------------------------------------------------
 
-  private receive(frame: Frame): void {
+  /**
+   * @internal Handles one frame from the peer: what `incoming$` feeds, and
+   * what a transport that demultiplexes many peers calls directly.
+   */
+  receive(frame: Frame): void {
+    if (this.down !== null) return;
     this.heard = true;
     // Like any rxotp callback: handlers the frame wakes run after it, not inside it.
     enter();

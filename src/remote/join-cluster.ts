@@ -13,6 +13,7 @@ import { Connection } from './connect-node.js';
 import { scheduleHeartbeat } from './heartbeat.js';
 import { ClusterRegistry, type ClusterKv, type ClusterHost } from './cluster-registry.js';
 import type { Link } from './link.js';
+import type { Frame } from './wire.js';
 import { jsonCodec, type NatsLinkCodec } from './nats-link.js';
 
 /**
@@ -169,6 +170,7 @@ export async function joinCluster(options: ClusterOptions): Promise<ClusterNode>
 /** Another node, as this one knows it. */
 interface Peer {
   readonly name: string;
+  /** Frames go to `connection.receive` directly; this only ends, to tell the connection why. */
   readonly incoming: Subject<unknown>;
   readonly connection: Connection;
   heard: boolean;
@@ -276,12 +278,15 @@ class Member implements ClusterNode, ClusterHost {
     rest: string,
     message: { readonly data: Uint8Array; readonly headers?: { readonly code: number } },
   ): void {
-    const [from, nr, ref] = rest.split('.');
-    if (from === undefined) return;
-    if (nr === 'nr') {
-      if (message.headers?.code === 503) this.peers.get(from)?.connection.unreachable(Number(ref));
+    const dot = rest.indexOf('.');
+    if (dot >= 0) {
+      // `<from>.nr.<call ref>`: a call's frame found no one listening.
+      if (message.headers?.code !== 503) return;
+      const peer = this.peers.get(rest.slice(0, dot));
+      peer?.connection.unreachable(Number(rest.slice(rest.lastIndexOf('.') + 1)));
       return;
     }
+    const from = rest;
     let frame: unknown;
     try {
       frame = this.codec.decode(message.data);
@@ -293,7 +298,7 @@ class Member implements ClusterNode, ClusterHost {
     if (known === undefined && (hello.t !== 'hello' || typeof hello.node !== 'string')) return;
     const peer = known ?? this.peer(from, hello.node as string);
     peer.heard = true;
-    peer.incoming.next(frame);
+    peer.connection.receive(frame as Frame);
   }
 
   /** A heartbeat (or a goodbye) from some node, maybe this one. */

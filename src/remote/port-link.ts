@@ -1,4 +1,4 @@
-import { Observable, share } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { Link } from './link.js';
 
 /**
@@ -57,7 +57,7 @@ export function portLink(port: LinkPort): Link {
       port.off('close', onClose);
       port.off('exit', onClose);
     };
-  }).pipe(share());
+  });
   return {
     send(frame: unknown): void {
       if (!closed) port.postMessage(frame);

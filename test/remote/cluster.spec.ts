@@ -148,6 +148,19 @@ describe('joinCluster: the cluster registry', () => {
     }
   }, 60_000);
 
+  test('claim: twice for one pid, both resolve; for a pid that exits first, NoProcError', async () => {
+    const {
+      nodes: [a],
+    } = await cluster(1);
+    const pid = spawn(counter, 0);
+    await Promise.all([a!.registry.claim('twice', pid), a!.registry.claim('twice', pid)]);
+    const doomed = spawn(counter, 0);
+    const claimed = a!.registry.claim('doomed', doomed);
+    stop(doomed);
+    await expect(claimed).rejects.toBeInstanceOf(NoProcError);
+    expect(a!.registry.whereis('doomed')).toBeUndefined();
+  }, 30_000);
+
   test("register races: the loser's pid exits with AlreadyRegisteredError", async () => {
     const {
       nodes: [a, b],
