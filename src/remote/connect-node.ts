@@ -14,7 +14,18 @@ import { Registry } from '../registry/registry.js';
 import { scheduleHeartbeat } from './heartbeat.js';
 import type { Link } from './link.js';
 import { RemoteTarget, type Forwarder } from './remote-target.js';
-import { decodeError, decodeReason, encodeError, encodeReason, type Frame } from './wire.js';
+import {
+  decodeError,
+  decodeReason,
+  encodeError,
+  encodeReason,
+  packPids,
+  unpackPids,
+  type Frame,
+  type WirePid,
+} from './wire.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Options of `connectNode`.
@@ -133,6 +144,13 @@ export interface ConnectionOptions {
   readonly names?: Registry;
   /** Finds a local pid the peer may address without having been told of it here. */
   readonly resolve?: (id: number) => Pid | undefined;
+  /** In a cluster: this node's address and the peer's, so pids of a third node can cross. */
+  readonly self?: string;
+  readonly address?: string;
+  /** In a cluster: makes a local pid addressable by id from every node. */
+  readonly publish?: (pid: Pid) => void;
+  /** In a cluster: the pid `id` of the node at `address` (a third node). */
+  readonly pidAt?: (address: string, node: string, id: number, name: string | undefined) => Pid;
 }
 
 interface Pending {
@@ -163,6 +181,11 @@ export class Connection implements ConnectedNode, Forwarder {
   /** The registry whose names the peer's registry shares (see `ConnectionOptions.names`). */
   private names: Registry | null;
   private readonly resolve: ((id: number) => Pid | undefined) | undefined;
+  /** @internal The peer's cluster address, when in a cluster. */
+  readonly address: string | undefined;
+  private readonly self: string | undefined;
+  private readonly pidAt: ConnectionOptions['pidAt'];
+  private readonly publish: ConnectionOptions['publish'];
   private readonly vias = new Map<string, Via>();
   /** What the peer was last told of our names, while it watches them. */
   private told: Map<string, number> | null = null;
@@ -179,6 +202,10 @@ export class Connection implements ConnectedNode, Forwarder {
     this.peer = options.peer;
     this.names = options.names ?? null;
     this.resolve = options.resolve;
+    this.address = options.address;
+    this.self = options.self;
+    this.pidAt = options.pidAt;
+    this.publish = options.publish;
     this.down$ = new Observable<NodeDownError>((subscriber) => {
       const emit = (error: NodeDownError): void => {
         subscriber.next(error);
@@ -259,36 +286,62 @@ export class Connection implements ConnectedNode, Forwarder {
 
   forward(target: RemoteTarget, kind: number, payload: unknown, via: unknown): void {
     const to = target.pid.id;
-    // Through a name the peer shares, the name goes too: it outlives the pid.
-    const name = (via as Via | undefined)?.registry === this.names ? (via as Via).name : undefined;
     try {
-      if (kind !== CALL) {
-        return this.link.send(
-          name === undefined
-            ? { t: 'msg', to, kind, payload }
-            : { t: 'msg', to, kind, payload, via: name },
-        );
-      }
-      const ref = payload as CallRef;
-      const n = ++this.seq;
-      const { request } = ref;
-      this.link.send(
-        name === undefined
-          ? { t: 'call', to, ref: n, request }
-          : { t: 'call', to, ref: n, request, via: name },
-      );
-      this.pending.set(n, { ref, target: String(target.pid) });
+      const call = kind === CALL ? (payload as CallRef) : undefined;
+      const content = call === undefined ? payload : call.request;
+      const packed = packPids(content, this.toWire);
+      const n = call === undefined ? 0 : ++this.seq;
+      const frame: Mutable<Frame & { t: 'msg' | 'call' }> =
+        call === undefined
+          ? { t: 'msg', to, kind, payload: packed }
+          : { t: 'call', to, ref: n, request: packed };
+      // Through a name the peer shares, the name goes too: it outlives the pid.
+      if ((via as Via | undefined)?.registry === this.names) frame.via = (via as Via).name;
+      if (packed !== content) frame.p = 1;
+      this.link.send(frame);
+      if (call === undefined) return;
+      this.pending.set(n, { ref: call, target: String(target.pid) });
       // Settled here by a reply, a timeout or the caller going away: forget it.
-      ref.owner = { paid: () => this.pending.delete(n) };
+      call.owner = { paid: () => this.pending.delete(n) };
     } catch (error) {
       const { message } = (error ?? {}) as { message?: unknown };
       throw new TypeError(
         `${kindName(kind)} to ${String(target.pid)}: the message cannot cross nodes; ` +
-          `the link must be able to encode it (no functions, symbols or pids): ` +
+          `the link must be able to encode it (no functions or symbols): ` +
           `${typeof message === 'string' ? message : String(error)}`,
       );
     }
   }
+
+  /** A pid inside an outgoing message, as it crosses (see `WirePid`). */
+  private readonly toWire = (pid: Pid): WirePid => {
+    const name = pid.name ?? null;
+    if (pid.node === undefined) {
+      // The peer (and any node it passes the pid on to) may address it.
+      if (pid.target.reason === undefined) {
+        this.export(pid);
+        this.publish?.(pid);
+      }
+      return [0, pid.id, name, this.name];
+    }
+    const owner = (pid.target as RemoteTarget).forwarder as Connection;
+    if (owner === this) return [1, pid.id, name, pid.node];
+    if (owner.address === undefined || this.pidAt === undefined) {
+      throw new TypeError(
+        `${String(pid)} cannot be sent to node '${this.peer ?? '?'}': ` +
+          `pids cross only between nodes of one cluster`,
+      );
+    }
+    return [owner.address, pid.id, name, pid.node];
+  };
+
+  /** A pid inside an incoming message. */
+  private readonly fromWire = ([where, id, name, node]: WirePid): Pid => {
+    if (where === 0) return this.remotePid(id, name);
+    if (where === 1 || where === this.self) return this.local(id) ?? deadPid(id);
+    if (this.pidAt === undefined) return deadPid(id);
+    return this.pidAt(where, node, id, name ?? undefined);
+  };
 
   stopRemote(target: RemoteTarget, reason: ExitReason): void {
     this.send({ t: 'stop', to: target.pid.id, reason: encodeReason(reason) });
@@ -334,8 +387,10 @@ export class Connection implements ConnectedNode, Forwarder {
         return this.lose('closed by peer');
       case 'hb':
         return;
-      case 'msg':
-        return this.route(kindName(frame.kind), frame.to, frame.via, frame.kind, frame.payload);
+      case 'msg': {
+        const payload = frame.p === 1 ? unpackPids(frame.payload, this.fromWire) : frame.payload;
+        return this.route(kindName(frame.kind), frame.to, frame.via, frame.kind, payload);
+      }
       case 'mon': {
         const pid = this.local(frame.id);
         if (pid === undefined) {
@@ -346,11 +401,17 @@ export class Connection implements ConnectedNode, Forwarder {
       }
       case 'call': {
         const { ref: n } = frame;
+        const request = frame.p === 1 ? unpackPids(frame.request, this.fromWire) : frame.request;
         const ref = new CallRef(
-          frame.request,
+          request,
           (value) => {
             try {
-              this.link.send({ t: 'reply', ref: n, value });
+              const packed = packPids(value, this.toWire);
+              this.link.send(
+                packed === value
+                  ? { t: 'reply', ref: n, value }
+                  : { t: 'reply', ref: n, value: packed, p: 1 },
+              );
             } catch (error) {
               this.send({ t: 'fail', ref: n, error: encodeError(error) });
             }
@@ -360,7 +421,9 @@ export class Connection implements ConnectedNode, Forwarder {
         return this.route('call', frame.to, frame.via, CALL, ref);
       }
       case 'reply': {
-        this.pending.get(frame.ref)?.ref.resolve(frame.value);
+        const pending = this.pending.get(frame.ref);
+        if (pending === undefined) return;
+        pending.ref.resolve(frame.p === 1 ? unpackPids(frame.value, this.fromWire) : frame.value);
         return;
       }
       case 'fail': {

@@ -355,6 +355,10 @@ class Member implements ClusterNode, ClusterHost {
       peer: name,
       names: this.registry,
       resolve: (id) => this.published.get(id),
+      self: this.address,
+      address,
+      pidAt: (at, node, id, pidName) => this.remotePid(at, node, id, pidName),
+      publish: (pid) => this.publish(pid),
     });
     const peer: Peer = { name, incoming, connection: peerConnection, heard: false, silent: 0 };
     this.peers.set(address, peer);

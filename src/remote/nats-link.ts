@@ -65,8 +65,9 @@ export interface NatsLinkOptions {
 
 /**
  * JSON that refuses what it would otherwise drop or mangle silently: a
- * function or symbol throws, as a structured clone would, instead of
- * vanishing, and so does a pid (a handle that means nothing on another node).
+ * function, symbol, Map or Set throws instead of vanishing or arriving as
+ * `{}`, and so does a pid that a node could not translate (one inside a class
+ * instance).
  *
  * @example
  * ```ts
@@ -79,9 +80,16 @@ export const jsonCodec: NatsLinkCodec = {
       if (typeof value === 'function' || typeof value === 'symbol') {
         throw new TypeError(`${typeof value} values cannot be encoded as JSON`);
       }
+      if (value instanceof Map || value instanceof Set) {
+        throw new TypeError(
+          `a ${value instanceof Map ? 'Map' : 'Set'} would arrive as {} in JSON: ` +
+            `send an array or object, or use a codec such as node:v8's serialize`,
+        );
+      }
       if (isPid(value)) {
         throw new TypeError(
-          `a pid (${String(value)}) cannot be sent inside a message: register it and send its name`,
+          `a pid (${String(value)}) can cross only inside arrays and plain objects, ` +
+            `not inside a class instance`,
         );
       }
       return value;

@@ -23,7 +23,8 @@ export class RemoteTarget implements PidTarget {
   reason: ExitReason | undefined = undefined;
   private watchers: ((reason: ExitReason) => void)[] | null = null;
   private monitored = false;
-  private readonly forwarder: Forwarder;
+  /** @internal The connection that carries its messages. */
+  readonly forwarder: Forwarder;
 
   constructor(forwarder: Forwarder, id: number, name: string | undefined, node: string) {
     this.forwarder = forwarder;

@@ -1,3 +1,5 @@
+import type { Pid } from '../actor/pid.js';
+import { isPid } from '../actor/address.js';
 import { ActorExitError } from '../errors/actor-exit-error.js';
 import { NoProcError } from '../errors/no-proc-error.js';
 import { NodeDownError } from '../errors/node-down-error.js';
@@ -30,6 +32,8 @@ export type Frame =
       readonly payload: unknown;
       /** Sent through this name: if the pid has exited, the name takes it. */
       readonly via?: string;
+      /** Set when the payload holds pids (see `packPids`). */
+      readonly p?: 1;
     }
   | {
       readonly t: 'call';
@@ -37,9 +41,10 @@ export type Frame =
       readonly ref: number;
       readonly request: unknown;
       readonly via?: string;
+      readonly p?: 1;
     }
   | { readonly t: 'mon'; readonly id: number }
-  | { readonly t: 'reply'; readonly ref: number; readonly value: unknown }
+  | { readonly t: 'reply'; readonly ref: number; readonly value: unknown; readonly p?: 1 }
   | { readonly t: 'fail'; readonly ref: number; readonly error: WireError }
   | { readonly t: 'stop'; readonly to: number; readonly reason: WireReason }
   | { readonly t: 'exit'; readonly id: number; readonly reason: WireReason }
@@ -100,4 +105,65 @@ export function decodeReason(wire: WireReason, target: string): ExitReason {
   if (wire.kind === 'normal') return NORMAL;
   if (wire.kind === 'cancelled') return CANCELLED;
   return errorExit(decodeError(wire.error, target));
+}
+
+/**
+ * @internal A pid inside a message, as it crosses: `where` is 0 for a pid of
+ * the sending node, 1 for one of the receiving node, else the cluster address
+ * of a third node.
+ */
+export type WirePid = readonly [
+  where: 0 | 1 | string,
+  id: number,
+  name: string | null,
+  node: string,
+];
+
+/** @internal The marker key of a pid inside a message. */
+export const PID_KEY = '$rxotp.pid';
+
+// Deeper than this, a message is not searched for pids (the codec then meets
+// any that are left, and refuses them).
+const DEPTH = 64;
+
+/**
+ * @internal `value` with each pid inside it (in arrays and plain objects)
+ * replaced by `{ [PID_KEY]: toWire(pid) }`; `value` itself, untouched, when it
+ * holds no pid.
+ */
+export function packPids(value: unknown, toWire: (pid: Pid) => WirePid, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || depth > DEPTH) return value;
+  if (isPid(value)) return { [PID_KEY]: toWire(value) };
+  return mapChildren(value, (child) => packPids(child, toWire, depth + 1));
+}
+
+/** @internal The inverse of `packPids`. */
+export function unpackPids(value: unknown, fromWire: (pid: WirePid) => Pid, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || depth > DEPTH) return value;
+  const wire = (value as Record<string, unknown>)[PID_KEY];
+  if (Array.isArray(wire)) return fromWire(wire as unknown as WirePid);
+  return mapChildren(value, (child) => unpackPids(child, fromWire, depth + 1));
+}
+
+/** A copy of an array or plain object with `f` applied to its items, or the object itself if none changed. */
+function mapChildren(value: object, f: (child: unknown) => unknown): unknown {
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const mapped = f(item);
+      if (mapped !== item) (out ??= value.slice())[i] = mapped;
+    }
+    return out ?? value;
+  }
+  // Plain objects only, from any realm (a structured clone may come from another).
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    const mapped = f(item);
+    if (mapped !== item) (out ??= { ...(value as Record<string, unknown>) })[key] = mapped;
+  }
+  return out ?? value;
 }

@@ -2,7 +2,7 @@
 // JetStream nats-server: the cluster registry, remote messaging, node loss.
 import { deserialize, serialize } from 'node:v8';
 import { connect, type NatsConnection } from 'nats';
-import { filter, firstValueFrom, type Observable } from 'rxjs';
+import { filter, firstValueFrom, interval, map, type Observable } from 'rxjs';
 import {
   ActorExitError,
   AlreadyRegisteredError,
@@ -37,6 +37,36 @@ const counter = genServer<number, number, 'get' | 'crash' | number, unknown, 'in
   },
   handleCast: (_req, n) => n + 1,
 });
+
+/** Casts `msg` to each pid in `tell`; `me` replies its own pid; `{ echo }` replies it. */
+const relay = genServer<
+  null,
+  null,
+  'me' | { echo: Pid },
+  Pid,
+  { tell: Pid[]; msg: unknown },
+  never
+>({
+  init: () => null,
+  handleCall: (req, _from, state, ctx) => ({
+    reply: req === 'me' ? (ctx.self) : req.echo,
+    state,
+  }),
+  handleCast: ({ tell, msg }, state) => {
+    for (const pid of tell) cast(pid, msg as never);
+    return state;
+  },
+});
+
+/** Pushes each cast into the array it was started with. */
+const collector = genServer<unknown[], unknown[], never, never, unknown, never>({
+  init: (into) => into,
+  handleCast: (msg, into) => (into.push(msg), into),
+});
+
+/** The length of `got`, polled until the test has what it waits for. */
+const collectorCount = (got: unknown[]): Observable<number> =>
+  interval(5).pipe(map(() => got.length));
 
 let server: NatsServer;
 const connections: NatsConnection[] = [];
@@ -359,14 +389,54 @@ describe('joinCluster: messages and calls', () => {
     await expect(call(remote, 'wait', { timeout: 50 })).rejects.toBeInstanceOf(CallTimeoutError);
   }, 30_000);
 
-  test('a pid inside a message is refused at send, naming the fix', async () => {
+  test('pids inside messages cross: the receiver can reply to a pid it was sent', async () => {
     const {
       nodes: [a, b],
     } = await cluster(2);
-    await a!.registry.claim('p', spawn(counter, 0));
+    await a!.registry.claim('relay', spawn(relay, null));
+    const remote = await seen(b!, 'relay');
+    const got: unknown[] = [];
+    const inbox = spawn(collector, got);
+    // b's own pid goes to a inside a cast; a casts back to it.
+    cast(remote, { tell: [inbox], msg: 'hello' });
+    // a's reply holds a's own pid: on b, the same remote pid as the registry's.
+    expect(await call(remote, 'me', { timeout: 20_000 })).toBe(remote);
+    await until(collectorCount(got), (n) => n === 1);
+    expect(got).toEqual(['hello']);
+  }, 30_000);
+
+  test("a third node's pid crosses too: it reaches that node directly", async () => {
+    const {
+      nodes: [a, b, c],
+    } = await cluster(3);
+    await a!.registry.claim('relay', spawn(relay, null));
+    const got: unknown[] = [];
+    await c!.registry.claim('inbox', spawn(collector, got));
+    const relayOnB = await seen(b!, 'relay');
+    const inboxOnB = await seen(b!, 'inbox');
+    // b hands c's pid to a, which casts to it: a talks to c on its own.
+    cast(relayOnB, { tell: [inboxOnB], msg: 'via a' });
+    await until(collectorCount(got), (n) => n === 1);
+    expect(got).toEqual(['via a']);
+    const inboxOnA = await seen(a!, 'inbox');
+    expect(await call(relayOnB, { echo: inboxOnB }, { timeout: 20_000 })).toBe(inboxOnB);
+    expect(inboxOnA.node).toBe('n2');
+  }, 30_000);
+
+  test('JSON refuses what it would mangle: a Map, or a pid inside a class instance', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    await a!.registry.claim('p', spawn(relay, null));
     const remote = await seen(b!, 'p');
     const me = spawn(counter, 0);
-    expect(() => cast(remote, { replyTo: me })).toThrow(/send its name/);
+    expect(() => cast(remote, { tell: [], msg: new Map([['me', me]]) })).toThrow(/Map/);
+    class Envelope {
+      constructor(readonly pid: Pid) {}
+    }
+    expect(() => cast(remote, { tell: [], msg: new Envelope(me) })).toThrow(
+      /arrays and plain objects/,
+    );
   }, 30_000);
 
   test('a pluggable codec: v8 serialization carries a Date', async () => {

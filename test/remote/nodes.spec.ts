@@ -233,3 +233,39 @@ describe('node down', () => {
     expect(await call(remote!, 'get')).toBe(42);
   });
 });
+
+describe('pids inside messages over a link pair', () => {
+  /** Replies `ctx.self` to 'me'; casts `msg` to `to`. */
+  const relay = genServer<null, null, 'me', Pid, { to: Pid; msg: 'inc' }, never>({
+    init: () => null,
+    handleCall: (_req, _from, state, ctx) => ({ reply: ctx.self, state }),
+    handleCast: ({ to, msg }, state) => {
+      cast(to, msg as never);
+      return state;
+    },
+  });
+
+  test("a pid of each side crosses: the peer's own comes back as the same local pid", async () => {
+    const { server, client } = pair();
+    const local = spawn(relay, null);
+    server.registry.register('relay', local);
+    const remote = (await client.whereis('relay'))!;
+    expect(await call(remote, 'me')).toBe(remote);
+    const mine = spawn(counter, 0);
+    cast(remote, { to: mine, msg: 'inc' });
+    // The reply travels behind the relayed cast: once it is here, so is the cast.
+    await call(remote, 'me');
+    expect(await call(mine, 'get')).toBe(1);
+  });
+
+  test('a pid of a third node cannot cross a pair: send throws and nothing is sent', async () => {
+    const { server, client } = pair();
+    server.registry.register('relay', spawn(relay, null));
+    const remote = (await client.whereis('relay'))!;
+    const other = pair();
+    other.server.registry.register('c', spawn(counter, 0));
+    const third = (await other.client.whereis('c'))!;
+    expect(() => cast(remote, { to: third, msg: 'inc' })).toThrow(/one cluster/);
+    expect(await call(third, 'get')).toBe(0);
+  });
+});
