@@ -104,7 +104,7 @@ const bytes = new TextDecoder();
 export class ClusterRegistry extends Registry {
   /** The bucket's values as last seen here, by name. */
   private readonly seen = new Map<string, Entry>();
-  /** The highest revision seen per name, so a late echo never undoes a newer value. */
+  /** The highest revision seen per key, so a late echo never undoes a newer value. */
   private readonly revisions = new Map<string, number>();
   /** The hold bound each local name was registered with. */
   private readonly holds = new Map<string, number>();
@@ -195,16 +195,19 @@ export class ClusterRegistry extends Registry {
 
   /** @internal Applies one value or deletion from the bucket's watch. */
   apply(change: ClusterKvEntry): void {
-    const name = decodeKey(change.key);
-    if (name === undefined || change.revision <= (this.revisions.get(name) ?? 0)) return;
-    this.revisions.set(name, change.revision);
+    const { key } = change;
+    // Checked before decoding: most changes a node sees first are its own, already applied.
+    if (change.revision <= (this.revisions.get(key) ?? 0)) return;
+    const name = decodeKey(key);
+    if (name === undefined) return;
+    this.revisions.set(key, change.revision);
     if (change.operation === 'PUT') {
       const entry = decodeEntry(change.value, change.revision);
       if (entry === undefined) return;
       this.seen.set(name, entry);
     } else {
       this.seen.delete(name);
-      this.revisions.delete(name);
+      this.revisions.delete(key);
     }
     enter();
     try {
@@ -336,8 +339,8 @@ export class ClusterRegistry extends Registry {
         }
         throw error;
       }
-      if (revision > (this.revisions.get(name) ?? 0)) {
-        this.revisions.set(name, revision);
+      if (revision > (this.revisions.get(key) ?? 0)) {
+        this.revisions.set(key, revision);
         this.seen.set(name, { revision, ...value });
       }
     }
