@@ -8,6 +8,7 @@ import { reportUnhandled } from '../exit/report-unhandled.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 import { stop } from '../messaging/stop.js';
 import { Registry } from '../registry/registry.js';
+import { jsonCodec } from './nats-link.js';
 
 /**
  * The part of a JetStream KV bucket the cluster registry uses: a `KV` from the
@@ -325,7 +326,7 @@ export class ClusterRegistry extends Registry {
         name: holder.name,
         hold: this.holds.get(name) ?? -1,
       };
-      const data = text.encode(JSON.stringify(value));
+      const data = jsonCodec.encode(value);
       let revision: number;
       try {
         revision = ours
@@ -452,7 +453,7 @@ export function decodeKey(key: string): string | undefined {
 function decodeEntry(value: Uint8Array, revision: number): Entry | undefined {
   let raw: unknown;
   try {
-    raw = JSON.parse(bytes.decode(value));
+    raw = jsonCodec.decode(value);
   } catch {
     return undefined;
   }

@@ -305,7 +305,7 @@ class Member implements ClusterNode, ClusterHost {
   private presence(data: Uint8Array): void {
     let beat: { a?: unknown; n?: unknown; bye?: unknown };
     try {
-      beat = JSON.parse(new TextDecoder().decode(data)) as typeof beat;
+      beat = jsonCodec.decode(data) as typeof beat;
     } catch {
       return;
     }
@@ -317,7 +317,7 @@ class Member implements ClusterNode, ClusterHost {
 
   private announce(bye: boolean): void {
     const beat = bye ? { a: this.address, n: this.name, bye } : { a: this.address, n: this.name };
-    this.connection.publish(`${this.cluster}.hb`, new TextEncoder().encode(JSON.stringify(beat)));
+    this.connection.publish(`${this.cluster}.hb`, jsonCodec.encode(beat));
   }
 
   private tick(missed: number): boolean {

@@ -63,6 +63,9 @@ export interface NatsLinkOptions {
   readonly codec?: NatsLinkCodec;
 }
 
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+
 /**
  * JSON that refuses what it would otherwise drop or mangle silently: a
  * function, symbol, Map or Set throws instead of vanishing or arriving as
@@ -94,10 +97,10 @@ export const jsonCodec: NatsLinkCodec = {
       }
       return value;
     });
-    return new TextEncoder().encode(text);
+    return utf8.encode(text);
   },
   decode(bytes: Uint8Array): unknown {
-    return JSON.parse(new TextDecoder().decode(bytes));
+    return JSON.parse(fromUtf8.decode(bytes));
   },
 };
 
