@@ -49,7 +49,7 @@ const relay = genServer<
 >({
   init: () => null,
   handleCall: (req, _from, state, ctx) => ({
-    reply: req === 'me' ? (ctx.self) : req.echo,
+    reply: req === 'me' ? ctx.self : req.echo,
     state,
   }),
   handleCast: ({ tell, msg }, state) => {
