@@ -142,14 +142,15 @@ export class Registry {
       this.pending.delete(name);
       const { queue } = held;
       for (let i = 0; i < queue.length; i += 3) {
-        if (!pid.target.post(queue[i] as number, queue[i + 1], queue[i + 2])) {
-          lost(
-            queue[i + 2] as Via,
-            queue[i] as number,
-            queue[i + 1],
-            held.reason,
-            new NoProcError(String(pid)),
-          );
+        const kind = queue[i] as number;
+        const via = queue[i + 2] as Via;
+        try {
+          if (!pid.target.post(kind, queue[i + 1], via)) {
+            lost(via, kind, queue[i + 1], held.reason, new NoProcError(String(pid)));
+          }
+        } catch (error) {
+          // A pid on another node whose link cannot carry this message: it alone is lost.
+          lost(via, kind, queue[i + 1], errorExit(error), error);
         }
       }
     }

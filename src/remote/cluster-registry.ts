@@ -2,6 +2,7 @@ import type { SchedulerLike } from 'rxjs';
 import type { Pid } from '../actor/pid.js';
 import { AlreadyRegisteredError } from '../errors/already-registered-error.js';
 import { NoProcError } from '../errors/no-proc-error.js';
+import { NodeDownError } from '../errors/node-down-error.js';
 import { RegistryUnavailableError } from '../errors/registry-unavailable-error.js';
 import { errorExit } from '../exit/exit-reason.js';
 import { reportUnhandled } from '../exit/report-unhandled.js';
@@ -112,6 +113,7 @@ export class ClusterRegistry extends Registry {
   private readonly busy = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly claims = new Map<string, Claim>();
+  private readonly inflight = new Set<Promise<void>>();
   private closed = false;
 
   /** @internal */
@@ -129,6 +131,7 @@ export class ClusterRegistry extends Registry {
    */
   claim(name: string, pid: Pid): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      if (this.closed) throw new RegistryUnavailableError(name, 'this node has left the cluster');
       const earlier = this.claims.get(name);
       // A second claim of the same pid shares the first one's answer.
       const claim: Claim =
@@ -182,13 +185,21 @@ export class ClusterRegistry extends Registry {
 
   /** @internal */
   override exited(name: string, pid: Pid, hold: number): void {
+    if (pid.node !== undefined) {
+      // A remote pid lost with its node: no restart will follow here.
+      const { reason } = pid.target;
+      const lost = reason?.kind === 'error' && reason.error instanceof NodeDownError;
+      return super.exited(name, pid, lost ? -1 : hold);
+    }
     super.exited(name, pid, hold);
-    if (pid.node === undefined) this.sync(name);
+    if (hold < 0) this.holds.delete(name);
+    this.sync(name);
   }
 
   /** @internal */
   override abandon(name: string): void {
     super.abandon(name);
+    this.holds.delete(name);
     this.sync(name);
   }
 
@@ -218,25 +229,51 @@ export class ClusterRegistry extends Registry {
     }
   }
 
-  /** @internal The node at `address` was lost: its names go, for everyone. */
+  /**
+   * @internal The node at `address` was lost: its names go, for everyone, and
+   * what is held here for its restarting children goes to dead letters.
+   */
   nodeLost(address: string): void {
-    for (const [name, entry] of this.seen) {
-      if (entry.address === address) this.remove(name, entry.revision);
+    enter();
+    try {
+      for (const [name, entry] of this.seen) {
+        if (entry.address !== address) continue;
+        this.remove(name, entry.revision);
+        if (super.whereis(name) === undefined) super.abandon(name);
+      }
+    } finally {
+      leave();
     }
   }
 
-  /** @internal Cut off from the bucket: no more writes. */
+  /** @internal Cut off from the bucket: no more writes; held messages for other nodes go. */
   detach(): void {
     this.closed = true;
+    enter();
+    try {
+      for (const [name, entry] of this.seen) {
+        if (entry.address !== this.host.address && super.whereis(name) === undefined) {
+          super.abandon(name);
+        }
+      }
+      const claims = [...this.claims];
+      this.claims.clear();
+      for (const [name, claim] of claims) {
+        claim.reject(new RegistryUnavailableError(name, 'this node has left the cluster'));
+      }
+    } finally {
+      leave();
+    }
   }
 
-  /** @internal Leaving the cluster: this node's names go. */
+  /** @internal Leaving the cluster: once the writes in flight are done, this node's names go. */
   async close(): Promise<void> {
     this.closed = true;
+    await Promise.all(this.inflight);
     const mine = [...this.seen].filter(([, entry]) => entry.address === this.host.address);
     await Promise.all(
       mine.map(([name, entry]) =>
-        this.kv.delete(encodeKey(name), { previousSeq: entry.revision }).catch(ignoreConflict),
+        this.kv.delete(encodeKey(name), { previousSeq: entry.revision }).catch(reportFailure),
       ),
     );
   }
@@ -267,8 +304,9 @@ export class ClusterRegistry extends Registry {
     if (entry.hold < 0) super.abandon(name);
     try {
       super.add(name, pid, entry.hold);
-    } catch {
+    } catch (error) {
       // The pid's node is already known lost: its value is on its way out of the bucket.
+      if (!(error instanceof NoProcError)) throw error;
     }
   }
 
@@ -280,8 +318,10 @@ export class ClusterRegistry extends Registry {
       return;
     }
     this.busy.add(name);
-    void this.reconcile(name).finally(() => {
+    const run = this.reconcile(name).finally(() => {
+      this.inflight.delete(run);
       this.busy.delete(name);
+      if (this.closed) return;
       if (this.dirty.delete(name)) return this.sync(name);
       this.mirror(name);
       const claim = this.claims.get(name);
@@ -290,6 +330,7 @@ export class ClusterRegistry extends Registry {
         this.unclaimed(name, claim);
       }
     });
+    this.inflight.add(run);
   }
 
   private async reconcile(name: string): Promise<void> {
@@ -297,8 +338,10 @@ export class ClusterRegistry extends Registry {
       try {
         return await this.step(name);
       } catch (error) {
+        // Cut off meanwhile: the local name stays as it is, and no write follows.
+        if (this.closed) return;
         if (isConflict(error)) return this.lose(name);
-        if (attempt >= RETRIES || this.closed) return this.fail(name, error);
+        if (attempt >= RETRIES) return this.fail(name, error);
         await wait(this.host.scheduler, Math.min(2000, 50 * 2 ** attempt));
       }
     }
@@ -307,7 +350,7 @@ export class ClusterRegistry extends Registry {
   /** One write towards the wanted value; a stale revision here is refreshed and retried. */
   private async step(name: string): Promise<void> {
     const key = encodeKey(name);
-    for (;;) {
+    while (!this.closed) {
       const holder = super.whereis(name);
       const entry = this.seen.get(name);
       const ours = entry !== undefined && entry.address === this.host.address;
@@ -399,9 +442,7 @@ export class ClusterRegistry extends Registry {
   }
 
   private remove(name: string, revision: number): void {
-    this.kv.delete(encodeKey(name), { previousSeq: revision }).catch((error: unknown) => {
-      if (!isConflict(error)) reportUnhandled(error);
-    });
+    this.kv.delete(encodeKey(name), { previousSeq: revision }).catch(reportFailure);
   }
 }
 
@@ -412,6 +453,11 @@ function isConflict(error: unknown): boolean {
 
 function ignoreConflict(error: unknown): void {
   if (!isConflict(error)) throw error;
+}
+
+/** A delete that lost its race did nothing wrong; any other failure is reported. */
+function reportFailure(error: unknown): void {
+  if (!isConflict(error)) reportUnhandled(error);
 }
 
 function wait(scheduler: SchedulerLike, ms: number): Promise<void> {

@@ -177,6 +177,8 @@ export class Connection implements ConnectedNode, Forwarder {
   private readonly pending = new Map<number, Pending>();
   private readonly queries = new Map<number, Query>();
   private heard = false;
+  /** Whether the peer's greeting has arrived. */
+  private greeted = false;
   private mirror: Registry | null = null;
   /** The registry whose names the peer's registry shares (see `ConnectionOptions.names`). */
   private names: Registry | null;
@@ -288,6 +290,8 @@ export class Connection implements ConnectedNode, Forwarder {
     const to = target.pid.id;
     try {
       const call = kind === CALL ? (payload as CallRef) : undefined;
+      // A call held while its name waited for a restart may have timed out meanwhile.
+      if (call?.done === true) return;
       const content = call === undefined ? payload : call.request;
       const packed = packPids(content, this.toWire);
       const n = call === undefined ? 0 : ++this.seq;
@@ -382,6 +386,11 @@ export class Connection implements ConnectedNode, Forwarder {
     switch (frame.t) {
       case 'hello':
         this.peer = frame.node;
+        // Our own greeting may have gone out before the peer listened: greet back, once.
+        if (!this.greeted) {
+          this.greeted = true;
+          this.send({ t: 'hello', node: this.name });
+        }
         return;
       case 'bye':
         return this.lose('closed by peer');
@@ -423,12 +432,15 @@ export class Connection implements ConnectedNode, Forwarder {
       case 'reply': {
         const pending = this.pending.get(frame.ref);
         if (pending === undefined) return;
+        this.pending.delete(frame.ref);
         pending.ref.resolve(frame.p === 1 ? unpackPids(frame.value, this.fromWire) : frame.value);
         return;
       }
       case 'fail': {
         const pending = this.pending.get(frame.ref);
-        pending?.ref.reject(decodeError(frame.error, pending.target));
+        if (pending === undefined) return;
+        this.pending.delete(frame.ref);
+        pending.ref.reject(decodeError(frame.error, pending.target));
         return;
       }
       case 'stop': {
@@ -557,7 +569,9 @@ export class Connection implements ConnectedNode, Forwarder {
     let target = this.remote.get(id);
     if (target === undefined) {
       target = new RemoteTarget(this, id, name ?? undefined, this.peer ?? '?');
-      this.remote.set(id, target);
+      // Met after its node was lost (in a message, or a stale entry): born dead.
+      if (this.down !== null) target.exited(errorExit(this.down));
+      else this.remote.set(id, target);
     }
     return target.pid;
   }

@@ -183,6 +183,8 @@ class Member implements ClusterNode, ClusterHost {
   readonly nodes$: Observable<readonly string[]>;
   readonly down$: Observable<NodeDownError>;
   private readonly peers = new Map<string, Peer>();
+  /** The connections of nodes lost, kept so their pids met later are born dead. */
+  private readonly gone = new Map<string, Connection>();
   private readonly names = new BehaviorSubject<readonly string[]>([]);
   private readonly lost = new Subject<NodeDownError>();
   /** Local pids other nodes may address by id, while they live. */
@@ -209,6 +211,23 @@ class Member implements ClusterNode, ClusterHost {
   }
 
   async start(kv: ClusterKv, interval: number, missed: number): Promise<void> {
+    try {
+      await this.listen(kv);
+    } catch (error) {
+      this.leave();
+      throw error;
+    }
+    // Names a previous run of this node left behind: that run is over.
+    for (const [address, peer] of [...this.peers]) {
+      if (peer.name === this.name) this.down(address, 'replaced by a new incarnation');
+    }
+    this.announce(false);
+    await this.connection.flush();
+    this.timer = scheduleHeartbeat(this.scheduler, interval, () => this.tick(missed));
+  }
+
+  /** Subscribes to this node's subjects and reads the names already registered. */
+  private async listen(kv: ClusterKv): Promise<void> {
     const { connection, cluster, address } = this;
     const inbox = `${cluster}.to.${address}.`;
     this.subscriptions.push(
@@ -235,13 +254,12 @@ class Member implements ClusterNode, ClusterHost {
       for await (const change of watch) this.registry.apply(change);
     })().catch(reportUnhandled);
     await initialized;
-    this.announce(false);
-    await connection.flush();
-    this.timer = scheduleHeartbeat(this.scheduler, interval, () => this.tick(missed));
   }
 
   remotePid(address: string, node: string, id: number, name: string | undefined): Pid {
-    return this.peer(address, node).connection.remotePid(id, name ?? null);
+    // A pid of a node already lost (a stale value, or one passed on in a message) is born dead.
+    const connection = this.gone.get(address) ?? this.peer(address, node).connection;
+    return connection.remotePid(id, name ?? null);
   }
 
   publish(pid: Pid): void {
@@ -252,10 +270,15 @@ class Member implements ClusterNode, ClusterHost {
 
   async close(): Promise<void> {
     if (this.left) return;
+    // No heartbeat may follow the goodbye: the others would meet this node again.
+    this.timer?.unsubscribe();
     this.announce(true);
-    await this.registry.close();
-    this.leave();
-    await this.connection.flush();
+    try {
+      await this.registry.close();
+    } finally {
+      this.leave();
+    }
+    await this.connection.flush().catch(() => undefined);
   }
 
   /** Stops hearing and being heard; every peer is lost here. */
@@ -295,8 +318,10 @@ class Member implements ClusterNode, ClusterHost {
     }
     const hello = frame as { t?: unknown; node?: unknown };
     const known = this.peers.get(from);
+    // A stranger starts with a greeting; a lost node comes back by its heartbeats only.
     if (known === undefined && (hello.t !== 'hello' || typeof hello.node !== 'string')) return;
-    const peer = known ?? this.peer(from, hello.node as string);
+    if (known === undefined && this.gone.has(from)) return;
+    const peer = known ?? this.meet(from, hello.node as string);
     peer.heard = true;
     peer.connection.receive(frame as Frame);
   }
@@ -312,12 +337,29 @@ class Member implements ClusterNode, ClusterHost {
     const { a: address, n: name } = beat;
     if (typeof address !== 'string' || typeof name !== 'string' || address === this.address) return;
     if (beat.bye === true) return this.down(address, 'closed by peer');
-    this.peer(address, name).heard = true;
+    (this.peers.get(address) ?? this.meet(address, name)).heard = true;
+  }
+
+  /**
+   * A node heard from directly (a heartbeat, a greeting): met again if it was
+   * lost (its old pids stay dead), and a new run of a node replaces the old one.
+   */
+  private meet(address: string, name: string): Peer {
+    if (!this.gone.delete(address)) {
+      for (const [other, peer] of [...this.peers]) {
+        if (peer.name === name) this.down(other, 'replaced by a new incarnation');
+      }
+    }
+    return this.peer(address, name);
   }
 
   private announce(bye: boolean): void {
     const beat = bye ? { a: this.address, n: this.name, bye } : { a: this.address, n: this.name };
-    this.connection.publish(`${this.cluster}.hb`, jsonCodec.encode(beat));
+    try {
+      this.connection.publish(`${this.cluster}.hb`, jsonCodec.encode(beat));
+    } catch {
+      // The connection is closing: its end will take this node out.
+    }
   }
 
   private tick(missed: number): boolean {
@@ -344,9 +386,14 @@ class Member implements ClusterNode, ClusterHost {
         if (this.left) return;
         const data = codec.encode(frame);
         const call = frame as { t: string; ref?: number };
-        // A call asks for a 503 if no one listens there: its node has gone.
-        if (call.t === 'call') connection.publish(outbox, data, { reply: noResponders + call.ref });
-        else connection.publish(outbox, data);
+        try {
+          // A call asks for a 503 if no one listens there: its node has gone.
+          if (call.t === 'call')
+            connection.publish(outbox, data, { reply: noResponders + call.ref });
+          else connection.publish(outbox, data);
+        } catch {
+          // The connection is closing: lost, as a frame in flight would be (at most once).
+        }
       },
       incoming$: incoming,
       close: () => incoming.complete(),
@@ -370,6 +417,7 @@ class Member implements ClusterNode, ClusterHost {
     const peer = this.peers.get(address);
     if (peer === undefined) return;
     this.peers.delete(address);
+    this.gone.set(address, peer.connection);
     // The link's error carries why: its pids exit with NodeDownError(name, why).
     peer.incoming.error(new Error(why));
     this.registry.nodeLost(address);
