@@ -72,7 +72,9 @@ export interface ClusterOptions {
   readonly cluster?: string;
   /**
    * Liveness: every node announces itself every `interval` ms (default 1000);
-   * a node not heard for `missed` intervals (default 3) is down.
+   * a node not heard from for `missed` of this node's intervals in a row
+   * (default 3) is down: between `missed` and `missed + 1` intervals after
+   * its last word.
    */
   readonly heartbeat?: { readonly interval?: number; readonly missed?: number };
   /** How messages become bytes (default `jsonCodec`). */
@@ -113,7 +115,7 @@ export interface ClusterNode {
  * `node.registry` are reachable from every node; `send`, `cast`, `call`,
  * `call$`, `stop` and `exit$` work on their remote pids unchanged. A call to a
  * pid whose node has gone rejects at once with `NoProcError` (NATS answers
- * "no responders"); monitors of a lost node's pids fire `NodeDownError` within
+ * "no responders"); monitors of a lost node's pids fire `NodeDownError` after
  * `missed` heartbeats, and the survivors remove its names.
  *
  * Messages are at-most-once (core NATS): order is kept from one node to
