@@ -570,8 +570,13 @@ export class Connection implements ConnectedNode, Forwarder {
     if (target === undefined) {
       target = new RemoteTarget(this, id, name ?? undefined, this.peer ?? '?');
       // Met after its node was lost (in a message, or a stale entry): born dead.
-      if (this.down !== null) target.exited(errorExit(this.down));
-      else this.remote.set(id, target);
+      if (this.down !== null) {
+        target.exited(errorExit(this.down));
+      } else {
+        this.remote.set(id, target);
+        // Watched from the start: its exit, when the peer reports it, takes it out of `remote`.
+        target.onExit(noop);
+      }
     }
     return target.pid;
   }
