@@ -28,9 +28,12 @@ export interface ClusterKv {
   /** Deletes `key` only if it is at revision `previousSeq`. */
   delete(key: string, options: { previousSeq: number }): Promise<void>;
   /** The current values, then every change, in order; `initializedFn` runs after the current ones. */
-  watch(options: {
-    initializedFn?: () => void;
-  }): Promise<AsyncIterable<ClusterKvEntry> & { stop(): void }>;
+  watch(options: { initializedFn?: () => void }): Promise<
+    AsyncIterable<ClusterKvEntry> & {
+      /** Ends the watch. */
+      stop(): void;
+    }
+  >;
 }
 
 /**

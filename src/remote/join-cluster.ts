@@ -42,7 +42,10 @@ export interface ClusterConnection {
         },
       ) => void;
     },
-  ): { unsubscribe(): void };
+  ): {
+    /** Ends the subscription. */
+    unsubscribe(): void;
+  };
   /** Resolves once the server has seen everything sent so far. */
   flush(): Promise<void>;
   /** Settles when the connection has closed for good. */
@@ -50,6 +53,7 @@ export interface ClusterConnection {
   /** JetStream, for the registry's KV bucket. */
   jetstream(): {
     readonly views: {
+      /** Opens the KV bucket `name`, creating it with `options` if it does not exist. */
       kv(name: string, options?: { history?: number; replicas?: number }): Promise<ClusterKv>;
     };
   };

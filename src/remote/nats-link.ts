@@ -20,7 +20,10 @@ export interface NatsLinkConnection {
   subscribe(
     subject: string,
     options: { callback: (error: Error | null, message: { readonly data: Uint8Array }) => void },
-  ): { unsubscribe(): void };
+  ): {
+    /** Ends the subscription. */
+    unsubscribe(): void;
+  };
   /** Settles when the connection has closed for good. */
   closed(): Promise<void | Error>;
   /** Whether the connection has closed for good. */
