@@ -109,7 +109,10 @@ const bytes = new TextDecoder();
 export class ClusterRegistry extends Registry {
   /** The bucket's values as last seen here, by name. */
   private readonly seen = new Map<string, Entry>();
-  /** The highest revision seen per key, so a late echo never undoes a newer value. */
+  /**
+   * The highest revision seen per key, deletions included, so neither a late
+   * echo nor a late answer to a write undoes a newer change.
+   */
   private readonly revisions = new Map<string, number>();
   /** The hold bound each local name was registered with. */
   private readonly holds = new Map<string, number>();
@@ -221,8 +224,8 @@ export class ClusterRegistry extends Registry {
       if (entry === undefined) return;
       this.seen.set(name, entry);
     } else {
+      // The revision stays, as a tombstone: a write answered after this delete is older.
       this.seen.delete(name);
-      this.revisions.delete(key);
     }
     enter();
     try {
@@ -386,7 +389,11 @@ export class ClusterRegistry extends Registry {
         }
         throw error;
       }
-      if (revision > (this.revisions.get(key) ?? 0)) {
+      const latest = this.revisions.get(key) ?? 0;
+      // The bucket moved past this write (another node deleted or took the name
+      // before the answer came): `mirror` follows the bucket once this pass ends.
+      if (revision < latest) return;
+      if (revision > latest) {
         this.revisions.set(key, revision);
         this.seen.set(name, { revision, ...value });
       }
