@@ -132,8 +132,12 @@ export class ClusterRegistry extends Registry {
 
   /**
    * Registers `name` for `pid` (a pid of this node) and resolves once the
-   * whole cluster agrees; rejects with `AlreadyRegisteredError` (and leaves
-   * `pid` running, unnamed) when another node holds the name.
+   * bucket has accepted it (at once if `pid` already holds it here). Rejects
+   * with `AlreadyRegisteredError` (and leaves `pid` running, unnamed) when
+   * another node holds the name, `NoProcError` when `pid` exits first, an
+   * `Error` when the name is unregistered before the bucket answers, and
+   * `RegistryUnavailableError` when the bucket cannot be written or this node
+   * has left the cluster.
    */
   claim(name: string, pid: Pid): Promise<void> {
     return new Promise<void>((resolve, reject) => {
