@@ -1,8 +1,8 @@
 // Edge cases of joinCluster and its registry, each against a
 // real JetStream nats-server. Each test states what README "Going distributed"
 // promises.
-import { connect, type NatsConnection } from 'nats';
-import { filter, firstValueFrom, interval, map, take, type Observable } from 'rxjs';
+import type { NatsConnection } from 'nats';
+import { firstValueFrom, interval, map, take } from 'rxjs';
 import {
   Registry,
   call,
@@ -15,17 +15,10 @@ import {
   supervise,
   via,
   type CallRef,
-  type ExitReason,
   type Pid,
 } from '../../src/index.js';
-import {
-  NodeDownError,
-  connectNode,
-  joinCluster,
-  natsLink,
-  type ClusterNode,
-} from '../../src/remote/index.js';
-import { startServer, type NatsServer } from './nats-servers.js';
+import { NodeDownError, connectNode, natsLink } from '../../src/remote/index.js';
+import { collector, errorOf, seen, until, useNatsCluster } from './cluster-fixture.js';
 import { exitOf, useDeadLetters, useUnhandledErrors } from '../support.js';
 
 const unhandled = useUnhandledErrors();
@@ -39,60 +32,7 @@ const counter = genServer<number, number, 'get', number, 'inc', unknown>({
   handleInfo: (_msg, n) => n,
 });
 
-/** Pushes each cast into the array it was started with. */
-const collector = genServer<unknown[], unknown[], never, never, unknown, never>({
-  init: (into) => into,
-  handleCast: (msg, into) => (into.push(msg), into),
-});
-
-let server: NatsServer;
-const connections: NatsConnection[] = [];
-const members: ClusterNode[] = [];
-
-beforeAll(async () => {
-  server = await startServer({ jetstream: true });
-}, 60_000);
-
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
-
-afterEach(async () => {
-  for (const node of members.splice(0)) await node.close().catch(() => undefined);
-  for (const nc of connections.splice(0)) if (!nc.isClosed()) await nc.close();
-}, 30_000);
-
-let run = 0;
-const relaxed = { interval: 200, missed: 15 };
-
-async function join(name: string, heartbeat = relaxed): Promise<[ClusterNode, NatsConnection]> {
-  const nc = await connect({ servers: server.url });
-  connections.push(nc);
-  const node = await joinCluster({ connection: nc, name, cluster: `r${run}`, heartbeat });
-  members.push(node);
-  return [node, nc];
-}
-
-async function cluster(count: number): Promise<{ nodes: ClusterNode[]; ncs: NatsConnection[] }> {
-  run += 1;
-  const nodes: ClusterNode[] = [];
-  const ncs: NatsConnection[] = [];
-  for (let i = 0; i < count; i++) {
-    const [node, nc] = await join(`n${i}`);
-    nodes.push(node);
-    ncs.push(nc);
-  }
-  return { nodes, ncs };
-}
-
-const until = <T>(source: Observable<T>, test: (value: T) => boolean): Promise<T> =>
-  firstValueFrom(source.pipe(filter(test)));
-
-const seen = (node: ClusterNode, name: string, not?: Pid): Promise<Pid> =>
-  until(node.registry.whereis$(name), (p) => p !== undefined && p !== not) as Promise<Pid>;
-
-const errorOf = (reason: ExitReason | undefined): unknown =>
-  reason?.kind === 'error' ? reason.error : undefined;
+const { connectNats, clusterName, fresh, join, cluster } = useNatsCluster('r');
 
 /** A few round trips to the server: enough for anything that would settle at all. */
 async function settle(nc: NatsConnection, rounds = 5): Promise<void> {
@@ -198,7 +138,7 @@ describe('joinCluster: names of lost or departed nodes', () => {
   }, 30_000);
 
   test('a node that comes back under the same name can name its supervised child again', async () => {
-    run += 1;
+    fresh();
     const [first, nc1] = await join('n0');
     await first.registry.claim('worker', spawn(counter, 0));
     // The process dies without a goodbye; it is restarted under the same name.
@@ -307,7 +247,7 @@ describe('joinCluster: leaving and the bucket', () => {
     await until(b!.nodes$, (names) => names.includes('n0'));
     // JetStream loses the bucket's stream (as when it has no leader: requests answered 503).
     const jsm = await ncA!.jetstreamManager();
-    await jsm.streams.delete(`KV_r${run}_names`);
+    await jsm.streams.delete(`KV_${clusterName()}_names`);
     const closing = a!.close().then(
       () => 'resolved',
       (error: unknown) => `rejected: ${String(error)}`,
@@ -382,11 +322,10 @@ describe('joinCluster: the connection closing under a node', () => {
 
 describe('natsLink between two processes', () => {
   test('the node that starts first is named on the other side (its hello is not lost)', async () => {
-    run += 1;
-    const [nameA, nameB] = [`la${run}`, `lb${run}`];
-    const ncA = await connect({ servers: server.url });
-    const ncB = await connect({ servers: server.url });
-    connections.push(ncA, ncB);
+    const run = fresh();
+    const [nameA, nameB] = [`a${run}`, `b${run}`];
+    const ncA = await connectNats();
+    const ncB = await connectNats();
     const heartbeat = { interval: 200, missed: 10 };
     // As README's two processes do: each subscribes, flushes, then connects its node.
     const linkA = natsLink({ connection: ncA, node: nameA, peer: nameB });

@@ -1,8 +1,7 @@
 // Nodes of one cluster in this process, each on its own connection to a real
 // JetStream nats-server: the cluster registry, remote messaging, node loss.
 import { deserialize, serialize } from 'node:v8';
-import { connect, type NatsConnection } from 'nats';
-import { filter, firstValueFrom, interval, map, type Observable } from 'rxjs';
+import { firstValueFrom, interval, map, type Observable } from 'rxjs';
 import {
   ActorExitError,
   AlreadyRegisteredError,
@@ -21,8 +20,8 @@ import {
   type ExitReason,
   type Pid,
 } from '../../src/index.js';
-import { NodeDownError, joinCluster, type ClusterNode } from '../../src/remote/index.js';
-import { startServer, type NatsServer } from './nats-servers.js';
+import { NodeDownError, joinCluster } from '../../src/remote/index.js';
+import { collector, errorOf, gone, seen, until, useNatsCluster } from './cluster-fixture.js';
 import { useDeadLetters, useUnhandledErrors } from '../support.js';
 
 const unhandled = useUnhandledErrors();
@@ -58,75 +57,13 @@ const relay = genServer<
   },
 });
 
-/** Pushes each cast into the array it was started with. */
-const collector = genServer<unknown[], unknown[], never, never, unknown, never>({
-  init: (into) => into,
-  handleCast: (msg, into) => (into.push(msg), into),
-});
-
 /** The length of `got`, polled until the test has what it waits for. */
 const collectorCount = (got: unknown[]): Observable<number> =>
   interval(5).pipe(map(() => got.length));
 
-let server: NatsServer;
-const connections: NatsConnection[] = [];
-const members: ClusterNode[] = [];
-
-beforeAll(async () => {
-  server = await startServer({ jetstream: true });
-}, 60_000);
-
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
-
-afterEach(async () => {
-  for (const node of members.splice(0)) await node.close().catch(() => undefined);
-  for (const nc of connections.splice(0)) if (!nc.isClosed()) await nc.close();
-}, 30_000);
-
-let run = 0;
-// Generous: a busy CI machine must not take a live node for lost (3 s of silence).
-const relaxed = { interval: 200, missed: 15 };
-
-/** `count` nodes of a fresh cluster (its own subjects and bucket), each on its own connection. */
-async function cluster(
-  count: number,
-  heartbeat = relaxed,
-): Promise<{ nodes: ClusterNode[]; ncs: NatsConnection[] }> {
-  run += 1;
-  const nodes: ClusterNode[] = [];
-  const ncs: NatsConnection[] = [];
-  for (let i = 0; i < count; i++) {
-    const nc = await connect({ servers: server.url });
-    connections.push(nc);
-    ncs.push(nc);
-    const node = await joinCluster({
-      connection: nc,
-      name: `n${i}`,
-      cluster: `c${run}`,
-      heartbeat,
-    });
-    members.push(node);
-    nodes.push(node);
-  }
-  return { nodes, ncs };
-}
-
-const until = <T>(source: Observable<T>, test: (value: T) => boolean): Promise<T> =>
-  firstValueFrom(source.pipe(filter(test)));
-
-/** The pid `node` sees under `name` once it is not `undefined` (and not `not`). */
-const seen = (node: ClusterNode, name: string, not?: Pid): Promise<Pid> =>
-  until(node.registry.whereis$(name), (p) => p !== undefined && p !== not) as Promise<Pid>;
-
-const gone = (node: ClusterNode, name: string): Promise<unknown> =>
-  until(node.registry.whereis$(name), (p) => p === undefined);
+const { connectNats, fresh, join, cluster } = useNatsCluster('c');
 
 const exitReason = (pid: Pid): Promise<ExitReason> => firstValueFrom(pid.exit$);
-
-const errorOf = (reason: ExitReason): unknown =>
-  reason.kind === 'error' ? reason.error : undefined;
 
 describe('joinCluster: the cluster registry', () => {
   test('a name registered on one node resolves on another to a remote pid', async () => {
@@ -290,10 +227,7 @@ describe('joinCluster: the cluster registry', () => {
     } = await cluster(1);
     const pid = spawn(counter, 0);
     await a!.registry.claim('early', pid);
-    const nc = await connect({ servers: server.url });
-    connections.push(nc);
-    const late = await joinCluster({ connection: nc, name: 'late', cluster: `c${run}` });
-    members.push(late);
+    const [late] = await join('late');
     // Loaded before joinCluster resolved.
     expect(late.registry.whereis('early')?.id).toBe(pid.id);
   }, 30_000);
@@ -440,17 +374,10 @@ describe('joinCluster: messages and calls', () => {
   }, 30_000);
 
   test('a pluggable codec: v8 serialization carries a Date', async () => {
-    run += 1;
+    fresh();
     const codec = { encode: serialize, decode: deserialize };
-    const [ncA, ncB] = [
-      await connect({ servers: server.url }),
-      await connect({ servers: server.url }),
-    ];
-    connections.push(ncA, ncB);
-    const options = { cluster: `c${run}`, heartbeat: relaxed, codec };
-    const a = await joinCluster({ connection: ncA, name: 'a', ...options });
-    const b = await joinCluster({ connection: ncB, name: 'b', ...options });
-    members.push(a, b);
+    const [a] = await join('a', { codec });
+    const [b] = await join('b', { codec });
     const keeper = genServer<Date | null, Date | null, 'get', unknown, Date, never>({
       init: () => null,
       handleCall: (_req, _from, d) => ({ reply: d, state: d }),
@@ -531,10 +458,7 @@ describe('joinCluster: losing a node', () => {
     await gone(b!, 'lost');
     await gone(c!, 'lost');
     // The survivors removed it from the bucket too: a node joining now does not see it.
-    const nc = await connect({ servers: server.url });
-    connections.push(nc);
-    const late = await joinCluster({ connection: nc, name: 'late', cluster: `c${run}` });
-    members.push(late);
+    const [late] = await join('late');
     expect(late.registry.whereis('lost')).toBeUndefined();
   }, 30_000);
 
@@ -555,8 +479,7 @@ describe('joinCluster: losing a node', () => {
 
 describe('joinCluster: bad input', () => {
   test('bad options throw before anything is made', async () => {
-    const nc = await connect({ servers: server.url });
-    connections.push(nc);
+    const nc = await connectNats();
     await expect(joinCluster({ connection: {} as never, name: 'a' })).rejects.toThrow(TypeError);
     await expect(joinCluster({ connection: nc, name: 'a.b' })).rejects.toThrow(/subject|'\.'/);
     await expect(joinCluster({ connection: nc, name: 'a', cluster: 'x.y' })).rejects.toThrow(
