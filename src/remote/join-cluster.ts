@@ -239,12 +239,15 @@ class Member implements ClusterNode, ClusterHost {
     this.subscriptions.push(
       connection.subscribe(`${inbox}>`, {
         callback: (error, message) => {
-          if (error === null) this.frame(message.subject.slice(inbox.length), message);
+          // A subscription error (a permissions violation, say) is the user's to see.
+          if (error !== null) return reportUnhandled(error);
+          this.frame(message.subject.slice(inbox.length), message);
         },
       }),
       connection.subscribe(`${cluster}.hb`, {
         callback: (error, message) => {
-          if (error === null) this.presence(message.data);
+          if (error !== null) return reportUnhandled(error);
+          this.presence(message.data);
         },
       }),
     );
@@ -284,6 +287,7 @@ class Member implements ClusterNode, ClusterHost {
     } finally {
       this.leave();
     }
+    // A connection closed meanwhile has nothing left to flush.
     await this.connection.flush().catch(() => undefined);
   }
 

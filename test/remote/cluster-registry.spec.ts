@@ -65,11 +65,16 @@ function fakeKv(
   return kv;
 }
 
+type SubscriptionCallback = Parameters<ClusterConnection['subscribe']>[1]['callback'];
+
 /** A connection that carries nothing, with `kv` as its JetStream bucket. */
-function fakeConnection(kv: ClusterKv): ClusterConnection {
+function fakeConnection(kv: ClusterKv, callbacks: SubscriptionCallback[] = []): ClusterConnection {
   return {
     publish: () => undefined,
-    subscribe: () => ({ unsubscribe: () => undefined }),
+    subscribe: (_subject, { callback }) => {
+      callbacks.push(callback);
+      return { unsubscribe: () => undefined };
+    },
     flush: () => Promise.resolve(),
     closed: () => new Promise(() => undefined),
     jetstream: () => ({ views: { kv: () => Promise.resolve(kv) } }),
@@ -87,9 +92,12 @@ afterEach(async () => {
   for (const node of nodes.splice(0)) await node.close();
 });
 
-async function nodeWith(kv: ClusterKv): Promise<ClusterNode> {
+async function nodeWith(
+  kv: ClusterKv,
+  callbacks: SubscriptionCallback[] = [],
+): Promise<ClusterNode> {
   const node = await joinCluster({
-    connection: fakeConnection(kv),
+    connection: fakeConnection(kv, callbacks),
     name: 'solo',
     scheduler: instant,
     // Never due within a test: only the registry's retries use the scheduler.
@@ -150,6 +158,15 @@ describe('ClusterRegistry when the bucket fails', () => {
     expect(node.registry.unregister('db')).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(unhandled()).toHaveBeenCalledWith(expect.objectContaining({ message: '503' }));
+  });
+
+  test("an error on the node's subscriptions (a permissions violation) is reported", async () => {
+    const callbacks: SubscriptionCallback[] = [];
+    await nodeWith(fakeKv([]), callbacks);
+    const violation = new Error('Permissions Violation for Subscription');
+    for (const callback of callbacks) callback(violation, { subject: '', data: new Uint8Array() });
+    expect(unhandled()).toHaveBeenCalledTimes(callbacks.length);
+    expect(unhandled()).toHaveBeenCalledWith(violation);
   });
 
   test('claim after the node left rejects at once', async () => {
