@@ -104,35 +104,31 @@ function check(
   return { name, ...f, problems };
 }
 
-/** One worker under one_for_one, crashed 100,000 times through its name. */
-function crashOneForOne(): Figures {
-  const scheduler = new VirtualTimeScheduler();
-  const registry = new Registry();
+/** What a scenario counted, and anything that went wrong beyond the heap and actor checks. */
+interface Outcome {
+  readonly counted: string;
+  readonly extra?: readonly string[];
+}
+
+/**
+ * Measures one scenario: heap and live actors before, after the warm-up (when
+ * `run` calls `warm`), at the end of the cycles, and after the teardown that
+ * `run` returns; `expectedLive` actors may still be alive at the end.
+ */
+function soak(
+  name: string,
+  expectedLive: number,
+  run: (warm: () => void) => () => Outcome,
+): Figures {
   const heapBefore = heapUsed();
   const liveBefore = liveActorCount();
   let heapWarm = 0;
-  let restarts = 0;
-  const sub = of(child('w', () => worker.start(), { restart: 'permanent' }))
-    .pipe(oneForOne({ intensity: 100, period: 1000, registry, scheduler }))
-    .subscribe((n: SupervisorNotification) => {
-      if (n.kind === 'restart') restarts += 1;
-    });
-  const target = via(registry, 'w');
-  onVirtualTime(
-    scheduler,
-    20,
-    () => {
-      cast(target, 'ping');
-      cast(target, 'crash');
-    },
-    () => (heapWarm = heapUsed()),
-  );
+  const tearDown = run(() => (heapWarm = heapUsed()));
   const heapEnd = heapUsed();
   const liveEnd = liveActorCount();
-  sub.unsubscribe();
-  const extra = restarts === CYCLES ? [] : [`${restarts} restarts, expected ${CYCLES}`];
+  const { counted, extra = [] } = tearDown();
   return check(
-    'crash/restart, one_for_one',
+    name,
     {
       heapBefore,
       heapWarm,
@@ -141,11 +137,45 @@ function crashOneForOne(): Figures {
       liveBefore,
       liveEnd,
       liveAfter: liveActorCount(),
-      counted: `${restarts} restarts`,
+      counted,
     },
-    2,
+    expectedLive,
     extra,
   );
+}
+
+/** `counted` restarts, and a problem unless there were exactly `CYCLES`. */
+function restartsOutcome(restarts: number): Outcome {
+  const extra = restarts === CYCLES ? [] : [`${restarts} restarts, expected ${CYCLES}`];
+  return { counted: `${restarts} restarts`, extra };
+}
+
+/** One worker under one_for_one, crashed 100,000 times through its name. */
+function crashOneForOne(): Figures {
+  return soak('crash/restart, one_for_one', 2, (warm) => {
+    const scheduler = new VirtualTimeScheduler();
+    const registry = new Registry();
+    let restarts = 0;
+    const sub = of(child('w', () => worker.start(), { restart: 'permanent' }))
+      .pipe(oneForOne({ intensity: 100, period: 1000, registry, scheduler }))
+      .subscribe((n: SupervisorNotification) => {
+        if (n.kind === 'restart') restarts += 1;
+      });
+    const target = via(registry, 'w');
+    onVirtualTime(
+      scheduler,
+      20,
+      () => {
+        cast(target, 'ping');
+        cast(target, 'crash');
+      },
+      warm,
+    );
+    return () => {
+      sub.unsubscribe();
+      return restartsOutcome(restarts);
+    };
+  });
 }
 
 /**
@@ -154,56 +184,40 @@ function crashOneForOne(): Figures {
  * a nested one (only it restarts).
  */
 function crashNestedTree(): Figures {
-  const scheduler = new VirtualTimeScheduler();
-  const registry = new Registry();
-  const heapBefore = heapUsed();
-  const liveBefore = liveActorCount();
-  let heapWarm = 0;
-  let restarts = 0;
-  const permanent = { restart: 'permanent' } as const;
-  const inner = () =>
-    supervise(
-      [child('c', () => worker.start(), permanent), child('d', () => worker.start(), permanent)],
-      { strategy: 'one_for_one', intensity: 100, period: 1000, registry, scheduler },
+  return soak('crash/restart, nested one_for_all', 6, (warm) => {
+    const scheduler = new VirtualTimeScheduler();
+    const registry = new Registry();
+    let restarts = 0;
+    const permanent = { restart: 'permanent' } as const;
+    const inner = () =>
+      supervise(
+        [child('c', () => worker.start(), permanent), child('d', () => worker.start(), permanent)],
+        { strategy: 'one_for_one', intensity: 100, period: 1000, registry, scheduler },
+      );
+    const sub = of(
+      child('a', () => worker.start(), permanent),
+      child('inner', inner, { ...permanent, type: 'supervisor' }),
+      child('b', () => worker.start(), permanent),
+    )
+      .pipe(oneForAll({ intensity: 100, period: 1000, registry, scheduler }))
+      .subscribe((n: SupervisorNotification) => {
+        if (n.kind === 'restart') restarts += 1;
+      });
+    const targets = [via(registry, 'a'), via(registry, 'd')];
+    onVirtualTime(
+      scheduler,
+      20,
+      (i) => {
+        const target = targets[i % 2];
+        if (target !== undefined) cast(target, 'crash');
+      },
+      warm,
     );
-  const sub = of(
-    child('a', () => worker.start(), permanent),
-    child('inner', inner, { ...permanent, type: 'supervisor' }),
-    child('b', () => worker.start(), permanent),
-  )
-    .pipe(oneForAll({ intensity: 100, period: 1000, registry, scheduler }))
-    .subscribe((n: SupervisorNotification) => {
-      if (n.kind === 'restart') restarts += 1;
-    });
-  const targets = [via(registry, 'a'), via(registry, 'd')];
-  onVirtualTime(
-    scheduler,
-    20,
-    (i) => {
-      const target = targets[i % 2];
-      if (target !== undefined) cast(target, 'crash');
-    },
-    () => (heapWarm = heapUsed()),
-  );
-  const heapEnd = heapUsed();
-  const liveEnd = liveActorCount();
-  sub.unsubscribe();
-  const extra = restarts === CYCLES ? [] : [`${restarts} restarts, expected ${CYCLES}`];
-  return check(
-    'crash/restart, nested one_for_all',
-    {
-      heapBefore,
-      heapWarm,
-      heapEnd,
-      heapAfter: heapUsed(),
-      liveBefore,
-      liveEnd,
-      liveAfter: liveActorCount(),
-      counted: `${restarts} restarts`,
-    },
-    6,
-    extra,
-  );
+    return () => {
+      sub.unsubscribe();
+      return restartsOutcome(restarts);
+    };
+  });
 }
 
 /** 100,000 actors spawned and ended, alternately by `ctx.stop()` and by `stop()` from outside. */
@@ -215,35 +229,20 @@ function spawnExit(): Figures {
       return n;
     },
   });
-  const heapBefore = heapUsed();
-  const liveBefore = liveActorCount();
-  let heapWarm = 0;
-  let exits = 0;
-  for (let i = 0; i < CYCLES; i++) {
-    const pid = spawn(shortLived, i);
-    if (i % 2 === 0) cast(pid, 'bye');
-    else stop(pid);
-    pid.exit$.subscribe(() => (exits += 1));
-    if (i + 1 === WARM_UP) heapWarm = heapUsed();
-  }
-  const heapEnd = heapUsed();
-  const liveEnd = liveActorCount();
-  const extra = exits === CYCLES ? [] : [`${exits} exits seen, expected ${CYCLES}`];
-  return check(
-    'spawn/exit',
-    {
-      heapBefore,
-      heapWarm,
-      heapEnd,
-      heapAfter: heapUsed(),
-      liveBefore,
-      liveEnd,
-      liveAfter: liveActorCount(),
+  return soak('spawn/exit', 0, (warm) => {
+    let exits = 0;
+    for (let i = 0; i < CYCLES; i++) {
+      const pid = spawn(shortLived, i);
+      if (i % 2 === 0) cast(pid, 'bye');
+      else stop(pid);
+      pid.exit$.subscribe(() => (exits += 1));
+      if (i + 1 === WARM_UP) warm();
+    }
+    return () => ({
       counted: `${exits} exits`,
-    },
-    0,
-    extra,
-  );
+      extra: exits === CYCLES ? [] : [`${exits} exits seen, expected ${CYCLES}`],
+    });
+  });
 }
 
 /**
@@ -262,34 +261,19 @@ function timerReset(): Figures {
     },
     handleInfo: (_msg: 'idle', n: number) => n,
   });
-  const heapBefore = heapUsed();
-  const liveBefore = liveActorCount();
-  let heapWarm = 0;
-  const pid = spawn(idle, undefined, { scheduler });
-  for (let i = 0; i < CYCLES; i++) {
-    cast(pid, 'touch');
-    if (i + 1 === WARM_UP) heapWarm = heapUsed();
-  }
-  const heapEnd = heapUsed();
-  const liveEnd = liveActorCount();
-  stop(pid);
-  scheduler.flush();
-  idleTimer = undefined;
-  return check(
-    'sendAfter cancelled and re-armed',
-    {
-      heapBefore,
-      heapWarm,
-      heapEnd,
-      heapAfter: heapUsed(),
-      liveBefore,
-      liveEnd,
-      liveAfter: liveActorCount(),
-      counted: `${CYCLES} timers re-armed, ${scheduler.actions.length} left pending`,
-    },
-    1,
-    [],
-  );
+  return soak('sendAfter cancelled and re-armed', 1, (warm) => {
+    const pid = spawn(idle, undefined, { scheduler });
+    for (let i = 0; i < CYCLES; i++) {
+      cast(pid, 'touch');
+      if (i + 1 === WARM_UP) warm();
+    }
+    return () => {
+      stop(pid);
+      scheduler.flush();
+      idleTimer = undefined;
+      return { counted: `${CYCLES} timers re-armed, ${scheduler.actions.length} left pending` };
+    };
+  });
 }
 
 function report(f: Figures): void {

@@ -419,8 +419,13 @@ class Member implements ClusterNode, ClusterHost {
     });
     const peer: Peer = { name, incoming, connection: peerConnection, heard: false, silent: 0 };
     this.peers.set(address, peer);
-    this.names.next([...new Set([...this.peers.values()].map((p) => p.name))].sort());
+    this.tellNames();
     return peer;
+  }
+
+  /** `nodes$` gets the names of the peers now met. */
+  private tellNames(): void {
+    this.names.next([...new Set([...this.peers.values()].map((p) => p.name))].sort());
   }
 
   private down(address: string, why: string): void {
@@ -431,7 +436,7 @@ class Member implements ClusterNode, ClusterHost {
     // The link's error carries why: its pids exit with NodeDownError(name, why).
     peer.incoming.error(new Error(why));
     this.registry.nodeLost(address);
-    this.names.next([...new Set([...this.peers.values()].map((p) => p.name))].sort());
+    this.tellNames();
     peer.connection.down$.subscribe((error) => this.lost.next(error));
   }
 }

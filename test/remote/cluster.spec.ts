@@ -436,6 +436,37 @@ describe('joinCluster: supervision stays local, names follow restarts', () => {
       tree.unsubscribe();
     }
   }, 30_000);
+  test('a call held through a restart gap that times out is never handled by the next incarnation', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2);
+    const handled: unknown[] = [];
+    const recorder = genServer<null, null, 'crash' | 'late' | 'now', string, never, never>({
+      init: () => null,
+      handleCall: (req, _from, state) => {
+        if (req === 'crash') throw new Error('crash requested');
+        handled.push(req);
+        return { reply: req, state };
+      },
+    });
+    const tree = supervise([child('rec', () => recorder.start(null, {}))], {
+      registry: a!.registry,
+      backoff: () => 500,
+    }).subscribe();
+    try {
+      const first = await seen(b!, 'rec');
+      const name = via(b!.registry, 'rec');
+      await call(name, 'crash', { timeout: 20_000 }).catch(() => undefined);
+      await gone(b!, 'rec');
+      // Held on b while the name waits for its restart; its timeout keeps running.
+      await expect(call(name, 'late', { timeout: 20 })).rejects.toBeInstanceOf(CallTimeoutError);
+      await seen(b!, 'rec', first);
+      expect(await call(name, 'now', { timeout: 20_000 })).toBe('now');
+      expect(handled).toEqual(['now']);
+    } finally {
+      tree.unsubscribe();
+    }
+  }, 30_000);
 });
 
 describe('joinCluster: losing a node', () => {
