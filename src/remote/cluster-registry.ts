@@ -54,7 +54,7 @@ export interface ClusterKvEntry {
 /** @internal What the registry needs of the node it belongs to. */
 export interface ClusterHost {
   /** This node's name and its address (unique to this incarnation of the node). */
-  readonly node: string;
+  readonly name: string;
   readonly address: string;
   readonly scheduler: SchedulerLike;
   /** The pid `id` of the node at `address`. */
@@ -373,7 +373,7 @@ export class ClusterRegistry extends Registry {
       }
       if (ours && entry.id === holder.id) return this.settle(name, holder);
       const value: Omit<Entry, 'revision'> = {
-        node: this.host.node,
+        node: this.host.name,
         address: this.host.address,
         id: holder.id,
         name: holder.name,

@@ -212,10 +212,6 @@ class Member implements ClusterNode, ClusterHost {
     this.down$ = this.lost.asObservable();
   }
 
-  get node(): string {
-    return this.name;
-  }
-
   async start(kv: ClusterKv, interval: number, missed: number): Promise<void> {
     try {
       await this.listen(kv);
