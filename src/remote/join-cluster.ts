@@ -14,7 +14,7 @@ import { scheduleHeartbeat } from './heartbeat.js';
 import { ClusterRegistry, type ClusterKv, type ClusterHost } from './cluster-registry.js';
 import type { Link } from './link.js';
 import type { Frame } from './wire.js';
-import { jsonCodec, type NatsLinkCodec } from './nats-link.js';
+import { checkSubjectToken, jsonCodec, type NatsLinkCodec } from './nats-link.js';
 
 /**
  * What `joinCluster` needs of a NATS connection: a `NatsConnection` from the
@@ -151,11 +151,7 @@ export async function joinCluster(options: ClusterOptions): Promise<ClusterNode>
       "joinCluster: connection must be a NatsConnection from the 'nats' client's connect().",
     );
   }
-  if (typeof name !== 'string' || !/^[^.*>\s]+$/.test(name)) {
-    throw new TypeError(
-      "joinCluster: name must be a non-empty string with no '.', '*', '>' or whitespace.",
-    );
-  }
+  checkSubjectToken('joinCluster', 'name', name);
   if (typeof cluster !== 'string' || !/^[-_a-zA-Z0-9]+$/.test(cluster)) {
     throw new TypeError('joinCluster: cluster must be letters, digits, - and _ only.');
   }

@@ -110,6 +110,15 @@ export const jsonCodec: NatsLinkCodec = {
 // A subject token: no separators, wildcards or whitespace.
 const TOKEN = /^[^.*>\s]+$/;
 
+/** @internal Throws unless `value` can be one NATS subject token (a node name in subjects). */
+export function checkSubjectToken(fn: string, key: string, value: unknown): void {
+  if (typeof value !== 'string' || !TOKEN.test(value)) {
+    throw new TypeError(
+      `${fn}: ${key} must be a non-empty string with no '.', '*', '>' or whitespace.`,
+    );
+  }
+}
+
 /**
  * A link to one peer node over core NATS. This node subscribes to
  * `rxotp.<node>.link` and publishes to `rxotp.<peer>.link`; the peer does the
@@ -146,16 +155,8 @@ export function natsLink(options: NatsLinkOptions): Link {
       "natsLink: connection must be a NatsConnection from the 'nats' client's connect().",
     );
   }
-  for (const [key, value] of [
-    ['node', node],
-    ['peer', peer],
-  ] as const) {
-    if (typeof value !== 'string' || !TOKEN.test(value)) {
-      throw new TypeError(
-        `natsLink: ${key} must be a non-empty string with no '.', '*', '>' or whitespace.`,
-      );
-    }
-  }
+  checkSubjectToken('natsLink', 'node', node);
+  checkSubjectToken('natsLink', 'peer', peer);
   const outbox = `rxotp.${peer}.link`;
   const incoming = new Subject<unknown>();
   let closed = false;
