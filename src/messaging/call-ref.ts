@@ -40,26 +40,25 @@ export class CallRef<R = unknown> {
 
   /** @internal Delivers the reply, once. */
   resolve(value: unknown): void {
-    if (this.done) return;
-    this.owner?.paid(this);
-    this.done = true;
-    this.timer?.unsubscribe();
-    this.onReply(value);
+    if (this.settle()) this.onReply(value);
   }
 
   /** @internal Fails the call, once. */
   reject(error: unknown): void {
-    if (this.done) return;
-    this.owner?.paid(this);
-    this.done = true;
-    this.timer?.unsubscribe();
-    this.onError(error);
+    if (this.settle()) this.onError(error);
   }
 
   /** @internal The caller went away: drop whatever comes. */
   cancel(): void {
+    this.settle();
+  }
+
+  /** Marks the call done, once: whoever owed the reply is paid and the timeout stops. */
+  private settle(): boolean {
+    if (this.done) return false;
     this.owner?.paid(this);
     this.done = true;
     this.timer?.unsubscribe();
+    return true;
   }
 }
