@@ -33,6 +33,10 @@ export { send } from './messaging/send.js';
 export type { CallOptions } from './messaging/start-call.js';
 export { stop } from './messaging/stop.js';
 
+// Reports
+export type { Report } from './report/reports.js';
+export { reports$ } from './report/reports.js';
+
 // Registry
 export { Registry } from './registry/registry.js';
 export { via } from './registry/via.js';

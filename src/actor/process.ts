@@ -2,12 +2,12 @@ import { Subject, type Observable, type SchedulerLike, type Subscription } from 
 import { ActorExitError } from '../errors/actor-exit-error.js';
 import { NoProcError } from '../errors/no-proc-error.js';
 import { CANCELLED, errorExit, type ExitReason } from '../exit/exit-reason.js';
-import { reportUnhandled } from '../exit/report-unhandled.js';
 import { CALL, INTERNAL, kindName } from '../mailbox/kinds.js';
 import { Mailbox } from '../mailbox/mailbox.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 import type { CallRef } from '../messaging/call-ref.js';
 import { publishDeadLetter } from '../messaging/dead-letters.js';
+import { report } from '../report/reports.js';
 import type { Registry } from '../registry/registry.js';
 import type { Address } from './address.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -143,6 +143,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
         this.abortInflight = null;
         onEmpty();
       },
+      (error) => report({ kind: 'callback', callback: 'handler', error, pid: this.pid }),
     );
   }
 
@@ -182,7 +183,8 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   protected fail(error: unknown): void {
     // Already stopping or asked to stop: the error has no exit left to ride on.
-    if (this.status >= STOPPING || this.stopRequest !== null) return reportUnhandled(error);
+    if (this.status >= STOPPING || this.stopRequest !== null)
+      return report({ kind: 'callback', callback: 'handler', error, pid: this.pid });
     this.requestStop(errorExit(error));
   }
 
@@ -224,7 +226,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     try {
       result = this.run(() => this.terminate(reason));
     } catch (error) {
-      reportUnhandled(error);
+      this.terminateFailed(error);
       return this.die();
     }
     if (!isAsync(result)) return this.die();
@@ -232,10 +234,11 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
       result,
       () => this.terminated(),
       (error) => {
-        reportUnhandled(error);
+        this.terminateFailed(error);
         this.terminated();
       },
       () => this.terminated(),
+      (error) => this.terminateFailed(error),
     );
   }
 
@@ -294,16 +297,21 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
           const result = this.run(() => this.terminate(CANCELLED));
           if (isAsync(result)) {
             const done = (): void => this.terminated();
-            limit(awaitResult(result, done, (error) => (reportUnhandled(error), done()), done));
+            const failed = (error: unknown): void => this.terminateFailed(error);
+            limit(awaitResult(result, done, (error) => (failed(error), done()), done, failed));
           }
         } catch (error) {
-          reportUnhandled(error);
+          this.terminateFailed(error);
         }
       }
       this.die();
     } finally {
       leave();
     }
+  }
+
+  private terminateFailed(error: unknown): void {
+    report({ kind: 'callback', callback: 'terminate', error, pid: this.pid });
   }
 
   /** `terminate` settled: end the grace timer of a teardown, or finish the exit. */

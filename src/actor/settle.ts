@@ -1,5 +1,4 @@
 import { isObservable, type Observable } from 'rxjs';
-import { reportUnhandled } from '../exit/report-unhandled.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 
 /** @internal Whether a handler returned a Promise or an Observable to wait for. */
@@ -19,13 +18,14 @@ export function isAsync(r: unknown): r is PromiseLike<unknown> | Observable<unkn
  * Observable that completes with no value calls `onEmpty`. The callbacks run
  * as rxotp callbacks (sends made in them are queued). Returns an abort
  * function: an Observable is unsubscribed; a Promise cannot be stopped, so its
- * value is ignored and a later rejection goes to `config.onUnhandledError`.
+ * value is ignored and a later rejection goes to `onLateError` (a report).
  */
 export function awaitResult(
   r: PromiseLike<unknown> | Observable<unknown>,
   onValue: (value: unknown) => void,
   onError: (error: unknown) => void,
   onEmpty: () => void,
+  onLateError: (error: unknown) => void,
 ): () => void {
   let live = true;
   const guarded =
@@ -57,7 +57,7 @@ export function awaitResult(
     };
   }
   r.then(guarded(onValue), (error: unknown) =>
-    live ? guarded(onError)(error) : reportUnhandled(error),
+    live ? guarded(onError)(error) : onLateError(error),
   );
   return () => {
     live = false;

@@ -5,7 +5,6 @@ import { NoProcError } from '../errors/no-proc-error.js';
 import { NodeDownError } from '../errors/node-down-error.js';
 import { RegistryUnavailableError } from '../errors/registry-unavailable-error.js';
 import { errorExit } from '../exit/exit-reason.js';
-import { reportUnhandled } from '../exit/report-unhandled.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 import { stop } from '../messaging/stop.js';
 import { Registry } from '../registry/registry.js';
@@ -61,6 +60,8 @@ export interface ClusterHost {
   remotePid(address: string, node: string, id: number, name: string | undefined): Pid;
   /** Makes a local pid reachable by its id from other nodes while it lives. */
   publish(pid: Pid): void;
+  /** Reports an operation that failed with no caller to tell. */
+  reportFailure(operation: string, error: unknown): void;
 }
 
 /** A name's value in the bucket. */
@@ -283,7 +284,9 @@ export class ClusterRegistry extends Registry {
     const mine = [...this.seen].filter(([, entry]) => entry.address === this.host.address);
     await Promise.all(
       mine.map(([name, entry]) =>
-        this.kv.delete(encodeKey(name), { previousSeq: entry.revision }).catch(reportFailure),
+        this.kv
+          .delete(encodeKey(name), { previousSeq: entry.revision })
+          .catch((error: unknown) => this.deleteFailed(error)),
       ),
     );
   }
@@ -439,7 +442,8 @@ export class ClusterRegistry extends Registry {
       name,
       cause instanceof Error ? cause.message : String(cause),
     );
-    if (holder === undefined || holder.node !== undefined) return reportUnhandled(error);
+    if (holder === undefined || holder.node !== undefined)
+      return this.host.reportFailure('registry write', error);
     this.drop(name, holder, error);
   }
 
@@ -455,8 +459,15 @@ export class ClusterRegistry extends Registry {
     }
   }
 
+  /** A delete that lost its race did nothing wrong; any other failure is reported. */
+  private deleteFailed(error: unknown): void {
+    if (!isConflict(error)) this.host.reportFailure('registry delete', error);
+  }
+
   private remove(name: string, revision: number): void {
-    this.kv.delete(encodeKey(name), { previousSeq: revision }).catch(reportFailure);
+    this.kv
+      .delete(encodeKey(name), { previousSeq: revision })
+      .catch((error: unknown) => this.deleteFailed(error));
   }
 }
 
@@ -467,11 +478,6 @@ function isConflict(error: unknown): boolean {
 
 function ignoreConflict(error: unknown): void {
   if (!isConflict(error)) throw error;
-}
-
-/** A delete that lost its race did nothing wrong; any other failure is reported. */
-function reportFailure(error: unknown): void {
-  if (!isConflict(error)) reportUnhandled(error);
 }
 
 function wait(scheduler: SchedulerLike, ms: number): Promise<void> {

@@ -8,7 +8,7 @@ import {
 } from 'rxjs';
 import type { Pid } from '../actor/pid.js';
 import type { NodeDownError } from '../errors/node-down-error.js';
-import { reportUnhandled } from '../exit/report-unhandled.js';
+import { report } from '../report/reports.js';
 import { Connection } from './connect-node.js';
 import { scheduleHeartbeat } from './heartbeat.js';
 import { ClusterRegistry, type ClusterKv, type ClusterHost } from './cluster-registry.js';
@@ -232,13 +232,13 @@ class Member implements ClusterNode, ClusterHost {
       connection.subscribe(`${inbox}>`, {
         callback: (error, message) => {
           // A subscription error (a permissions violation, say) is the user's to see.
-          if (error !== null) return reportUnhandled(error);
+          if (error !== null) return this.reportFailure('subscription', error);
           this.frame(message.subject.slice(inbox.length), message);
         },
       }),
       connection.subscribe(`${cluster}.hb`, {
         callback: (error, message) => {
-          if (error !== null) return reportUnhandled(error);
+          if (error !== null) return this.reportFailure('subscription', error);
           this.presence(message.data);
         },
       }),
@@ -253,8 +253,13 @@ class Member implements ClusterNode, ClusterHost {
     this.watch = watch;
     void (async () => {
       for await (const change of watch) this.registry.apply(change);
-    })().catch(reportUnhandled);
+    })().catch((error: unknown) => this.reportFailure('registry watch', error));
     await initialized;
+  }
+
+  /** @internal An operation on the connection failed with no caller to tell. */
+  reportFailure(operation: string, error: unknown): void {
+    report({ kind: 'remote', node: this.name, operation, error });
   }
 
   remotePid(address: string, node: string, id: number, name: string | undefined): Pid {

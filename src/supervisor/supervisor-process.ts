@@ -11,11 +11,11 @@ import { HandlerError } from '../errors/handler-error.js';
 import { MaxRestartsExceededError } from '../errors/max-restarts-exceeded-error.js';
 import { NoSuchChildError } from '../errors/no-such-child-error.js';
 import { CANCELLED, NORMAL, errorExit, type ExitReason } from '../exit/exit-reason.js';
-import { reportUnhandled } from '../exit/report-unhandled.js';
 import { CALL, INTERNAL } from '../mailbox/kinds.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 import type { CallRef } from '../messaging/call-ref.js';
 import { Registry } from '../registry/registry.js';
+import { report } from '../report/reports.js';
 import { backoffDelay, backoffResetAfter } from './backoff-delay.js';
 import type { ChildSpec, RestartType } from './child-spec.js';
 import { checkSpec, duplicateId } from './check-spec.js';
@@ -447,7 +447,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     try {
       return backoffDelay(backoff, c.id, ++c.backoffK);
     } catch (error) {
-      reportUnhandled(error);
+      report({ kind: 'callback', callback: 'backoff', error, pid: this.pid, path: [c.id] });
       return 0;
     }
   }
