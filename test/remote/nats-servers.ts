@@ -2,7 +2,7 @@
 // ports, optionally with JetStream, started and awaited until usable, stopped without leaks.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,10 @@ export interface StartOptions {
   jetstream?: boolean;
   /** Budget in ms for the whole start, port clashes and retries included. Default 30 000. */
   timeout?: number;
+  /** A nats-server configuration file's text (authorization, say), given with `-c` (startServer only). */
+  config?: string;
+  /** The credentials the readiness probe connects with, when `config` asks for them. */
+  probe?: { user: string; pass: string };
 }
 
 const defaultTimeout = 30_000;
@@ -220,8 +224,13 @@ async function readPorts(proc: Process, deadline: number): Promise<Required<Port
 }
 
 /** Opens a client connection pinned to `url` (no reconnects, no hopping to other servers). */
-const probeConnection = (url: string, deadline: number): Promise<NatsConnection> =>
+const probeConnection = (
+  url: string,
+  deadline: number,
+  credentials?: { user: string; pass: string },
+): Promise<NatsConnection> =>
   connect({
+    ...credentials,
     servers: url,
     reconnect: false,
     ignoreClusterUpdates: true,
@@ -234,9 +243,10 @@ async function waitUntilServes(
   url: string,
   jetstream: boolean,
   deadline: number,
+  credentials?: { user: string; pass: string },
 ): Promise<void> {
   await until(`${proc.label} to accept clients at ${url}`, deadline, [proc], async () => {
-    const nc = await probeConnection(url, deadline);
+    const nc = await probeConnection(url, deadline, credentials);
     try {
       await nc.flush();
       // jetstreamManager() asks `$JS.API.INFO` and throws until JetStream answers.
@@ -318,15 +328,21 @@ const uniqueName = (prefix: string): string =>
  * await server.stop();
  */
 export async function startServer(options: StartOptions = {}): Promise<NatsServer> {
-  const { jetstream = false, timeout = defaultTimeout } = options;
+  const { jetstream = false, timeout = defaultTimeout, config, probe } = options;
   const binary = requireBinary();
   const deadline = Date.now() + timeout;
   const name = uniqueName('nats');
-  const proc = await launch(binary, name, jetstream, ['-n', name]);
+  const extra = ['-n', name];
+  if (config !== undefined) {
+    const file = join(await mkdtemp(join(tmpdir(), 'nats-config-')), 'server.conf');
+    await writeFile(file, config);
+    extra.push('-c', file);
+  }
+  const proc = await launch(binary, name, jetstream, extra);
   try {
     const ports = await readPorts(proc, deadline);
     const server = handle(proc, name, ports);
-    await waitUntilServes(proc, server.url, jetstream, deadline);
+    await waitUntilServes(proc, server.url, jetstream, deadline, probe);
     return server;
   } catch (error) {
     await proc.end('SIGKILL');
