@@ -6,7 +6,9 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type NatsConnection } from 'nats';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 
 /** The nats-server executable, if installed; Debian puts it in /usr/sbin, often not on PATH. */
 export const serverBinary: string | undefined = [
@@ -241,7 +243,7 @@ const probeConnection = (
 async function waitUntilServes(
   proc: Process,
   url: string,
-  jetstream: boolean,
+  withJetStream: boolean,
   deadline: number,
   credentials?: { user: string; pass: string },
 ): Promise<void> {
@@ -250,7 +252,7 @@ async function waitUntilServes(
     try {
       await nc.flush();
       // jetstreamManager() asks `$JS.API.INFO` and throws until JetStream answers.
-      if (jetstream) await nc.jetstreamManager({ timeout: 2_000 });
+      if (withJetStream) await jetstreamManager(nc, { timeout: 2_000 });
       return true;
     } finally {
       await nc.close();
@@ -465,12 +467,12 @@ async function probeKeyValue(
   );
   try {
     await until(`a KV bucket with ${replicas} replicas`, deadline, procs, async () => {
-      const kv = await nc.jetstream({ timeout: 5_000 }).views.kv(bucket, { replicas });
+      const kv = await new Kvm(jetstream(nc, { timeout: 5_000 })).create(bucket, { replicas });
       await kv.put('probe', new Uint8Array([1]));
       return true;
     });
     await until('the KV probe bucket to be deleted', deadline, procs, async () => {
-      const jsm = await nc.jetstreamManager({ timeout: 5_000 });
+      const jsm = await jetstreamManager(nc, { timeout: 5_000 });
       return jsm.streams.delete(`KV_${bucket}`);
     });
   } finally {
