@@ -21,3 +21,5 @@ export type {
 export { joinCluster } from './join-cluster.js';
 export type { ClusterKv, ClusterKvEntry } from './cluster-registry.js';
 export { ClusterRegistry } from './cluster-registry.js';
+export type { ClusterPermissionsOptions } from './cluster-permissions.js';
+export { clusterPermissions } from './cluster-permissions.js';

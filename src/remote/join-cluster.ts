@@ -6,6 +6,7 @@ import {
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
+import { Kvm } from '@nats-io/kv';
 import type { Pid } from '../actor/pid.js';
 import { NodeDownError } from '../errors/node-down-error.js';
 import { errorExit } from '../exit/exit-reason.js';
@@ -228,13 +229,12 @@ export async function joinCluster(options: ClusterOptions): Promise<ClusterNode>
   return member;
 }
 
-/** Opens (creating if need be) the names bucket through `@nats-io/kv`, loaded only here. */
+/** Opens (creating if need be) the names bucket through `@nats-io/kv`. */
 async function openBucket(
   connection: ClusterConnection,
   name: string,
   replicas: number,
 ): Promise<ClusterKv> {
-  const { Kvm } = await import('@nats-io/kv');
   // The user's connection, described structurally above, is the NatsConnection Kvm takes.
   const nats = connection as unknown as ConstructorParameters<typeof Kvm>[0];
   return new Kvm(nats).create(name, { history: 1, replicas });
