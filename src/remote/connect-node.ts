@@ -97,6 +97,8 @@ export interface ConnectedNode {
   remoteRegistry(): Registry;
   /** Emits the `NodeDownError` once the peer is lost (at once if it already is), then completes. */
   readonly down$: Observable<NodeDownError>;
+  /** Counters: frames from the peer dropped because they failed validation (each also reported). */
+  stats(): { readonly badFrames: number };
   /** Says goodbye and closes the link: the peer's pids exit here with `NodeDownError`, and ours there. */
   close(): void;
 }
@@ -384,9 +386,8 @@ export class Connection implements ConnectedNode, Forwarder {
     if (this.down === null) this.send({ t: 'unreg', name, id });
   }
 
-  /** @internal Frames dropped as bad on this connection. */
-  get dropped(): number {
-    return this.badFrames;
+  stats(): { readonly badFrames: number } {
+    return { badFrames: this.badFrames };
   }
 
   private send(frame: Frame): void {
