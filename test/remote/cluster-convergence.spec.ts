@@ -29,7 +29,6 @@ import {
 } from '../../src/index.js';
 import {
   joinCluster,
-  type ClusterConnection,
   type ClusterKv,
   type ClusterNode,
 } from '../../src/remote/index.js';

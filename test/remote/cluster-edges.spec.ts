@@ -232,7 +232,7 @@ describe('joinCluster: leaving and the bucket', () => {
     const pid = spawn(counter, 0);
     a!.registry.register('inflight', pid);
     await nc!.close();
-    // The reconcile may wait out one retry (100 ms) before it gives up.
+    // A write in flight is cut off with the connection: no retry may end the actor.
     await firstValueFrom(interval(400));
     // README: "When a node's own connection closes ... local actors keep running".
     expect(exitOf(pid)).toBeUndefined();
