@@ -159,6 +159,8 @@ export interface ConnectionOptions {
   readonly pidAt?: (address: string, node: string, id: number, name: string | undefined) => Pid;
   /** In a cluster: the peer asks to unregister a name of ours held by `pid`. */
   readonly unregister?: (name: string, pid: Pid) => void;
+  /** In a cluster: a frame from the peer was dropped as bad (the node counts them all). */
+  readonly dropped?: () => void;
 }
 
 interface Pending {
@@ -197,6 +199,7 @@ export class Connection implements ConnectedNode, Forwarder {
   private readonly pidAt: ConnectionOptions['pidAt'];
   private readonly publish: ConnectionOptions['publish'];
   private readonly unregister: ConnectionOptions['unregister'];
+  private readonly dropped: ConnectionOptions['dropped'];
   /** The peer's name is given (by the subject it speaks on), not taken from its greeting. */
   private readonly fixedPeer: boolean;
   private badFrames = 0;
@@ -221,6 +224,7 @@ export class Connection implements ConnectedNode, Forwarder {
     this.pidAt = options.pidAt;
     this.publish = options.publish;
     this.unregister = options.unregister;
+    this.dropped = options.dropped;
     this.fixedPeer = options.peer !== undefined;
     this.down$ = new Observable<NodeDownError>((subscriber) => {
       const emit = (error: NodeDownError): void => {
@@ -408,6 +412,12 @@ export class Connection implements ConnectedNode, Forwarder {
     } catch (error) {
       return this.drop(error);
     }
+    this.accept(frame);
+  }
+
+  /** @internal Handles one frame already checked against the schema (a cluster member checks its own). */
+  accept(frame: Frame): void {
+    if (this.down !== null) return;
     this.heard = true;
     // Like any rxotp callback: handlers the frame wakes run after it, not inside it.
     enter();
@@ -431,6 +441,7 @@ export class Connection implements ConnectedNode, Forwarder {
   /** A frame that failed the schema: dropped, counted and reported. */
   private drop(error: unknown): void {
     this.badFrames++;
+    this.dropped?.();
     report({ kind: 'frame', node: this.name, subject: `link from ${this.peer ?? '?'}`, error });
   }
 

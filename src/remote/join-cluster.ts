@@ -454,7 +454,7 @@ class Member implements ClusterNode, ClusterHost {
     const peer = known ?? this.meet(address, from);
     if (peer === undefined) return;
     peer.heard = true;
-    peer.connection.receive(frame);
+    peer.connection.accept(frame);
   }
 
   /** The server's 503 on `<from name>.<from run>.<call ref>`: a call's frame found no one listening. */
@@ -566,6 +566,7 @@ class Member implements ClusterNode, ClusterHost {
       pidAt: (at, node, id, pidName) => this.remotePid(at, node, id, pidName),
       publish: (pid) => this.publish(pid),
       unregister: (name, pid) => this.registry.unregister(name, pid),
+      dropped: () => this.badFrames++,
     });
     const peer: Peer = { name, incoming, connection: peerConnection, heard: false, silent: 0 };
     this.peers.set(address, peer);

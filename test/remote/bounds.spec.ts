@@ -48,12 +48,9 @@ describe('rxotp/remote bounds', () => {
     expect(a.stats().peers).toBe(4);
     expect(a.stats().refusedPeers).toBe(47);
     expect(pids.filter((pid) => pid.target.reason !== undefined)).toHaveLength(47);
-    expect(reported().mock.calls[0]![0]).toEqual(
-      expect.objectContaining({
-        name: 'RangeError',
-        message: expect.stringMatching(/maxPeers \(4\)/),
-      }),
-    );
+    const [[first]] = reported().mock.calls as unknown[][];
+    expect(first).toBeInstanceOf(RangeError);
+    expect((first as RangeError).message).toMatch(/maxPeers \(4\)/);
   });
 
   test('a cast or send over max_payload throws, naming the size and the limit, and is a dead letter', async () => {
@@ -65,10 +62,8 @@ describe('rxotp/remote bounds', () => {
     expect(() => cast(remote, huge)).toThrow(MessageTooLargeError);
     expect(() => send(remote, huge)).toThrow(/over the NATS server's max_payload of \d+ bytes/);
     expect(letters().map((d: DeadLetter) => d.kind)).toEqual(['cast', 'info']);
-    expect(letters()[0]!.reason).toEqual({
-      kind: 'error',
-      error: expect.any(MessageTooLargeError),
-    });
+    const { reason } = letters()[0]!;
+    expect(reason.kind === 'error' && reason.error instanceof MessageTooLargeError).toBe(true);
     // The link is still fine.
     await expect(call(remote, 'small')).resolves.toBe('small');
   });
