@@ -27,11 +27,7 @@ import {
   type ExitReason,
   type Pid,
 } from '../../src/index.js';
-import {
-  joinCluster,
-  type ClusterKv,
-  type ClusterNode,
-} from '../../src/remote/index.js';
+import { joinCluster, type ClusterKv, type ClusterNode } from '../../src/remote/index.js';
 import { propertySettings } from '../property/settings.js';
 import { exitOf, useUnhandledErrors } from '../support.js';
 import { startServer, type NatsServer } from './nats-servers.js';
