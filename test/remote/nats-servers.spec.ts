@@ -150,6 +150,26 @@ describe('stop and kill', () => {
     expect(probePid(server.pid)).toBe('ESRCH');
   }, 60_000);
 
+  test('restart() after kill(): the same URL, a new process, and the JetStream store kept', async () => {
+    const server = await startServer({ jetstream: true });
+    try {
+      const before = await client(server.url);
+      const kv = await new Kvm(before).create('kept');
+      await kv.put('key', sc.encode('value'));
+      const oldPid = server.pid;
+      await server.kill();
+      expect(probePid(oldPid)).toBe('ESRCH');
+      await server.restart();
+      expect(server.pid).not.toBe(oldPid);
+      expect(probePid(server.pid)).toBe('alive');
+      const after = await client(server.url);
+      const reopened = await new Kvm(after).open('kept');
+      expect(sc.decode((await reopened.get('key'))?.value ?? new Uint8Array())).toBe('value');
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+
   test('cluster.stop() ends every server, also after one of them was killed', async () => {
     const cluster = await startCluster(3);
     const pids = cluster.servers.map((s) => s.pid);

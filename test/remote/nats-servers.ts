@@ -1,7 +1,7 @@
 // Real nats-server processes for tests: one server or a routed cluster, each on free loopback
 // ports, optionally with JetStream, started and awaited until usable, stopped without leaks.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ export const serverBinary: string | undefined = [
 export interface NatsServer {
   /** The server name (`-n`); generated when not in a cluster. */
   readonly name: string;
-  /** The OS process id. */
+  /** The OS process id (a restarted server has a new one). */
   readonly pid: number;
   /** The client URL, e.g. `nats://127.0.0.1:40123`. */
   readonly url: string;
@@ -31,8 +31,17 @@ export interface NatsServer {
   readonly monitoringUrl: string;
   /** SIGTERM, then SIGKILL after a grace; resolves once the process is gone and its files removed. */
   stop(): Promise<void>;
-  /** SIGKILL (a crash); resolves once the process is gone and its files removed. */
+  /**
+   * SIGKILL (a crash); resolves once the process is gone. Its files (the JetStream store) stay
+   * for `restart()`, and go with `stop()` or when the test process exits.
+   */
   kill(): Promise<void>;
+  /**
+   * Starts the server again (after `kill()`, or killing it first) on the same client, monitoring
+   * and route ports, with the same name and JetStream store; resolves once it accepts clients
+   * (and, for a lone JetStream server, once the JetStream API answers).
+   */
+  restart(options?: { timeout?: number }): Promise<void>;
 }
 
 /** A set of routed nats-servers forming one cluster. */
@@ -67,16 +76,21 @@ const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
 // Servers still running, killed if the test process exits without stopping them (a test that
-// threw before its afterAll, a jest timeout): an orphaned server would hold ports and disk.
+// threw before its afterAll, a jest timeout): an orphaned server would hold ports and disk. The
+// scratch directories of killed servers, kept for a restart, go then too.
 const running = new Set<ChildProcess>();
+const kept = new Set<string>();
 let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const orphan of running) orphan.kill('SIGKILL');
+    for (const dir of kept) rmSync(dir, { recursive: true, force: true });
+  });
+}
 function track(child: ChildProcess): void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const orphan of running) orphan.kill('SIGKILL');
-    });
-  }
+  installExitHook();
   running.add(child);
   child.once('exit', () => running.delete(child));
 }
@@ -104,8 +118,8 @@ class Process {
   private ending: Promise<void> | undefined;
 
   constructor(
-    binary: string,
-    args: string[],
+    readonly binary: string,
+    readonly args: string[],
     readonly dir: string,
     readonly label: string,
   ) {
@@ -158,9 +172,12 @@ class Process {
     return /address already in use/i.test(tail) ? new PortInUseError(message) : new Error(message);
   }
 
-  /** Ends the process (SIGTERM with a SIGKILL fallback, or SIGKILL at once), removes its files. */
-  end(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
-    this.ending ??= (async () => {
+  /**
+   * Ends the process (SIGTERM with a SIGKILL fallback, or SIGKILL at once) and removes its files,
+   * unless `keepFiles` (a crash to restart from).
+   */
+  end(signal: 'SIGTERM' | 'SIGKILL', keepFiles = false): Promise<void> {
+    const ended = (this.ending ??= (async () => {
       if (!this.hasExited) {
         this.child.kill(signal);
         let timer: NodeJS.Timeout | undefined;
@@ -175,9 +192,16 @@ class Process {
         }
       }
       this.child.stderr?.destroy();
+    })());
+    if (keepFiles) {
+      installExitHook();
+      kept.add(this.dir);
+      return ended;
+    }
+    return ended.then(async () => {
+      kept.delete(this.dir);
       await rm(this.dir, { recursive: true, force: true });
-    })();
-    return this.ending;
+    });
   }
 }
 
@@ -298,18 +322,62 @@ async function launch(
   return new Process(binary, [...base, ...args, ...extraArgs], dir, label);
 }
 
-function handle(proc: Process, name: string, ports: Required<PortsFile>): NatsServer {
-  const [url, monitoringUrl] = [ports.nats[0], ports.monitoring[0]];
-  if (url === undefined || monitoringUrl === undefined) throw new Error('empty ports file');
-  return {
-    name,
-    pid: proc.pid,
-    url,
-    urls: [...ports.nats],
-    monitoringUrl,
-    stop: () => proc.end('SIGTERM'),
-    kill: () => proc.end('SIGKILL'),
-  };
+const portOf = (url: string): string => new URL(url).port;
+
+/** A server that can be stopped, killed and restarted in place. */
+class RunningServer implements NatsServer {
+  readonly url: string;
+  readonly urls: string[];
+  readonly monitoringUrl: string;
+
+  constructor(
+    private proc: Process,
+    readonly name: string,
+    ports: Required<PortsFile>,
+    /** Whether a restart waits for the JetStream API (a lone server: a cluster's needs a quorum). */
+    private readonly jetstream: boolean,
+    private readonly probe?: { user: string; pass: string },
+  ) {
+    const [url, monitoringUrl] = [ports.nats[0], ports.monitoring[0]];
+    if (url === undefined || monitoringUrl === undefined) throw new Error('empty ports file');
+    this.url = url;
+    this.urls = [...ports.nats];
+    this.monitoringUrl = monitoringUrl;
+  }
+
+  get pid(): number {
+    return this.proc.pid;
+  }
+
+  stop(): Promise<void> {
+    return this.proc.end('SIGTERM');
+  }
+
+  kill(): Promise<void> {
+    return this.proc.end('SIGKILL', true);
+  }
+
+  async restart(options: { timeout?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (options.timeout ?? defaultTimeout);
+    const old = this.proc;
+    await old.end('SIGKILL', true);
+    // The same ports as before, so clients reconnect to the URL they know.
+    const args = old.args.map((arg, i) => {
+      const flag = old.args[i - 1];
+      if (flag === '-p' && arg === '-1') return portOf(this.url);
+      if (flag === '-m' && arg === '-1') return portOf(this.monitoringUrl);
+      return arg;
+    });
+    const proc = new Process(old.binary, args, old.dir, old.label);
+    this.proc = proc;
+    try {
+      await readPorts(proc, deadline);
+      await waitUntilServes(proc, this.url, this.jetstream, deadline, this.probe);
+    } catch (error) {
+      await proc.end('SIGKILL', true);
+      throw error;
+    }
+  }
 }
 
 let serial = 0;
@@ -343,7 +411,7 @@ export async function startServer(options: StartOptions = {}): Promise<NatsServe
   const proc = await launch(binary, name, jetstream, extra);
   try {
     const ports = await readPorts(proc, deadline);
-    const server = handle(proc, name, ports);
+    const server = new RunningServer(proc, name, ports, jetstream, probe);
     await waitUntilServes(proc, server.url, jetstream, deadline, probe);
     return server;
   } catch (error) {
@@ -409,7 +477,10 @@ async function tryCluster(
       procs.push(await launch(binary, name, jetstream, args));
     }
     const servers = await Promise.all(
-      procs.map(async (proc, i) => handle(proc, names[i] ?? '', await readPorts(proc, deadline))),
+      procs.map(
+        async (proc, i) =>
+          new RunningServer(proc, names[i] ?? '', await readPorts(proc, deadline), false),
+      ),
     );
     await Promise.all(
       servers.map((server, i) => waitUntilServes(procs[i] as Process, server.url, false, deadline)),
