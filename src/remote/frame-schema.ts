@@ -3,7 +3,7 @@ import type { Frame, WireError, WirePid, WireReason } from './wire.js';
 
 // The one declared schema of what crosses between nodes. Every frame from a
 // link or from NATS passes `decodeFrame` before anything acts on it; a frame
-// that fails is dropped and reported (docs/design.md, "Remote: the wire").
+// that fails is dropped and reported (docs/design.md, "Remote › The wire").
 // Checks are in place (nothing is copied) and cost time proportional to the
 // frame's size.
 

@@ -2,7 +2,7 @@
 // `<cluster>.f.<name>.<run>`: the sender's name sits in a fixed token, which
 // nats-server permissions can bind to that node's credentials, and which a
 // receiver trusts as the sender's identity (never a field of the payload).
-// See `clusterPermissions` and docs/design.md, "Remote: identity".
+// See `clusterPermissions` and docs/design.md, "Remote › Identity".
 
 /** @internal Frames from node `from` (run `fromRun`) to node `to` (run `toRun`). */
 export const frameSubject = (

@@ -1,5 +1,5 @@
-// What a peer can cost, and what does not fit (docs/design.md, "Remote:
-// bounds"): made-up nodes in pids and greetings are capped and expire; a
+// What a peer can cost, and what does not fit (docs/design.md, "Remote ›
+// Bounds"): made-up nodes in pids and greetings are capped and expire; a
 // message over the server's max_payload is an error and a dead letter, never
 // a silent loss.
 import { call, cast, genServer, send, spawn, type DeadLetter, type Pid } from '../../src/index.js';

@@ -1,4 +1,4 @@
-// Nothing from the wire is trusted (docs/design.md, "Remote: the wire"): random
+// Nothing from the wire is trusted (docs/design.md, "Remote › The wire"): random
 // bytes and structured mutations of valid frames, published on every subject a
 // node listens to (frames, heartbeats and goodbyes, no-responders answers, the
 // names bucket) and fed into a link, leave every node up and answering calls.

@@ -1,4 +1,4 @@
-// A secured cluster (docs/design.md, "Remote: identity"): per-node users with
+// A secured cluster (docs/design.md, "Remote › Identity"): per-node users with
 // the permissions `clusterPermissions` gives, on a real nats-server. Forged
 // stop, reply, no-responders, goodbye, heartbeat and internal-kind frames have
 // no effect, whether an outsider or a member posing as another member sends
