@@ -270,6 +270,13 @@ class Member implements ClusterNode, ClusterHost {
   private readonly subscriptions: { unsubscribe(): void }[] = [];
   private timer: Subscription | null = null;
   private watch: { stop(): void } | null = null;
+  /** The names bucket, and the highest revision of it applied here. */
+  private kv: ClusterKv | null = null;
+  private applied = 0;
+  /** Heartbeats since the last check that the watch keeps up, and that check's findings. */
+  private sinceCheck = 0;
+  private checking = false;
+  private behindAt: number | null = null;
   private left = false;
   private badFrames = 0;
   private refusedPeers = 0;
@@ -293,6 +300,7 @@ class Member implements ClusterNode, ClusterHost {
   }
 
   async start(kv: ClusterKv, interval: number, missed: number): Promise<void> {
+    this.kv = kv;
     try {
       await this.listen(kv);
     } catch (error) {
@@ -345,9 +353,11 @@ class Member implements ClusterNode, ClusterHost {
     if (last === 0) ready();
     const watch = await kv.watch(revision === 0 ? {} : { resumeFromRevision: revision + 1 });
     this.watch = watch;
+    this.behindAt = null;
     void (async () => {
       for await (const change of watch) {
         seen = Math.max(seen, change.revision);
+        this.applied = Math.max(this.applied, change.revision);
         this.registry.apply(change);
         if (change.revision >= last) ready();
       }
@@ -508,12 +518,49 @@ class Member implements ClusterNode, ClusterHost {
   private tick(missed: number): boolean {
     if (this.left) return false;
     this.announce('hb');
+    if (++this.sinceCheck >= missed) {
+      this.sinceCheck = 0;
+      this.checkWatch();
+    }
     for (const [address, peer] of [...this.peers]) {
       peer.silent = peer.heard ? 0 : peer.silent + 1;
       peer.heard = false;
       if (peer.silent >= missed) this.down(address, `missed ${missed} heartbeats`);
     }
     return true;
+  }
+
+  /**
+   * Reopens a watch that has stalled without ending. When the server that
+   * hosts the watch's consumer is lost (one server of a cluster, the bucket's
+   * stream leader), the client may go on waiting on a consumer that no longer
+   * exists, with no error and no end: this node's copy would stay behind the
+   * bucket for as long as the client takes to notice, if it ever does. So
+   * every `missed` heartbeats the bucket's last revision is read (one
+   * JetStream API request); a watch found behind it twice in a row without
+   * applying anything in between is stopped, and `follow` reopens it from the
+   * last revision applied. A bucket out of reach is left to the next check.
+   */
+  private checkWatch(): void {
+    const { kv, watch } = this;
+    if (this.checking || kv === null || watch === null) return;
+    this.checking = true;
+    const at = this.applied;
+    kv.status()
+      .then(
+        ({ streamInfo }) => {
+          if (this.left || this.watch !== watch) return;
+          const behind = streamInfo.state.last_seq > at;
+          if (behind && this.behindAt === at && this.applied === at) {
+            this.behindAt = null;
+            watch.stop();
+          } else {
+            this.behindAt = behind ? at : null;
+          }
+        },
+        () => undefined,
+      )
+      .finally(() => (this.checking = false));
   }
 
   /**
