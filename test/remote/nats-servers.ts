@@ -1,19 +1,12 @@
 // Real nats-server processes for tests: one server or a routed cluster, each on free loopback
 // ports, optionally with JetStream, started and awaited until usable, stopped without leaks.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
-
-/** The nats-server executable, if installed; Debian puts it in /usr/sbin, often not on PATH. */
-export const serverBinary: string | undefined = [
-  '/usr/sbin/nats-server',
-  '/usr/bin/nats-server',
-  '/usr/local/bin/nats-server',
-].find((path) => existsSync(path));
+import { requireTool } from '../../scripts/test-tools.js';
 
 /** One running nats-server process. */
 export interface NatsServer {
@@ -264,14 +257,9 @@ async function scratchDir(jetstream: boolean): Promise<{ dir: string; args: stri
   return { dir, args: ['-js', '-sd', store] };
 }
 
+/** The nats-server executable (scripts/test-tools.ts knows where; RXOTP_NATS_SERVER overrides). */
 function requireBinary(): string {
-  if (serverBinary === undefined) {
-    throw new Error(
-      'nats-server is not installed (looked in /usr/sbin, /usr/bin, /usr/local/bin): ' +
-        'run `apt-get install -y nats-server` to run these tests.',
-    );
-  }
-  return serverBinary;
+  return requireTool('nats-server');
 }
 
 /** Spawns one server with client and monitoring ports chosen by the server itself. */
