@@ -307,6 +307,69 @@ describe('the packed package in a fresh consumer project', () => {
     expect(stack).toMatch(/node_modules\/rxotp\/src\/supervisor\/[\w-]+\.ts:\d+:\d+/);
   });
 
+  test("the README's jest test passes in a fresh project set up as the README says", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('### `rxotp/testing`'),
+      readme.indexOf('## Observer'),
+    );
+    const block = (lang: string): string => {
+      const match = new RegExp('```' + lang + '\\n([^]*?)```').exec(section);
+      if (match === null) throw new Error(`no ${lang} block in the README's jest section`);
+      return match[1]!;
+    };
+    // The pins of the install line are the versions this run uses.
+    const pins = [...block('sh').matchAll(/(@?[\w/.-]+)@~?([\d.]+)/g)];
+    expect(pins.map(([, name]) => name)).toEqual(['jest', 'ts-jest', '@types/jest', 'typescript']);
+    for (const [, name, pin] of pins) {
+      const { version } = JSON.parse(
+        readFileSync(join(root, 'node_modules', name!, 'package.json'), 'utf8'),
+      ) as { version: string };
+      expect(`${name}@${version}`).toMatch(new RegExp(`^${name}@${pin!.replace(/\./g, '\\.')}\\.`));
+    }
+
+    const project = join(temp, 'jest-consumer');
+    mkdirSync(join(project, 'node_modules/@types'), { recursive: true });
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'jest-consumer', private: true }),
+    );
+    symlinkSync(join(consumer, 'node_modules/rxotp'), join(project, 'node_modules/rxotp'), 'dir');
+    for (const name of ['rxjs', 'jest', 'ts-jest', 'typescript', '@types/jest']) {
+      symlinkSync(join(root, 'node_modules', name), join(project, 'node_modules', name), 'dir');
+    }
+    writeFileSync(join(project, 'jest.config.js'), block('js'));
+    writeFileSync(join(project, 'tsconfig.json'), block('json'));
+    writeFileSync(join(project, 'tree.spec.ts'), block('ts'));
+    const env = { ...process.env, CI: 'true' };
+    delete env.JEST_WORKER_ID;
+    const jest = join(project, 'node_modules/jest/bin/jest.js');
+    let output = '';
+    try {
+      output = execFileSync(process.execPath, [jest, '--ci', '--no-cache', '--json'], {
+        cwd: project,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env,
+      });
+    } catch (error) {
+      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      throw new Error(`jest failed in ${project}\n${stdout ?? ''}\n${stderr ?? ''}`);
+    }
+    const result = JSON.parse(output) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      testResults: { assertionResults: { title: string; status: string }[] }[];
+    };
+    expect(result.numFailedTests).toBe(0);
+    expect(result.testResults.flatMap((r) => r.assertionResults)).toEqual([
+      expect.objectContaining({
+        title: 'db crashes once; one_for_all restarts api with it',
+        status: 'passed',
+      }),
+    ]);
+  });
+
   test("require('rxotp') and require('rxotp/testing') work, with one rxjs Subject class", () => {
     expect(report('check.cjs')).toEqual({
       oneForOne: 'function',
