@@ -341,7 +341,7 @@ describe('the packed package in a fresh consumer project', () => {
     writeFileSync(join(project, 'jest.config.js'), block('js'));
     writeFileSync(join(project, 'tsconfig.json'), block('json'));
     writeFileSync(join(project, 'tree.spec.ts'), block('ts'));
-    const env = { ...process.env, CI: 'true' };
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
     delete env.JEST_WORKER_ID;
     const jest = join(project, 'node_modules/jest/bin/jest.js');
     let output = '';
