@@ -10,7 +10,6 @@ export type ToolName = 'nats-server' | 'chromium';
 
 /** How a tool is found and installed. */
 export interface Tool {
-  readonly name: ToolName;
   /** What the tests use it for, for messages. */
   readonly usedBy: string;
   /** An environment variable that names the executable, overriding the search. */
@@ -21,16 +20,15 @@ export interface Tool {
   readonly commands: readonly string[];
 }
 
+/** Each tool the tests need, by name. */
 export const tools: Readonly<Record<ToolName, Tool>> = {
   'nats-server': {
-    name: 'nats-server',
     usedBy: 'the remote and cluster tests (test/remote)',
     env: 'RXOTP_NATS_SERVER',
     debianPackage: 'nats-server',
     commands: ['nats-server'],
   },
   chromium: {
-    name: 'chromium',
     usedBy: 'the browser tests (test/observer, test/browser)',
     env: 'RXOTP_CHROMIUM',
     debianPackage: 'chromium',
