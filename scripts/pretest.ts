@@ -45,7 +45,7 @@ function install(sudo: boolean, packages: readonly string[]): void {
     });
   };
   run(['update', '-qq']);
-  run(['install', '-y', '-qq', '--no-install-recommends', ...packages]);
+  run(['install', '-y', '-qq', ...packages]);
 }
 
 const host: Host = {

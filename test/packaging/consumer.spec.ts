@@ -184,7 +184,6 @@ const tsconfig = (module: string, moduleResolution: string, files: string[]): st
 describe('the packed package in a fresh consumer project', () => {
   let temp = '';
   let consumer = '';
-  let tarball = '';
   let packedFiles: string[] = [];
 
   beforeAll(() => {
@@ -201,7 +200,7 @@ describe('the packed package in a fresh consumer project', () => {
       filename: string;
       files: { path: string }[];
     }[];
-    tarball = join(temp, packed[0]!.filename);
+    const tarball = join(temp, packed[0]!.filename);
     packedFiles = packed[0]!.files.map((f) => f.path).sort();
 
     mkdirSync(consumer);
