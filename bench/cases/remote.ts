@@ -1,8 +1,10 @@
-// Cases 8–10: rxotp across nodes over NATS, against the `nats` client doing the same work by
-// hand with the same codec. Each case starts its own JetStream nats-server on a free loopback
+// Cases 8–10: rxotp across nodes over NATS, against the NATS client it runs on
+// (@nats-io/transport-node 3.x, KV through @nats-io/kv) doing the same work by hand with the same
+// codec. Each case starts its own JetStream nats-server on a free loopback
 // port and stops it (its store directory goes with it); every implementation opens and closes
 // its own connections in each round, so none inherits another's state.
-import { connect, type KV, type NatsConnection } from 'nats';
+import { Kvm, type KV } from '@nats-io/kv';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { filter, firstValueFrom } from 'rxjs';
 import { startServer } from '../../test/remote/nats-servers.js';
 import type { Pid, Rxotp } from '../lib.js';
@@ -82,7 +84,7 @@ async function served(a: ClusterNode, b: ClusterNode, name: string, pid: Pid): P
   return firstValueFrom(seen);
 }
 
-/** Two plain connections: `receiver` subscribes to `<inbox>>`, `sender` publishes to `subject`. */
+/** Two plain connections: `receiver` subscribes to `inbox`, `sender` publishes to `subject`. */
 async function rawPair(url: string): Promise<{
   sender: NatsConnection;
   receiver: NatsConnection;
@@ -91,13 +93,14 @@ async function rawPair(url: string): Promise<{
   close(): Promise<void>;
 }> {
   const [sender, receiver] = await Promise.all([connectTo(url), connectTo(url)]);
-  // The shape of a cluster's subjects: a wildcard inbox per node, a token per sender.
-  const inbox = `bench.to.${token()}.`;
+  // The shape of a cluster's subjects: `<cluster>.f.<from>.<run>.t.<to>.<run>`, received on a
+  // wildcard inbox per node run (`<cluster>.f.*.*.t.<to>.<run>`).
+  const [cluster, runA, runB] = [token(), token(), token()];
   return {
     sender,
     receiver,
-    inbox,
-    subject: `${inbox}${token()}`,
+    inbox: `bench_${cluster}.f.*.*.t.b.${runB}`,
+    subject: `bench_${cluster}.f.a.${runA}.t.b.${runB}`,
     close: async () => {
       await Promise.all([sender.close(), receiver.close()]);
     },
@@ -149,7 +152,7 @@ export function remoteCastImpls(lib: Rxotp, url: string): Impl[] {
         const raw = await rawPair(url);
         const done = new Target();
         let count = 0;
-        raw.receiver.subscribe(`${raw.inbox}>`, {
+        raw.receiver.subscribe(raw.inbox, {
           callback: (error, message) => {
             if (error !== null) return;
             count += (codec.decode(message.data) as { payload: number }).payload;
@@ -239,7 +242,7 @@ export function remoteCallImpls(lib: Rxotp, url: string): Impl[] {
       async start(size): Promise<Running> {
         const raw = await rawPair(url);
         let n = 0;
-        raw.receiver.subscribe(`${raw.inbox}>`, {
+        raw.receiver.subscribe(raw.inbox, {
           callback: (error, message) => {
             if (error !== null) return;
             const { ref } = codec.decode(message.data) as { ref: number };
@@ -308,7 +311,7 @@ async function keyCount(kv: KV): Promise<number> {
 
 /** A bucket like the cluster registry's (`<cluster>_names`, history 1, one replica). */
 const namesBucket = (nc: NatsConnection, bucket: string): Promise<KV> =>
-  nc.jetstream().views.kv(bucket, { history: 1, replicas: 1 });
+  new Kvm(nc).create(bucket, { history: 1, replicas: 1 });
 
 export function registerImpls(lib: Rxotp, url: string): Impl[] {
   // What the registry claims for: an idle actor, one per name, as a name is one actor's.
@@ -354,7 +357,7 @@ export function registerImpls(lib: Rxotp, url: string): Impl[] {
         const nc = await connectTo(url);
         const kv = await namesBucket(nc, `bench_${token()}_names`);
         const text = new TextEncoder();
-        const address = `a-${token()}`;
+        const address = `a.${token()}`;
         let seq = 0;
         return {
           batch: {

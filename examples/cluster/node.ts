@@ -6,7 +6,7 @@
 // registry. "front" reaches it by name from the other process, asks it to
 // crash, and keeps calling it across the restart. Each node talks to main.ts
 // over the IPC channel: it sends 'ready' or 'done', and "work" waits for 'stop'.
-import { connect, type NatsConnection } from 'nats';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { filter, firstValueFrom, skip, timeout } from 'rxjs';
 import {
   ActorExitError,

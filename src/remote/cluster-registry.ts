@@ -9,14 +9,16 @@ import { enter, leave } from '../mailbox/run-queue.js';
 import { stop } from '../messaging/stop.js';
 import { Registry } from '../registry/registry.js';
 import { jsonCodec } from './nats-link.js';
+import { isAddressOf } from './subjects.js';
 
 /**
- * The part of a JetStream KV bucket the cluster registry uses: a `KV` from the
- * `nats` client's `js.views.kv()` fits.
+ * The part of a JetStream KV bucket the cluster registry uses: a `KV` from
+ * `@nats-io/kv` 3.x (`await new Kvm(connection).create('rxotp_names')`) fits.
  *
  * @example
  * ```ts
- * const kv: ClusterKv = await connection.jetstream().views.kv('rxotp_names', { history: 1 });
+ * import { Kvm } from '@nats-io/kv';
+ * const bucket: ClusterKv = await new Kvm(connection).create('rxotp_names', { history: 1 });
  * ```
  */
 export interface ClusterKv {
@@ -26,13 +28,18 @@ export interface ClusterKv {
   update(key: string, value: Uint8Array, version: number): Promise<number>;
   /** Deletes `key` only if it is at revision `previousSeq`. */
   delete(key: string, options: { previousSeq: number }): Promise<void>;
-  /** The current values, then every change, in order; `initializedFn` runs after the current ones. */
-  watch(options: { initializedFn?: () => void }): Promise<
+  /**
+   * The current values (deletions included), then every change, in order;
+   * with `resumeFromRevision`, every change from that revision on.
+   */
+  watch(options?: { resumeFromRevision?: number }): Promise<
     AsyncIterable<ClusterKvEntry> & {
       /** Ends the watch. */
       stop(): void;
     }
   >;
+  /** The bucket's state: its stream's last revision tells when the current values have all arrived. */
+  status(): Promise<{ readonly streamInfo: { readonly state: { readonly last_seq: number } } }>;
 }
 
 /**
@@ -62,6 +69,8 @@ export interface ClusterHost {
   publish(pid: Pid): void;
   /** Reports an operation that failed with no caller to tell. */
   reportFailure(operation: string, error: unknown): void;
+  /** Asks the node at `address` to unregister its pid `id` from `name`. */
+  unregisterAt(address: string, name: string, id: number): void;
 }
 
 /** A name's value in the bucket. */
@@ -81,8 +90,8 @@ interface Claim {
 }
 
 const CONFLICT = 10071;
-/** Registry writes retried while JetStream has no leader (it elects one in seconds). */
-const RETRIES = 12;
+/** The longest pause between two tries of a registry write, in ms. */
+const LONGEST_RETRY = 2000;
 const text = new TextEncoder();
 const bytes = new TextDecoder();
 
@@ -187,9 +196,9 @@ export class ClusterRegistry extends Registry {
       this.holds.delete(name);
       this.sync(name);
     } else {
-      // Another node's name: removed cluster-wide, only if it is still the value seen here.
+      // Another node's name: its owner is the one writer of its names, so it is asked to.
       const entry = this.seen.get(name);
-      if (entry !== undefined) this.remove(name, entry.revision);
+      if (entry !== undefined) this.host.unregisterAt(entry.address, name, entry.id);
     }
     return true;
   }
@@ -257,6 +266,20 @@ export class ClusterRegistry extends Registry {
     }
   }
 
+  /**
+   * @internal The node at `address` is heard from again after it was taken
+   * for lost (the server restarted, say): its names in the bucket are shown
+   * here again, with fresh pids.
+   */
+  nodeBack(address: string): void {
+    enter();
+    try {
+      for (const [name, entry] of this.seen) if (entry.address === address) this.mirror(name);
+    } finally {
+      leave();
+    }
+  }
+
   /** @internal Cut off from the bucket: no more writes; held messages for other nodes go. */
   detach(): void {
     this.closed = true;
@@ -296,13 +319,15 @@ export class ClusterRegistry extends Registry {
     const entry = this.seen.get(name);
     const holder = super.whereis(name);
     if (holder !== undefined && holder.node === undefined) {
-      // Ours locally. Taken from us elsewhere (an unregister on another node,
-      // or survivors that took this node for lost): the bucket wins.
-      if (entry?.address !== this.host.address && !this.busy.has(name)) {
-        super.unregister(name, holder);
-        this.holds.delete(name);
-        if (entry !== undefined) this.mirror(name);
-      }
+      if (entry?.address === this.host.address || this.busy.has(name)) return;
+      // Ours locally, and deleted in the bucket: only survivors that took this
+      // node for lost delete a name of ours (an owner is its names' one
+      // writer), and this node lives: it writes the name again.
+      if (entry === undefined) return this.sync(name);
+      // Taken meanwhile by another node: the bucket wins.
+      super.unregister(name, holder);
+      this.holds.delete(name);
+      this.mirror(name);
       return;
     }
     if (entry === undefined || entry.address === this.host.address) {
@@ -354,8 +379,11 @@ export class ClusterRegistry extends Registry {
         // Cut off meanwhile: the local name stays as it is, and no write follows.
         if (this.closed) return;
         if (isConflict(error)) return this.lose(name);
-        if (attempt >= RETRIES) return this.fail(name, error);
-        await wait(this.host.scheduler, Math.min(2000, 50 * 2 ** attempt));
+        // The bucket is out of reach (a server restarting, no JetStream leader):
+        // the write is tried again until it lands or a newer one supersedes it.
+        if (attempt === 1 || attempt % 10 === 0)
+          this.host.reportFailure(`registry write of '${name}' (retrying)`, error);
+        await wait(this.host.scheduler, Math.min(LONGEST_RETRY, 50 * 2 ** attempt));
       }
     }
   }
@@ -435,18 +463,6 @@ export class ClusterRegistry extends Registry {
     this.drop(name, holder, error);
   }
 
-  /** The bucket could not be written: the registration is undone rather than left half-made. */
-  private fail(name: string, cause: unknown): void {
-    const holder = super.whereis(name);
-    const error = new RegistryUnavailableError(
-      name,
-      cause instanceof Error ? cause.message : String(cause),
-    );
-    if (holder === undefined || holder.node !== undefined)
-      return this.host.reportFailure('registry write', error);
-    this.drop(name, holder, error);
-  }
-
   private drop(name: string, holder: Pid, error: Error): void {
     super.unregister(name, holder);
     this.holds.delete(name);
@@ -464,16 +480,28 @@ export class ClusterRegistry extends Registry {
     if (!isConflict(error)) this.host.reportFailure('registry delete', error);
   }
 
+  /**
+   * Deletes a lost node's `name` at `revision`, tried again until it lands, a
+   * newer value supersedes it (a conflict), or this node leaves.
+   */
   private remove(name: string, revision: number): void {
-    this.kv
-      .delete(encodeKey(name), { previousSeq: revision })
-      .catch((error: unknown) => this.deleteFailed(error));
+    const key = encodeKey(name);
+    const attempt = (n: number): void => {
+      this.kv.delete(key, { previousSeq: revision }).catch((error: unknown) => {
+        if (isConflict(error) || this.closed) return;
+        if (n === 1 || n % 10 === 0)
+          this.host.reportFailure(`registry delete of '${name}' (retrying)`, error);
+        if ((this.revisions.get(key) ?? 0) > revision) return;
+        this.host.scheduler.schedule(() => attempt(n + 1), Math.min(LONGEST_RETRY, 50 * 2 ** n));
+      });
+    };
+    attempt(1);
   }
 }
 
+/** A compare-and-set that lost: the key is not at the revision given (JetStream's 10071). */
 function isConflict(error: unknown): boolean {
-  const api = (error as { api_error?: { err_code?: unknown } } | null)?.api_error;
-  return api?.err_code === CONFLICT;
+  return (error as { code?: unknown } | null)?.code === CONFLICT;
 }
 
 function ignoreConflict(error: unknown): void {
@@ -526,12 +554,20 @@ function decodeEntry(value: Uint8Array, revision: number): Entry | undefined {
   const v = raw as Partial<Record<keyof Entry, unknown>> | null;
   if (
     typeof v?.node !== 'string' ||
-    typeof v.address !== 'string' ||
-    typeof v.id !== 'number' ||
-    typeof v.hold !== 'number'
+    !isAddressOf(v.address, v.node) ||
+    !Number.isSafeInteger(v.id) ||
+    (v.id as number) < 0 ||
+    !Number.isSafeInteger(v.hold)
   ) {
     return undefined;
   }
   const name = typeof v.name === 'string' ? v.name : undefined;
-  return { revision, node: v.node, address: v.address, id: v.id, name, hold: v.hold };
+  return {
+    revision,
+    node: v.node,
+    address: v.address,
+    id: v.id as number,
+    name,
+    hold: v.hold as number,
+  };
 }

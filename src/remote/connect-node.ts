@@ -1,5 +1,5 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import { Pid, type PidTarget } from '../actor/pid.js';
+import type { Pid } from '../actor/pid.js';
 import type { Via } from '../actor/via.js';
 import { via } from '../registry/via.js';
 import { NoProcError } from '../errors/no-proc-error.js';
@@ -8,10 +8,17 @@ import { errorExit, type ExitReason } from '../exit/exit-reason.js';
 import { CALL, kindName } from '../mailbox/kinds.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 import { CallRef } from '../messaging/call-ref.js';
+import { lost } from '../actor/process.js';
+import { MessageTooLargeError } from '../errors/message-too-large-error.js';
+import { report } from '../report/reports.js';
 import { deliver } from '../messaging/deliver.js';
 import { stop } from '../messaging/stop.js';
 import { Registry } from '../registry/registry.js';
+import { checkHeartbeat } from './check-heartbeat.js';
+import { deadPid } from './dead-pid.js';
+import { BadFrameError, decodeFrame, decodeWirePid } from './frame-schema.js';
 import { scheduleHeartbeat } from './heartbeat.js';
+import { isAddressOf } from './subjects.js';
 import type { Link } from './link.js';
 import { RemoteTarget, type Forwarder } from './remote-target.js';
 import {
@@ -90,6 +97,8 @@ export interface ConnectedNode {
   remoteRegistry(): Registry;
   /** Emits the `NodeDownError` once the peer is lost (at once if it already is), then completes. */
   readonly down$: Observable<NodeDownError>;
+  /** Counters: frames from the peer dropped because they failed validation (each also reported). */
+  stats(): { readonly badFrames: number };
   /** Says goodbye and closes the link: the peer's pids exit here with `NodeDownError`, and ours there. */
   close(): void;
 }
@@ -127,10 +136,7 @@ export function connectNode(options: NodeOptions): ConnectedNode {
   if (!(registry instanceof Registry)) {
     throw new TypeError('connectNode: registry must be a Registry.');
   }
-  const beat = heartbeat === false ? null : { interval: 1000, missed: 3, ...heartbeat };
-  if (beat !== null && (!(beat.interval > 0) || !(beat.missed >= 1))) {
-    throw new RangeError('connectNode: heartbeat needs interval > 0 and missed >= 1.');
-  }
+  const beat = heartbeat === false ? null : checkHeartbeat('connectNode', heartbeat);
   const connection = new Connection(name, link, registry, {});
   if (beat !== null) connection.beat(scheduler, beat.interval, beat.missed);
   return connection;
@@ -151,6 +157,10 @@ export interface ConnectionOptions {
   readonly publish?: (pid: Pid) => void;
   /** In a cluster: the pid `id` of the node at `address` (a third node). */
   readonly pidAt?: (address: string, node: string, id: number, name: string | undefined) => Pid;
+  /** In a cluster: the peer asks to unregister a name of ours held by `pid`. */
+  readonly unregister?: (name: string, pid: Pid) => void;
+  /** In a cluster: a frame from the peer was dropped as bad (the node counts them all). */
+  readonly dropped?: () => void;
 }
 
 interface Pending {
@@ -188,6 +198,11 @@ export class Connection implements ConnectedNode, Forwarder {
   private readonly self: string | undefined;
   private readonly pidAt: ConnectionOptions['pidAt'];
   private readonly publish: ConnectionOptions['publish'];
+  private readonly unregister: ConnectionOptions['unregister'];
+  private readonly dropped: ConnectionOptions['dropped'];
+  /** The peer's name is given (by the subject it speaks on), not taken from its greeting. */
+  private readonly fixedPeer: boolean;
+  private badFrames = 0;
   private readonly vias = new Map<string, Via>();
   /** What the peer was last told of our names, while it watches them. */
   private told: Map<string, number> | null = null;
@@ -208,6 +223,9 @@ export class Connection implements ConnectedNode, Forwarder {
     this.self = options.self;
     this.pidAt = options.pidAt;
     this.publish = options.publish;
+    this.unregister = options.unregister;
+    this.dropped = options.dropped;
+    this.fixedPeer = options.peer !== undefined;
     this.down$ = new Observable<NodeDownError>((subscriber) => {
       const emit = (error: NodeDownError): void => {
         subscriber.next(error);
@@ -221,7 +239,7 @@ export class Connection implements ConnectedNode, Forwarder {
       };
     });
     this.inbound = link.incoming$.subscribe({
-      next: (frame) => this.receive(frame as Frame),
+      next: (frame) => this.receive(frame),
       // A link that knows why it ended says so in its error's message.
       error: (error: unknown) => this.lose(error instanceof Error ? error.message : 'link closed'),
       complete: () => this.lose('link closed'),
@@ -308,6 +326,12 @@ export class Connection implements ConnectedNode, Forwarder {
       // Settled here by a reply, a timeout or the caller going away: forget it.
       call.owner = { paid: () => this.pending.delete(n) };
     } catch (error) {
+      if (error instanceof MessageTooLargeError) {
+        // Nothing was sent: a dead letter, and a call fails at once; a send or cast throws.
+        lost(target.pid, kind, payload, errorExit(error), error);
+        if (kind === CALL) return;
+        throw error;
+      }
       const { message } = (error ?? {}) as { message?: unknown };
       throw new TypeError(
         `${kindName(kind)} to ${String(target.pid)}: the message cannot cross nodes; ` +
@@ -328,9 +352,9 @@ export class Connection implements ConnectedNode, Forwarder {
       }
       return [0, pid.id, name, this.name];
     }
-    const owner = (pid.target as RemoteTarget).forwarder as Connection;
+    const owner = pid.target instanceof RemoteTarget ? pid.target.forwarder : undefined;
     if (owner === this) return [1, pid.id, name, pid.node];
-    if (owner.address === undefined || this.pidAt === undefined) {
+    if (!(owner instanceof Connection) || owner.address === undefined || this.pidAt === undefined) {
       throw new TypeError(
         `${String(pid)} cannot be sent to node '${this.peer ?? '?'}': ` +
           `pids cross only between nodes of one cluster`,
@@ -340,10 +364,11 @@ export class Connection implements ConnectedNode, Forwarder {
   };
 
   /** A pid inside an incoming message. */
-  private readonly fromWire = ([where, id, name, node]: WirePid): Pid => {
+  private readonly fromWire = (raw: unknown): Pid => {
+    const [where, id, name, node] = decodeWirePid(raw);
     if (where === 0) return this.remotePid(id, name);
-    if (where === 1 || where === this.self) return this.local(id) ?? deadPid(id);
-    if (this.pidAt === undefined) return deadPid(id);
+    if (where === 1 || where === this.self) return this.local(id) ?? deadPid(id, noProc);
+    if (this.pidAt === undefined || !isAddressOf(where, node)) return deadPid(id, noProc);
     return this.pidAt(where, node, id, name ?? undefined);
   };
 
@@ -360,6 +385,15 @@ export class Connection implements ConnectedNode, Forwarder {
     this.receive({ t: 'fail', ref, error: { name: 'NoProcError', message: 'noproc' } });
   }
 
+  /** @internal Asks the peer to unregister its pid `id` from `name` (a cluster name it holds). */
+  unregisterRemote(name: string, id: number): void {
+    if (this.down === null) this.send({ t: 'unreg', name, id });
+  }
+
+  stats(): { readonly badFrames: number } {
+    return { badFrames: this.badFrames };
+  }
+
   private send(frame: Frame): void {
     this.link.send(frame);
   }
@@ -370,22 +404,51 @@ export class Connection implements ConnectedNode, Forwarder {
    * @internal Handles one frame from the peer: what `incoming$` feeds, and
    * what a transport that demultiplexes many peers calls directly.
    */
-  receive(frame: Frame): void {
+  receive(raw: unknown): void {
+    if (this.down !== null) return;
+    let frame: Frame;
+    try {
+      frame = decodeFrame(raw);
+    } catch (error) {
+      return this.drop(error);
+    }
+    this.accept(frame);
+  }
+
+  /** @internal Handles one frame already checked against the schema (a cluster member checks its own). */
+  accept(frame: Frame): void {
     if (this.down !== null) return;
     this.heard = true;
     // Like any rxotp callback: handlers the frame wakes run after it, not inside it.
     enter();
     try {
       this.handle(frame);
+    } catch (error) {
+      // A pid inside the payload that fails the schema; or a bug: never thrown into the transport.
+      if (error instanceof BadFrameError) this.drop(error);
+      else
+        report({
+          kind: 'remote',
+          node: this.name,
+          operation: `a frame from ${this.peer ?? '?'}`,
+          error,
+        });
     } finally {
       leave();
     }
   }
 
+  /** A frame that failed the schema: dropped, counted and reported. */
+  private drop(error: unknown): void {
+    this.badFrames++;
+    this.dropped?.();
+    report({ kind: 'frame', node: this.name, subject: `link from ${this.peer ?? '?'}`, error });
+  }
+
   private handle(frame: Frame): void {
     switch (frame.t) {
       case 'hello':
-        this.peer = frame.node;
+        if (!this.fixedPeer) this.peer = frame.node;
         // Our own greeting may have gone out before the peer listened: greet back, once.
         if (!this.greeted) {
           this.greeted = true;
@@ -486,6 +549,11 @@ export class Connection implements ConnectedNode, Forwarder {
         }
         return;
       }
+      case 'unreg': {
+        const pid = this.local(frame.id);
+        if (pid !== undefined) this.unregister?.(frame.name, pid);
+        return;
+      }
       case 'where': {
         const query = this.queries.get(frame.q);
         if (query === undefined) return;
@@ -544,7 +612,7 @@ export class Connection implements ConnectedNode, Forwarder {
     const pid = this.local(id);
     const named = name === undefined ? undefined : this.via(name);
     if (pid !== undefined && pid.target.post(kind, payload, named)) return;
-    deliver(fn, named ?? pid ?? deadPid(id), kind, payload);
+    deliver(fn, named ?? pid ?? deadPid(id, noProc), kind, payload);
   }
 
   /** The `via` for one of this node's names, made once. */
@@ -615,13 +683,3 @@ export class Connection implements ConnectedNode, Forwarder {
 function noop(): void {}
 
 const noProc = errorExit(new NoProcError('a pid that has exited'));
-
-/** A handle for local pid `id`, known to have exited: sends to it are dead letters. */
-function deadPid(id: number): Pid {
-  const target: PidTarget = {
-    post: () => false,
-    reason: noProc,
-    onExit: (watch) => (watch(noProc), noop),
-  };
-  return new Pid(target, id, undefined);
-}

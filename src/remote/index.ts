@@ -16,11 +16,19 @@ export type { LinkPairOptions } from './link-pair.js';
 export { linkPair } from './link-pair.js';
 export type { LinkPort } from './port-link.js';
 export { portLink } from './port-link.js';
+export { MessageTooLargeError } from '../errors/message-too-large-error.js';
 export { NodeDownError } from '../errors/node-down-error.js';
 export { RegistryUnavailableError } from '../errors/registry-unavailable-error.js';
 export type { NatsLinkCodec, NatsLinkConnection, NatsLinkOptions } from './nats-link.js';
 export { jsonCodec, natsLink } from './nats-link.js';
-export type { ClusterConnection, ClusterNode, ClusterOptions } from './join-cluster.js';
+export type {
+  ClusterConnection,
+  ClusterNode,
+  ClusterOptions,
+  ClusterStats,
+} from './join-cluster.js';
 export { joinCluster } from './join-cluster.js';
 export type { ClusterKv, ClusterKvEntry } from './cluster-registry.js';
 export { ClusterRegistry } from './cluster-registry.js';
+export type { ClusterPermissionsOptions } from './cluster-permissions.js';
+export { clusterPermissions } from './cluster-permissions.js';

@@ -6,8 +6,10 @@ import {
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
+import { Kvm } from '@nats-io/kv';
 import type { Pid } from '../actor/pid.js';
-import type { NodeDownError } from '../errors/node-down-error.js';
+import { NodeDownError } from '../errors/node-down-error.js';
+import { errorExit } from '../exit/exit-reason.js';
 import { report } from '../report/reports.js';
 import { Connection } from './connect-node.js';
 import { scheduleHeartbeat } from './heartbeat.js';
@@ -15,14 +17,28 @@ import { ClusterRegistry, type ClusterKv, type ClusterHost } from './cluster-reg
 import type { Link } from './link.js';
 import type { Frame } from './wire.js';
 import { checkSubjectToken, jsonCodec, type NatsLinkCodec } from './nats-link.js';
+import { checkedPublish } from './checked-publish.js';
+import { checkHeartbeat } from './check-heartbeat.js';
+import { decodeFrame } from './frame-schema.js';
+import { deadPid } from './dead-pid.js';
+import {
+  bucketName,
+  frameSubject,
+  inboxSubject,
+  noRespondersPrefix,
+  presenceSubject,
+  presenceWildcard,
+} from './subjects.js';
 
 /**
- * What `joinCluster` needs of a NATS connection: a `NatsConnection` from the
- * npm `nats` client's `connect()` fits (rxotp never imports `nats` itself).
+ * What `joinCluster` needs of a NATS connection: a `NatsConnection` from
+ * `@nats-io/transport-node`'s `connect()` (3.x) fits. rxotp never imports the
+ * transport; the names bucket is opened through `@nats-io/kv` on this
+ * connection.
  *
  * @example
  * ```ts
- * import { connect } from 'nats';
+ * import { connect } from '@nats-io/transport-node';
  * const connection: ClusterConnection = await connect({ servers: 'nats://127.0.0.1:4222' });
  * ```
  */
@@ -50,13 +66,8 @@ export interface ClusterConnection {
   flush(): Promise<void>;
   /** Settles when the connection has closed for good. */
   closed(): Promise<void | Error>;
-  /** JetStream, for the registry's KV bucket. */
-  jetstream(): {
-    readonly views: {
-      /** Opens the KV bucket `name`, creating it with `options` if it does not exist. */
-      kv(name: string, options?: { history?: number; replicas?: number }): Promise<ClusterKv>;
-    };
-  };
+  /** The server's INFO: `max_payload` bounds a frame. */
+  readonly info?: { readonly max_payload?: number };
 }
 
 /**
@@ -68,9 +79,13 @@ export interface ClusterConnection {
  * ```
  */
 export interface ClusterOptions {
-  /** A connection made with the `nats` client's `connect()`; the node never closes it. */
+  /** A connection from `@nats-io/transport-node`'s `connect()`; the node never closes it. */
   readonly connection: ClusterConnection;
-  /** This node's name, as its pids show it (`<pid 3@api>`): one subject token, unique in the cluster. */
+  /**
+   * This node's name, as its pids show it (`<pid 3@api>`): one subject token,
+   * unique in the cluster. Every subject the node publishes on carries it, so
+   * nats-server can bind it to the node's credentials (`clusterPermissions`).
+   */
   readonly name: string;
   /** The cluster's name: its subjects start `<cluster>.` and its names live in bucket `<cluster>_names` (default `rxotp`). */
   readonly cluster?: string;
@@ -85,8 +100,36 @@ export interface ClusterOptions {
   readonly codec?: NatsLinkCodec;
   /** Replicas of the names bucket when this node creates it (default 1). */
   readonly replicas?: number;
-  /** The scheduler heartbeats run on (default `asyncScheduler`). */
+  /**
+   * The most other nodes this node keeps track of at once (default 1024). A
+   * pid or a greeting of one more node is refused: the pid arrives dead
+   * (`NodeDownError` naming the cap) and the refusal is reported.
+   */
+  readonly maxPeers?: number;
+  /**
+   * The names bucket, already open (default: rxotp opens `<cluster>_names` on
+   * `connection` through `@nats-io/kv`, with `history: 1` and `replicas`).
+   */
+  readonly bucket?: ClusterKv;
+  /** The scheduler heartbeats and retries run on (default `asyncScheduler`). */
   readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * What a node counts, for dashboards and tests.
+ *
+ * @example
+ * ```ts
+ * const { badFrames } = node.stats();
+ * ```
+ */
+export interface ClusterStats {
+  /** Other nodes tracked now. */
+  readonly peers: number;
+  /** Frames dropped because they failed to decode or validate (each also reported). */
+  readonly badFrames: number;
+  /** Pids or greetings of new nodes refused at the `maxPeers` cap. */
+  readonly refusedPeers: number;
 }
 
 /**
@@ -107,6 +150,8 @@ export interface ClusterNode {
   readonly nodes$: Observable<readonly string[]>;
   /** Each node lost (missed heartbeats, or it left), as it is lost. */
   readonly down$: Observable<NodeDownError>;
+  /** Counters: peers tracked, bad frames dropped, peers refused. */
+  stats(): ClusterStats;
   /**
    * Leaves the cluster: the other nodes' pids exit here with `NodeDownError`,
    * ours there, and this node's names leave the bucket. Local actors keep running.
@@ -122,14 +167,20 @@ export interface ClusterNode {
  * "no responders"); monitors of a lost node's pids fire `NodeDownError` after
  * `missed` heartbeats, and the survivors remove its names.
  *
+ * Every frame is validated before anything acts on it; a bad one is dropped,
+ * counted in `stats()` and reported on `reports$`. A sender is known by the
+ * name in its subject, never by the payload, so with per-node credentials
+ * (`clusterPermissions`) a node can speak only as itself.
+ *
  * Messages are at-most-once (core NATS): order is kept from one node to
  * another while both stay connected; a frame sent while a node is cut off is
  * lost without notice. A message the codec cannot encode throws at `send` and
- * nothing is sent.
+ * nothing is sent; so does one over the server's `max_payload`
+ * (`MessageTooLargeError`, and a dead letter).
  *
  * @example
  * ```ts
- * import { connect } from 'nats';
+ * import { connect } from '@nats-io/transport-node';
  * const node = await joinCluster({ connection: await connect({ servers }), name: 'a' });
  * node.registry.register('counter', spawn(counter, 0));
  * // on another node:
@@ -140,33 +191,53 @@ export async function joinCluster(options: ClusterOptions): Promise<ClusterNode>
   if (typeof options !== 'object' || options === null) {
     throw new TypeError("joinCluster: options must be an object like { connection, name: 'a' }.");
   }
-  const { connection, name, cluster = 'rxotp', codec = jsonCodec, replicas = 1 } = options;
+  const {
+    connection,
+    name,
+    cluster = 'rxotp',
+    codec = jsonCodec,
+    replicas = 1,
+    maxPeers = 1024,
+    bucket,
+  } = options;
   if (
     typeof connection?.publish !== 'function' ||
     typeof connection.subscribe !== 'function' ||
-    typeof connection.closed !== 'function' ||
-    typeof connection.jetstream !== 'function'
+    typeof connection.flush !== 'function' ||
+    typeof connection.closed !== 'function'
   ) {
     throw new TypeError(
-      "joinCluster: connection must be a NatsConnection from the 'nats' client's connect().",
+      "joinCluster: connection must be a NatsConnection from @nats-io/transport-node's connect().",
     );
   }
   checkSubjectToken('joinCluster', 'name', name);
   if (typeof cluster !== 'string' || !/^[-_a-zA-Z0-9]+$/.test(cluster)) {
     throw new TypeError('joinCluster: cluster must be letters, digits, - and _ only.');
   }
-  const beat = { interval: 1000, missed: 3, ...options.heartbeat };
-  if (!(beat.interval > 0) || !(beat.missed >= 1)) {
-    throw new RangeError('joinCluster: heartbeat needs interval > 0 and missed >= 1.');
-  }
+  const { interval, missed } = checkHeartbeat('joinCluster', options.heartbeat);
   if (!Number.isInteger(replicas) || replicas < 1) {
     throw new RangeError('joinCluster: replicas must be a positive integer.');
   }
-  const kv = await connection.jetstream().views.kv(`${cluster}_names`, { history: 1, replicas });
-  const member = new Member(connection, name, cluster, codec, options.scheduler ?? asyncScheduler);
+  if (!Number.isInteger(maxPeers) || maxPeers < 1) {
+    throw new RangeError('joinCluster: maxPeers must be a positive integer (default 1024).');
+  }
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const kv = bucket ?? (await openBucket(connection, bucketName(cluster), replicas));
+  const member = new Member(connection, name, cluster, codec, scheduler, maxPeers);
   member.registry = new ClusterRegistry(kv, member);
-  await member.start(kv, beat.interval, beat.missed);
+  await member.start(kv, interval, missed);
   return member;
+}
+
+/** Opens (creating if need be) the names bucket through `@nats-io/kv`. */
+async function openBucket(
+  connection: ClusterConnection,
+  name: string,
+  replicas: number,
+): Promise<ClusterKv> {
+  // The user's connection, described structurally above, is the NatsConnection Kvm takes.
+  const nats = connection as unknown as ConstructorParameters<typeof Kvm>[0];
+  return new Kvm(nats).create(name, { history: 1, replicas });
 }
 
 /** Another node, as this one knows it. */
@@ -179,13 +250,18 @@ interface Peer {
   silent: number;
 }
 
+/** How many lost nodes are remembered, so their pids met later are born dead. */
+const GONE = 1024;
+
 class Member implements ClusterNode, ClusterHost {
   registry!: ClusterRegistry;
+  /** This run of the node: a token unique to it, so a restarted node is a new peer. */
+  readonly run: string;
   readonly address: string;
   readonly nodes$: Observable<readonly string[]>;
   readonly down$: Observable<NodeDownError>;
   private readonly peers = new Map<string, Peer>();
-  /** The connections of nodes lost, kept so their pids met later are born dead. */
+  /** Nodes lost, by address, oldest first (at most `GONE`): their pids met later are born dead. */
   private readonly gone = new Map<string, Connection>();
   private readonly names = new BehaviorSubject<readonly string[]>([]);
   private readonly lost = new Subject<NodeDownError>();
@@ -195,6 +271,8 @@ class Member implements ClusterNode, ClusterHost {
   private timer: Subscription | null = null;
   private watch: { stop(): void } | null = null;
   private left = false;
+  private badFrames = 0;
+  private refusedPeers = 0;
 
   constructor(
     private readonly connection: ClusterConnection,
@@ -202,10 +280,16 @@ class Member implements ClusterNode, ClusterHost {
     private readonly cluster: string,
     private readonly codec: NatsLinkCodec,
     readonly scheduler: SchedulerLike,
+    private readonly maxPeers: number,
   ) {
-    this.address = `${name}-${Math.random().toString(36).slice(2, 10)}`;
+    this.run = Math.random().toString(36).slice(2, 10);
+    this.address = `${name}.${this.run}`;
     this.nodes$ = this.names.asObservable();
     this.down$ = this.lost.asObservable();
+  }
+
+  stats(): ClusterStats {
+    return { peers: this.peers.size, badFrames: this.badFrames, refusedPeers: this.refusedPeers };
   }
 
   async start(kv: ClusterKv, interval: number, missed: number): Promise<void> {
@@ -219,42 +303,84 @@ class Member implements ClusterNode, ClusterHost {
     for (const [address, peer] of [...this.peers]) {
       if (peer.name === this.name) this.down(address, 'replaced by a new incarnation');
     }
-    this.announce(false);
+    this.announce('hb');
     await this.connection.flush();
     this.timer = scheduleHeartbeat(this.scheduler, interval, () => this.tick(missed));
   }
 
   /** Subscribes to this node's subjects and reads the names already registered. */
   private async listen(kv: ClusterKv): Promise<void> {
-    const { connection, cluster, address } = this;
-    const inbox = `${cluster}.to.${address}.`;
+    const { connection, cluster, name, run } = this;
+    const nr = noRespondersPrefix(cluster, name, run);
     this.subscriptions.push(
-      connection.subscribe(`${inbox}>`, {
-        callback: (error, message) => {
-          // A subscription error (a permissions violation, say) is the user's to see.
-          if (error !== null) return this.reportFailure('subscription', error);
-          this.frame(message.subject.slice(inbox.length), message);
-        },
+      connection.subscribe(inboxSubject(cluster, name, run), {
+        callback: (error, message) => this.guard(error, () => this.frame(message)),
       }),
-      connection.subscribe(`${cluster}.hb`, {
-        callback: (error, message) => {
-          if (error !== null) return this.reportFailure('subscription', error);
-          this.presence(message.data);
-        },
+      connection.subscribe(`${nr}>`, {
+        callback: (error, message) =>
+          this.guard(error, () => this.unanswered(message.subject.slice(nr.length), message)),
+      }),
+      connection.subscribe(presenceWildcard(cluster), {
+        callback: (error, message) => this.guard(error, () => this.presence(message.subject)),
       }),
     );
     void connection.closed().then(
       () => this.leave(),
       () => this.leave(),
     );
+    await this.follow(kv, 0);
+  }
+
+  /**
+   * Follows the bucket from `revision` on: resolves once the values it held
+   * when asked have been applied. If the watch ends while this node is in the
+   * cluster (the server restarted, say), it is opened again from the last
+   * revision seen, so the copy here reconverges with the bucket.
+   */
+  private async follow(kv: ClusterKv, revision: number): Promise<void> {
+    const last = revision === 0 ? (await kv.status()).streamInfo.state.last_seq : 0;
+    let seen = revision;
     let ready!: () => void;
     const initialized = new Promise<void>((resolve) => (ready = resolve));
-    const watch = await kv.watch({ initializedFn: () => ready() });
+    if (last === 0) ready();
+    const watch = await kv.watch(revision === 0 ? {} : { resumeFromRevision: revision + 1 });
     this.watch = watch;
     void (async () => {
-      for await (const change of watch) this.registry.apply(change);
-    })().catch((error: unknown) => this.reportFailure('registry watch', error));
+      for await (const change of watch) {
+        seen = Math.max(seen, change.revision);
+        this.registry.apply(change);
+        if (change.revision >= last) ready();
+      }
+    })()
+      .catch((error: unknown) => this.reportFailure('registry watch', error))
+      .then(() => this.rewatch(kv, seen));
     await initialized;
+  }
+
+  /** The watch ended without being stopped here: open it again, after a pause, until it holds. */
+  private rewatch(kv: ClusterKv, revision: number): void {
+    if (this.left) return;
+    this.scheduler.schedule(() => {
+      if (this.left) return;
+      this.follow(kv, revision).catch((error: unknown) => {
+        this.reportFailure('registry watch', error);
+        this.rewatch(kv, revision);
+      });
+    }, 1000);
+  }
+
+  /**
+   * Runs a NATS callback's work: nothing rxotp runs there may throw, or the
+   * client would stop reading. A subscription error (a permissions violation,
+   * say) and anything that escapes are reported.
+   */
+  private guard(error: Error | null, work: () => void): void {
+    if (error !== null) return this.reportFailure('subscription', error);
+    try {
+      work();
+    } catch (failure) {
+      this.reportFailure('handling a frame', failure);
+    }
   }
 
   /** @internal An operation on the connection failed with no caller to tell. */
@@ -264,7 +390,8 @@ class Member implements ClusterNode, ClusterHost {
 
   remotePid(address: string, node: string, id: number, name: string | undefined): Pid {
     // A pid of a node already lost (a stale value, or one passed on in a message) is born dead.
-    const connection = this.gone.get(address) ?? this.peer(address, node).connection;
+    const connection = this.gone.get(address) ?? this.peer(address, node)?.connection;
+    if (connection === undefined) return refusedPid(node, id, this.maxPeers);
     return connection.remotePid(id, name ?? null);
   }
 
@@ -274,11 +401,16 @@ class Member implements ClusterNode, ClusterHost {
     pid.target.onExit(() => this.published.delete(pid.id));
   }
 
+  /** @internal Asks the node at `address` to unregister its pid `id` from `name`. */
+  unregisterAt(address: string, name: string, id: number): void {
+    this.peers.get(address)?.connection.unregisterRemote(name, id);
+  }
+
   async close(): Promise<void> {
     if (this.left) return;
     // No heartbeat may follow the goodbye: the others would meet this node again.
     this.timer?.unsubscribe();
-    this.announce(true);
+    this.announce('bye');
     try {
       await this.registry.close();
     } finally {
@@ -303,67 +435,71 @@ class Member implements ClusterNode, ClusterHost {
     this.names.next([]);
   }
 
-  /** A frame on `<cluster>.to.<us>.<from>`, or a 503 on `...<from>.nr.<call ref>`. */
-  private frame(
-    rest: string,
-    message: { readonly data: Uint8Array; readonly headers?: { readonly code: number } },
-  ): void {
-    const dot = rest.indexOf('.');
-    if (dot >= 0) {
-      // `<from>.nr.<call ref>`: a call's frame found no one listening.
-      if (message.headers?.code !== 503) return;
-      const peer = this.peers.get(rest.slice(0, dot));
-      peer?.connection.unreachable(Number(rest.slice(rest.lastIndexOf('.') + 1)));
-      return;
-    }
-    const from = rest;
-    let frame: unknown;
+  /** A frame on `<cluster>.f.<from>.<run>.t.<us>.<our run>`: the sender is the subject's. */
+  private frame(message: { readonly subject: string; readonly data: Uint8Array }): void {
+    const tokens = message.subject.split('.');
+    const from = tokens[2]!;
+    const address = `${from}.${tokens[3]!}`;
+    let frame: Frame;
     try {
-      frame = this.codec.decode(message.data);
-    } catch {
+      frame = decodeFrame(this.codec.decode(message.data));
+    } catch (error) {
+      this.badFrames++;
+      report({ kind: 'frame', node: this.name, subject: message.subject, error });
       return;
     }
-    const hello = frame as { t?: unknown; node?: unknown };
-    const known = this.peers.get(from);
+    const known = this.peers.get(address);
     // A stranger starts with a greeting; a lost node comes back by its heartbeats only.
-    if (known === undefined && (hello.t !== 'hello' || typeof hello.node !== 'string')) return;
-    if (known === undefined && this.gone.has(from)) return;
-    const peer = known ?? this.meet(from, hello.node as string);
+    if (known === undefined && (frame.t !== 'hello' || this.gone.has(address))) return;
+    const peer = known ?? this.meet(address, from);
+    if (peer === undefined) return;
     peer.heard = true;
-    peer.connection.receive(frame as Frame);
+    peer.connection.accept(frame);
   }
 
-  /** A heartbeat (or a goodbye) from some node, maybe this one. */
-  private presence(data: Uint8Array): void {
-    let beat: { a?: unknown; n?: unknown; bye?: unknown };
-    try {
-      beat = jsonCodec.decode(data) as typeof beat;
-    } catch {
-      return;
-    }
-    const { a: address, n: name } = beat;
-    if (typeof address !== 'string' || typeof name !== 'string' || address === this.address) return;
-    if (beat.bye === true) return this.down(address, 'closed by peer');
-    (this.peers.get(address) ?? this.meet(address, name)).heard = true;
+  /** The server's 503 on `<from name>.<from run>.<call ref>`: a call's frame found no one listening. */
+  private unanswered(
+    rest: string,
+    message: { readonly headers?: { readonly code: number } },
+  ): void {
+    if (message.headers?.code !== 503) return;
+    const dot = rest.lastIndexOf('.');
+    const ref = Number(rest.slice(dot + 1));
+    if (!Number.isSafeInteger(ref) || ref < 1) return;
+    this.peers.get(rest.slice(0, dot))?.connection.unreachable(ref);
+  }
+
+  /** A heartbeat or goodbye on `<cluster>.f.<name>.<run>.<hb|bye>`, maybe this node's own. */
+  private presence(subject: string): void {
+    const [, , name, run, what] = subject.split('.') as [string, string, string, string, string];
+    const address = `${name}.${run}`;
+    if (address === this.address) return;
+    if (what === 'bye') return this.down(address, 'closed by peer');
+    if (what !== 'hb') return;
+    const peer = this.peers.get(address) ?? this.meet(address, name);
+    if (peer !== undefined) peer.heard = true;
   }
 
   /**
    * A node heard from directly (a heartbeat, a greeting): met again if it was
-   * lost (its old pids stay dead), and a new run of a node replaces the old one.
+   * lost (its old pids stay dead; its names are shown again), and a new run of
+   * a node replaces the old one.
    */
-  private meet(address: string, name: string): Peer {
-    if (!this.gone.delete(address)) {
+  private meet(address: string, name: string): Peer | undefined {
+    const back = this.gone.delete(address);
+    if (!back) {
       for (const [other, peer] of [...this.peers]) {
         if (peer.name === name) this.down(other, 'replaced by a new incarnation');
       }
     }
-    return this.peer(address, name);
+    const peer = this.peer(address, name);
+    if (back && peer !== undefined) this.registry.nodeBack(address);
+    return peer;
   }
 
-  private announce(bye: boolean): void {
-    const beat = bye ? { a: this.address, n: this.name, bye } : { a: this.address, n: this.name };
+  private announce(what: 'hb' | 'bye'): void {
     try {
-      this.connection.publish(`${this.cluster}.hb`, jsonCodec.encode(beat));
+      this.connection.publish(presenceSubject(this.cluster, this.name, this.run, what));
     } catch {
       // The connection is closing: its end will take this node out.
     }
@@ -371,7 +507,7 @@ class Member implements ClusterNode, ClusterHost {
 
   private tick(missed: number): boolean {
     if (this.left) return false;
-    this.announce(false);
+    this.announce('hb');
     for (const [address, peer] of [...this.peers]) {
       peer.silent = peer.heard ? 0 : peer.silent + 1;
       peer.heard = false;
@@ -380,27 +516,43 @@ class Member implements ClusterNode, ClusterHost {
     return true;
   }
 
-  /** The node at `address`, met now if it is new: a link to it over its own subjects. */
-  private peer(address: string, name: string): Peer {
+  /**
+   * The node at `address`, met now if it is new: a link to it over its own
+   * subjects. `undefined` past the `maxPeers` cap (reported). A node met only
+   * through a pid or a bucket value, and never heard from, is lost after
+   * `missed` heartbeats like any other.
+   */
+  private peer(address: string, name: string): Peer | undefined {
     const known = this.peers.get(address);
     if (known !== undefined) return known;
+    if (this.peers.size >= this.maxPeers) {
+      this.refusedPeers++;
+      this.reportFailure(
+        `meeting node '${name}'`,
+        new RangeError(
+          `joinCluster: node '${this.name}' already tracks maxPeers (${this.maxPeers}) nodes; ` +
+            `raise maxPeers if the cluster is that large.`,
+        ),
+      );
+      return undefined;
+    }
     const { connection, cluster, codec } = this;
-    const outbox = `${cluster}.to.${address}.${this.address}`;
-    const noResponders = `${cluster}.to.${this.address}.${address}.nr.`;
+    const run = address.slice(name.length + 1);
+    const outbox = frameSubject(cluster, this.name, this.run, name, run);
+    const noResponders = `${noRespondersPrefix(cluster, this.name, this.run)}${address}.`;
     const incoming = new Subject<unknown>();
     const link: Link = {
       send: (frame) => {
         if (this.left) return;
         const data = codec.encode(frame);
         const call = frame as { t: string; ref?: number };
-        try {
-          // A call asks for a 503 if no one listens there: its node has gone.
-          if (call.t === 'call')
-            connection.publish(outbox, data, { reply: noResponders + call.ref });
-          else connection.publish(outbox, data);
-        } catch {
-          // The connection is closing: lost, as a frame in flight would be (at most once).
-        }
+        // A call asks for a 503 if no one listens there: its node has gone.
+        checkedPublish(
+          connection,
+          outbox,
+          data,
+          call.t === 'call' ? noResponders + String(call.ref) : undefined,
+        );
       },
       incoming$: incoming,
       close: () => incoming.complete(),
@@ -413,6 +565,8 @@ class Member implements ClusterNode, ClusterHost {
       address,
       pidAt: (at, node, id, pidName) => this.remotePid(at, node, id, pidName),
       publish: (pid) => this.publish(pid),
+      unregister: (name, pid) => this.registry.unregister(name, pid),
+      dropped: () => this.badFrames++,
     });
     const peer: Peer = { name, incoming, connection: peerConnection, heard: false, silent: 0 };
     this.peers.set(address, peer);
@@ -430,10 +584,19 @@ class Member implements ClusterNode, ClusterHost {
     if (peer === undefined) return;
     this.peers.delete(address);
     this.gone.set(address, peer.connection);
+    if (this.gone.size > GONE) this.gone.delete(this.gone.keys().next().value!);
     // The link's error carries why: its pids exit with NodeDownError(name, why).
     peer.incoming.error(new Error(why));
     this.registry.nodeLost(address);
     this.tellNames();
     peer.connection.down$.subscribe((error) => this.lost.next(error));
   }
+}
+
+/** A pid of a node this one refused to track (the `maxPeers` cap): born dead. */
+function refusedPid(node: string, id: number, maxPeers: number): Pid {
+  const reason = errorExit(
+    new NodeDownError(node, `not tracked: the maxPeers cap (${maxPeers}) was reached`),
+  );
+  return deadPid(id, reason, node);
 }

@@ -1,15 +1,18 @@
 import { Subject } from 'rxjs';
 import { isPid } from '../actor/address.js';
+import { report } from '../report/reports.js';
+import { checkedPublish } from './checked-publish.js';
 import type { Link } from './link.js';
 
 /**
- * What `natsLink` needs of a NATS connection: a `NatsConnection` from the npm
- * `nats` client's `connect()` fits. Described here so rxotp never imports
- * `nats` itself: only an application that uses `natsLink` depends on it.
+ * What `natsLink` needs of a NATS connection: a `NatsConnection` from
+ * `@nats-io/transport-node`'s `connect()` (3.x) fits. Described here so rxotp
+ * never imports a NATS client itself: only an application that uses
+ * `natsLink` depends on one.
  *
  * @example
  * ```ts
- * import { connect } from 'nats';
+ * import { connect } from '@nats-io/transport-node';
  * const connection: NatsLinkConnection = await connect({ servers: 'nats://127.0.0.1:4222' });
  * ```
  */
@@ -28,6 +31,8 @@ export interface NatsLinkConnection {
   closed(): Promise<void | Error>;
   /** Whether the connection has closed for good. */
   isClosed(): boolean;
+  /** The server's INFO: `max_payload` bounds a frame. */
+  readonly info?: { readonly max_payload?: number };
 }
 
 /**
@@ -56,11 +61,11 @@ export interface NatsLinkCodec {
  * ```
  */
 export interface NatsLinkOptions {
-  /** A connection made with the `nats` client's `connect()`; the link never closes it. */
+  /** A connection from `@nats-io/transport-node`'s `connect()`; the link never closes it. */
   readonly connection: NatsLinkConnection;
-  /** This node's name: frames for it arrive on `rxotp.<node>.link`. */
+  /** This node's name: it publishes on `rxotp.link.<node>.<peer>`. */
   readonly node: string;
-  /** The peer's name: frames for it go to `rxotp.<peer>.link`. */
+  /** The peer's name: frames from it arrive on `rxotp.link.<peer>.<node>`. */
   readonly peer: string;
   /** Default: JSON (UTF-8), which refuses functions, symbols and bigints. */
   readonly codec?: NatsLinkCodec;
@@ -120,10 +125,14 @@ export function checkSubjectToken(fn: string, key: string, value: unknown): void
 }
 
 /**
- * A link to one peer node over core NATS. This node subscribes to
- * `rxotp.<node>.link` and publishes to `rxotp.<peer>.link`; the peer does the
- * reverse, so the two names must match on both sides and each node name must
- * be unique on the server. Core NATS is at-most-once: a frame published
+ * A link to one peer node over core NATS. This node publishes on
+ * `rxotp.link.<node>.<peer>` and listens on `rxotp.link.<peer>.<node>`; the
+ * peer does the reverse, so the two names must match on both sides and each
+ * node name must be unique on the server. The sender's name is the subject's
+ * third token: a nats-server permission that lets a connection publish only on
+ * `rxotp.link.<its name>.>` makes a node speak only as itself. Frames that fail
+ * to decode are dropped and reported on `reports$`; a frame over the server's
+ * `max_payload` throws `MessageTooLargeError` at `send`. Core NATS is at-most-once: a frame published
  * before the peer's subscription reached the server, while the peer is
  * disconnected, or to a subscriber cut as a slow consumer is lost without
  * notice (rxotp's heartbeats then report the peer down). Order is kept per
@@ -132,7 +141,7 @@ export function checkSubjectToken(fn: string, key: string, value: unknown): void
  *
  * @example
  * ```ts
- * import { connect } from 'nats';
+ * import { connect } from '@nats-io/transport-node';
  * const connection = await connect({ servers: 'nats://127.0.0.1:4222' });
  * const link = natsLink({ connection, node: 'api', peer: 'db' });
  * await connection.flush(); // the subscription is on the server
@@ -152,12 +161,13 @@ export function natsLink(options: NatsLinkOptions): Link {
     typeof connection.closed !== 'function'
   ) {
     throw new TypeError(
-      "natsLink: connection must be a NatsConnection from the 'nats' client's connect().",
+      "natsLink: connection must be a NatsConnection from @nats-io/transport-node's connect().",
     );
   }
   checkSubjectToken('natsLink', 'node', node);
   checkSubjectToken('natsLink', 'peer', peer);
-  const outbox = `rxotp.${peer}.link`;
+  const outbox = `rxotp.link.${node}.${peer}`;
+  const inbox = `rxotp.link.${peer}.${node}`;
   const incoming = new Subject<unknown>();
   let closed = false;
   const finish = (): void => {
@@ -170,18 +180,27 @@ export function natsLink(options: NatsLinkOptions): Link {
   if (connection.isClosed()) {
     finish();
   } else {
-    subscription = connection.subscribe(`rxotp.${node}.link`, {
+    subscription = connection.subscribe(inbox, {
       callback: (error, message) => {
         if (closed) return;
-        if (error !== null) return finish();
+        if (error !== null) {
+          report({ kind: 'remote', node, operation: 'subscription', error });
+          return finish();
+        }
         let frame: unknown;
         try {
           frame = codec.decode(message.data);
-        } catch {
-          // Not a frame (a stray publish on our subject): nothing to deliver.
+        } catch (failure) {
+          // Not a frame: dropped and reported; the node checks the rest of each frame.
+          report({ kind: 'frame', node, subject: inbox, error: failure });
           return;
         }
-        incoming.next(frame);
+        try {
+          incoming.next(frame);
+        } catch (failure) {
+          // Nothing may throw into the client's reader.
+          report({ kind: 'remote', node, operation: 'handling a frame', error: failure });
+        }
       },
     });
     void connection.closed().then(finish, finish);
@@ -189,12 +208,7 @@ export function natsLink(options: NatsLinkOptions): Link {
   return {
     send(frame: unknown): void {
       if (closed) return;
-      const bytes = codec.encode(frame);
-      try {
-        connection.publish(outbox, bytes);
-      } catch {
-        // The connection is closing or closed: at-most-once, like a frame lost in flight.
-      }
+      checkedPublish(connection, outbox, codec.encode(frame));
     },
     incoming$: incoming.asObservable(),
     close: finish,

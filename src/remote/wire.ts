@@ -50,6 +50,8 @@ export type Frame =
   | { readonly t: 'exit'; readonly id: number; readonly reason: WireReason }
   | { readonly t: 'whereis'; readonly q: number; readonly name: string }
   | { readonly t: 'watch' }
+  /** In a cluster: unregister `name` if pid `id` of the receiver holds it. */
+  | { readonly t: 'unreg'; readonly name: string; readonly id: number }
   | {
       readonly t: 'names';
       readonly set: readonly (readonly [name: string, id: number, pidName: string | null])[];
@@ -138,10 +140,11 @@ export function packPids(value: unknown, toWire: (pid: Pid) => WirePid, depth = 
 }
 
 /** @internal The inverse of `packPids`. */
-export function unpackPids(value: unknown, fromWire: (pid: WirePid) => Pid, depth = 0): unknown {
+export function unpackPids(value: unknown, fromWire: (pid: unknown) => Pid, depth = 0): unknown {
   if (typeof value !== 'object' || value === null || depth > DEPTH) return value;
   const wire = (value as Record<string, unknown>)[PID_KEY];
-  if (Array.isArray(wire)) return fromWire(wire as unknown as WirePid);
+  // Checked by `fromWire`: it comes from the wire.
+  if (wire !== undefined) return fromWire(wire);
   return mapChildren(value, (child) => unpackPids(child, fromWire, depth + 1));
 }
 

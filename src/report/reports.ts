@@ -57,9 +57,9 @@ const reports = new Subject<Report>();
  * The one process-wide stream of errors that no caller can receive: a throwing
  * `terminate`, a failing backoff function, a frame from the wire that failed
  * validation, a NATS operation rxotp gave up on. Each is also passed to rxjs's
- * `config.onUnhandledError` when it is set; when it is not and nobody
- * subscribes here, each is logged once with `console.error`. A report is never
- * rethrown: one actor's bug never ends the process.
+ * `config.onUnhandledError` when it is set, and otherwise logged once with
+ * `console.error` (set `config.onUnhandledError` to route or silence them). A
+ * report is never rethrown: one actor's bug never ends the process.
  *
  * @example
  * ```ts
@@ -71,8 +71,7 @@ export const reports$ = reports.asObservable();
 /** @internal Reports one error: on `reports$`, to `config.onUnhandledError`, else on the console. */
 export function report(r: Report): void {
   const { onUnhandledError } = config;
-  const observed = reports.observed;
-  if (observed) reports.next(r);
+  if (reports.observed) reports.next(r);
   if (onUnhandledError) {
     try {
       onUnhandledError(r.error);
@@ -84,7 +83,7 @@ export function report(r: Report): void {
         error,
       );
     }
-  } else if (!observed) {
+  } else {
     try {
       console.error(`rxotp: ${describeReport(r)}`, r.error);
     } catch {

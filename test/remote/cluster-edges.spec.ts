@@ -1,7 +1,8 @@
 // Edge cases of joinCluster and its registry, each against a
 // real JetStream nats-server. Each test states what README "Going distributed"
 // promises.
-import type { NatsConnection } from 'nats';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { firstValueFrom, interval, map, take } from 'rxjs';
 import {
   Registry,
@@ -231,7 +232,7 @@ describe('joinCluster: leaving and the bucket', () => {
     const pid = spawn(counter, 0);
     a!.registry.register('inflight', pid);
     await nc!.close();
-    // The reconcile may wait out one retry (100 ms) before it gives up.
+    // A write in flight is cut off with the connection: no retry may end the actor.
     await firstValueFrom(interval(400));
     // README: "When a node's own connection closes ... local actors keep running".
     expect(exitOf(pid)).toBeUndefined();
@@ -246,7 +247,7 @@ describe('joinCluster: leaving and the bucket', () => {
     await seen(b!, 'x');
     await until(b!.nodes$, (names) => names.includes('n0'));
     // JetStream loses the bucket's stream (as when it has no leader: requests answered 503).
-    const jsm = await ncA!.jetstreamManager();
+    const jsm = await jetstreamManager(ncA!);
     await jsm.streams.delete(`KV_${clusterName()}_names`);
     const closing = a!.close().then(
       () => 'resolved',

@@ -1,7 +1,7 @@
 // Shared by the in-process cluster specs: one JetStream nats-server per file,
 // nodes each on their own connection, a fresh cluster (subjects and bucket) per
 // test, and everything closed after each test.
-import { connect, type NatsConnection } from 'nats';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { filter, firstValueFrom, type Observable } from 'rxjs';
 import { genServer, type ExitReason, type Pid } from '../../src/index.js';
 import { joinCluster, type ClusterNode, type ClusterOptions } from '../../src/remote/index.js';

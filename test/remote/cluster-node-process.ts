@@ -2,7 +2,7 @@
 // Run: node --import tsx cluster-node-process.ts '<NodeConfig as JSON>' (with an IPC channel).
 // It joins the cluster, says { event: 'ready' }, then obeys one Command per IPC message and
 // answers each with a Reply carrying the command's ref (some answer later: a monitor, a hammer).
-import { connect, type NatsConnection } from 'nats';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { config, filter, firstValueFrom, type Subscription } from 'rxjs';
 import {
   call,
@@ -391,7 +391,11 @@ async function main(): Promise<void> {
   process.on('disconnect', () => process.exit(1));
   const { url, name, cluster, heartbeat, replicas, probe } = settings;
   connection = await connect({ servers: url, ignoreClusterUpdates: true });
-  connection.subscribe(probe, { callback: (_error, msg) => msg.respond() });
+  connection.subscribe(probe, {
+    callback: (_error, msg) => {
+      msg.respond();
+    },
+  });
   node = await joinCluster({ connection, name, cluster, heartbeat, replicas });
   process.on('message', (message: Message) => {
     run(message.command).then(

@@ -3,7 +3,8 @@
 // has a cluster (and so a names bucket) of its own on the shared server(s).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { connect, type KV, type NatsConnection, type NatsError } from 'nats';
+import { Kvm, type KV } from '@nats-io/kv';
+import { RequestError, connect, type NatsConnection } from '@nats-io/transport-node';
 import { filter, firstValueFrom, type Subscription } from 'rxjs';
 import { NoProcError, call, cast, via, type ExitReason, type Pid } from '../../src/index.js';
 import {
@@ -191,7 +192,7 @@ async function untilUnreachable(nc: NatsConnection, cluster: string, name: strin
     try {
       await nc.request(probeSubject(cluster, name), undefined, { timeout: 250 });
     } catch (error) {
-      if ((error as NatsError).code === '503') break;
+      if (error instanceof RequestError && error.isNoResponders()) break;
     }
   }
   // One more round trip: an interest removal read in the same batch is surely applied now.
@@ -200,18 +201,10 @@ async function untilUnreachable(nc: NatsConnection, cluster: string, name: strin
 
 /** Resolves once none of `keys` has a value in the bucket. */
 async function untilDeleted(kv: KV, keys: readonly string[]): Promise<void> {
-  const live = new Set<string>();
-  let initialized = false;
-  const watch = await kv.watch({
-    initializedFn: () => {
-      initialized = true;
-      if (keys.every((key) => !live.has(key))) watch.stop();
-    },
-  });
-  for await (const entry of watch) {
-    if (entry.operation === 'PUT') live.add(entry.key);
-    else live.delete(entry.key);
-    if (initialized && keys.every((key) => !live.has(key))) watch.stop();
+  for (;;) {
+    const entries = await Promise.all(keys.map((key) => kv.get(key)));
+    if (entries.every((entry) => entry === null || entry.operation !== 'PUT')) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -452,7 +445,7 @@ describe.each([
       expect(await a!.run({ op: 'await-name', name, present: false })).toBeNull();
       expect(here.registry.whereis(name)).toBeUndefined();
     }
-    const kv = await connections[0]!.jetstream().views.kv(`${cluster}_names`);
+    const kv = await new Kvm(connections[0]!).open(`${cluster}_names`);
     await untilDeleted(kv, ['k-counter', 'k-worker']);
     expect(a!.unhandled).toEqual([]);
   }, 120_000);

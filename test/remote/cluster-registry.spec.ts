@@ -1,7 +1,17 @@
 // The cluster registry's failure paths, against a bucket that fails on demand:
-// JetStream without a leader answers 503, and the registry retries, then gives up.
+// JetStream without a leader answers 503, and the registry retries until the
+// write lands or is superseded.
+import { JetStreamApiError } from '@nats-io/jetstream';
 import { asyncScheduler, firstValueFrom, type SchedulerLike } from 'rxjs';
-import { AlreadyRegisteredError, genServer, spawn, type Pid } from '../../src/index.js';
+import {
+  AlreadyRegisteredError,
+  genServer,
+  reports$,
+  spawn,
+  stop,
+  type Pid,
+  type Report,
+} from '../../src/index.js';
 import {
   RegistryUnavailableError,
   joinCluster,
@@ -19,21 +29,19 @@ const idle = genServer<null, null, never, never>({ init: () => null });
 
 /** What a KV call answered 503 (no JetStream leader) rejects with. */
 const noLeader = (): Error => Object.assign(new Error('503'), { code: '503' });
-/** What a lost compare-and-set rejects with. */
+/** What a lost compare-and-set rejects with (@nats-io/kv 3.x). */
 const wrongSequence = (): Error =>
-  Object.assign(new Error('wrong last sequence: 1'), {
-    code: '400',
-    api_error: { code: 400, err_code: 10071, description: 'wrong last sequence: 1' },
-  });
+  new JetStreamApiError({ code: 400, err_code: 10071, description: 'wrong last sequence: 1' });
 
 /** A bucket in memory holding `initial`, whose next writes fail as `failures` says. */
 function fakeKv(
   failures: (() => Error)[],
   initial: ClusterKvEntry[] = [],
-): ClusterKv & { writes: number } {
-  let revision = 0;
+): ClusterKv & { writes: number; deletes: number } {
+  let revision = Math.max(0, ...initial.map((entry) => entry.revision));
   const kv = {
     writes: 0,
+    deletes: 0,
     create(): Promise<number> {
       kv.writes += 1;
       const failure = failures.shift();
@@ -43,10 +51,14 @@ function fakeKv(
       return Promise.resolve(++revision);
     },
     delete(): Promise<void> {
+      kv.deletes += 1;
       const failure = failures.shift();
       return failure === undefined ? Promise.resolve() : Promise.reject(failure());
     },
-    watch(options: { initializedFn?: () => void }) {
+    status() {
+      return Promise.resolve({ streamInfo: { state: { last_seq: revision } } });
+    },
+    watch() {
       const queue = [...initial];
       const iterator: AsyncIterable<ClusterKvEntry> & { stop(): void } = {
         stop: () => undefined,
@@ -54,7 +66,6 @@ function fakeKv(
           next: () => {
             const value = queue.shift();
             if (value !== undefined) return Promise.resolve({ value, done: false });
-            options.initializedFn?.();
             return new Promise<IteratorResult<ClusterKvEntry>>(() => undefined);
           },
         }),
@@ -67,17 +78,21 @@ function fakeKv(
 
 type SubscriptionCallback = Parameters<ClusterConnection['subscribe']>[1]['callback'];
 
-/** A connection that carries nothing, with `kv` as its JetStream bucket. */
-function fakeConnection(kv: ClusterKv, callbacks: SubscriptionCallback[] = []): ClusterConnection {
+/** A connection that carries nothing out (what is published lands in `published`). */
+function fakeConnection(
+  callbacks: SubscriptionCallback[] = [],
+  published: { subject: string; data: Uint8Array }[] = [],
+): ClusterConnection {
   return {
-    publish: () => undefined,
+    publish: (subject, data = new Uint8Array()) => {
+      published.push({ subject, data });
+    },
     subscribe: (_subject, { callback }) => {
       callbacks.push(callback);
       return { unsubscribe: () => undefined };
     },
     flush: () => Promise.resolve(),
     closed: () => new Promise(() => undefined),
-    jetstream: () => ({ views: { kv: () => Promise.resolve(kv) } }),
   };
 }
 
@@ -95,9 +110,11 @@ afterEach(async () => {
 async function nodeWith(
   kv: ClusterKv,
   callbacks: SubscriptionCallback[] = [],
+  published: { subject: string; data: Uint8Array }[] = [],
 ): Promise<ClusterNode> {
   const node = await joinCluster({
-    connection: fakeConnection(kv, callbacks),
+    connection: fakeConnection(callbacks, published),
+    bucket: kv,
     name: 'solo',
     scheduler: instant,
     // Never due within a test: only the registry's retries use the scheduler.
@@ -119,25 +136,53 @@ describe('ClusterRegistry when the bucket fails', () => {
     expect(node.registry.whereis('db')).toBe(pid);
   });
 
-  test('a bucket that stays unavailable: claim rejects with RegistryUnavailableError, the name is undone', async () => {
-    const node = await nodeWith(fakeKv(Array.from({ length: 50 }, () => noLeader)));
+  test('a bucket unavailable for a long while: the claim waits, retrying, and resolves once a write lands', async () => {
+    const kv = fakeKv(Array.from({ length: 50 }, () => noLeader));
+    const node = await nodeWith(kv);
+    const seen: Report[] = [];
+    const subscription = reports$.subscribe((r) => seen.push(r));
     const pid = spawn(idle, null);
-    const error = await node.registry.claim('db', pid).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RegistryUnavailableError);
-    expect((error as RegistryUnavailableError).registeredName).toBe('db');
-    expect(node.registry.whereis('db')).toBeUndefined();
-    // claim leaves the pid running.
+    try {
+      await node.registry.claim('db', pid);
+    } finally {
+      subscription.unsubscribe();
+    }
+    expect(kv.writes).toBe(51);
+    expect(node.registry.whereis('db')).toBe(pid);
     expect(pid.target.reason).toBeUndefined();
+    // The retries are reported on the first try and every 10th, not each time.
+    const retries = seen.filter((r) => r.kind === 'remote');
+    expect(retries.map((r) => r.kind === 'remote' && r.operation)).toEqual(
+      Array.from({ length: 6 }, () => "registry write of 'db' (retrying)"),
+    );
   });
 
-  test('the same with register: the pid exits with RegistryUnavailableError', async () => {
-    const node = await nodeWith(fakeKv(Array.from({ length: 50 }, () => noLeader)));
+  test('register while the bucket fails: the pid stays registered and running until its write lands', async () => {
+    const kv = fakeKv(Array.from({ length: 20 }, () => noLeader));
+    const node = await nodeWith(kv);
     const pid = spawn(idle, null);
     node.registry.register('db', pid);
     expect(node.registry.whereis('db')).toBe(pid);
-    const reason = await exitOf(pid);
-    expect(reason.kind === 'error' && reason.error).toBeInstanceOf(RegistryUnavailableError);
+    while (kv.writes < 21) await new Promise((resolve) => setTimeout(resolve, 5));
+    // A later claim of the same pid is answered at once: the name is in the bucket.
+    await node.registry.claim('db', pid);
+    expect(node.registry.whereis('db')).toBe(pid);
+    expect(pid.target.reason).toBeUndefined();
+  });
+
+  test('a write superseded while it is retried (the pid exits) stops being tried', async () => {
+    const kv = fakeKv(Array.from({ length: 1000 }, () => noLeader));
+    const node = await nodeWith(kv);
+    const pid = spawn(idle, null);
+    node.registry.register('db', pid);
+    while (kv.writes < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    stop(pid);
     expect(node.registry.whereis('db')).toBeUndefined();
+    // The retry in progress notices the name is gone and gives up.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const writes = kv.writes;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(kv.writes).toBe(writes);
   });
 
   test('a lost compare-and-set is not retried: the register loser exits with AlreadyRegisteredError', async () => {
@@ -150,14 +195,19 @@ describe('ClusterRegistry when the bucket fails', () => {
     expect(kv.writes).toBe(1);
   });
 
-  test("unregistering another node's name when the bucket fails: the failure is reported", async () => {
-    const value = jsonCodec.encode({ node: 'far', address: 'far-1', id: 7, hold: -1 });
-    const kv = fakeKv([noLeader], [{ key: 'db', value, revision: 1, operation: 'PUT' }]);
-    const node = await nodeWith(kv);
+  test("unregistering another node's name asks its owner (a frame to that node); the bucket is not touched here", async () => {
+    const value = jsonCodec.encode({ node: 'far', address: 'far.r1', id: 7, hold: -1 });
+    const kv = fakeKv([], [{ key: 'db', value, revision: 1, operation: 'PUT' }]);
+    const published: { subject: string; data: Uint8Array }[] = [];
+    const node = await nodeWith(kv, [], published);
     expect(node.registry.whereis('db')?.node).toBe('far');
     expect(node.registry.unregister('db')).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(unhandled()).toHaveBeenCalledWith(expect.objectContaining({ message: '503' }));
+    expect(node.registry.whereis('db')).toBeUndefined();
+    const toFar = published
+      .filter((m) => m.subject.endsWith('.t.far.r1'))
+      .map((m) => jsonCodec.decode(m.data));
+    expect(toFar).toContainEqual(expect.objectContaining({ t: 'unreg', name: 'db', id: 7 }));
+    expect(kv.deletes).toBe(0);
   });
 
   test("an error on the node's subscriptions (a permissions violation) is reported", async () => {

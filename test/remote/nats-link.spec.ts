@@ -1,5 +1,5 @@
 import { deserialize, serialize } from 'node:v8';
-import { connect, type NatsConnection } from 'nats';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { firstValueFrom } from 'rxjs';
 import {
   ActorExitError,
@@ -180,8 +180,8 @@ describe('natsLink: two nodes over a real nats-server', () => {
   }, 30_000);
 
   test('a stray publish on a node subject that is not a frame is ignored', async () => {
-    const { remote, a, ncB } = await remoteCounter();
-    ncB.publish(`rxotp.${a.name}.link`, new TextEncoder().encode('not json {'));
+    const { remote, a, b, ncB } = await remoteCounter();
+    ncB.publish(`rxotp.link.${b.name}.${a.name}`, new TextEncoder().encode('not json {'));
     expect(cast(remote, 'inc')).toBe(true);
     expect(await call(remote, 'get', { timeout: 20_000 })).toBe(1);
   }, 30_000);

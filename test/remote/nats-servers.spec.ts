@@ -1,7 +1,12 @@
-import { connect, StringCodec, type Msg, type NatsConnection, type NatsError } from 'nats';
+import { JetStreamApiError } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { startCluster, startServer, type NatsCluster, type NatsServer } from './nats-servers.js';
 
-const sc = StringCodec();
+const sc = {
+  encode: (text: string) => new TextEncoder().encode(text),
+  decode: (bytes: Uint8Array) => new TextDecoder().decode(bytes),
+};
 const connections: NatsConnection[] = [];
 
 /** A client pinned to `url`: it neither hops to another cluster member nor reconnects. */
@@ -47,10 +52,11 @@ describe('startServer', () => {
 
   test('JetStream is ready: a second KV create on one key fails with err_code 10071', async () => {
     const nc = await client(server.url);
-    const kv = await nc.jetstream().views.kv('single');
+    const kv = await new Kvm(nc).create('single');
     expect(await kv.create('key', sc.encode('first'))).toBe(1);
     const second = await kv.create('key', sc.encode('second')).catch((e: unknown) => e);
-    expect((second as NatsError).api_error?.err_code).toBe(10071);
+    expect(second).toBeInstanceOf(JetStreamApiError);
+    expect((second as JetStreamApiError).code).toBe(10071);
     expect(sc.decode((await kv.get('key'))?.value ?? new Uint8Array())).toBe('first');
   }, 30_000);
 });
@@ -117,11 +123,11 @@ describe('startCluster', () => {
     // Without direct gets a read goes through the stream leader, so it sees every
     // acknowledged write whichever server the reader is connected to.
     const options = { replicas: 3, allow_direct: false };
-    const written = await writer.jetstream().views.kv('replicated', options);
+    const written = await new Kvm(writer).create('replicated', options);
     await written.put('greeting', sc.encode('hello'));
     const status = await written.status();
     expect(status.replicas).toBe(3);
-    const read = await reader.jetstream().views.kv('replicated', options);
+    const read = await new Kvm(reader).create('replicated', options);
     expect(sc.decode((await read.get('greeting'))?.value ?? new Uint8Array())).toBe('hello');
   }, 60_000);
 });
@@ -142,6 +148,26 @@ describe('stop and kill', () => {
     const server = await startServer({ jetstream: true });
     await server.kill();
     expect(probePid(server.pid)).toBe('ESRCH');
+  }, 60_000);
+
+  test('restart() after kill(): the same URL, a new process, and the JetStream store kept', async () => {
+    const server = await startServer({ jetstream: true });
+    try {
+      const before = await client(server.url);
+      const kv = await new Kvm(before).create('kept');
+      await kv.put('key', sc.encode('value'));
+      const oldPid = server.pid;
+      await server.kill();
+      expect(probePid(oldPid)).toBe('ESRCH');
+      await server.restart();
+      expect(server.pid).not.toBe(oldPid);
+      expect(probePid(server.pid)).toBe('alive');
+      const after = await client(server.url);
+      const reopened = await new Kvm(after).open('kept');
+      expect(sc.decode((await reopened.get('key'))?.value ?? new Uint8Array())).toBe('value');
+    } finally {
+      await server.stop();
+    }
   }, 60_000);
 
   test('cluster.stop() ends every server, also after one of them was killed', async () => {

@@ -1,18 +1,21 @@
 // Real nats-server processes for tests: one server or a routed cluster, each on free loopback
 // ports, optionally with JetStream, started and awaited until usable, stopped without leaks.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type NatsConnection } from 'nats';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { requireTool } from '../../scripts/test-tools.js';
 
 /** One running nats-server process. */
 export interface NatsServer {
   /** The server name (`-n`); generated when not in a cluster. */
   readonly name: string;
-  /** The OS process id. */
+  /** The OS process id (a restarted server has a new one). */
   readonly pid: number;
   /** The client URL, e.g. `nats://127.0.0.1:40123`. */
   readonly url: string;
@@ -22,8 +25,17 @@ export interface NatsServer {
   readonly monitoringUrl: string;
   /** SIGTERM, then SIGKILL after a grace; resolves once the process is gone and its files removed. */
   stop(): Promise<void>;
-  /** SIGKILL (a crash); resolves once the process is gone and its files removed. */
+  /**
+   * SIGKILL (a crash); resolves once the process is gone. Its files (the JetStream store) stay
+   * for `restart()`, and go with `stop()` or when the test process exits.
+   */
   kill(): Promise<void>;
+  /**
+   * Starts the server again (after `kill()`, or killing it first) on the same client, monitoring
+   * and route ports, with the same name and JetStream store; resolves once it accepts clients
+   * (and, for a lone JetStream server, once the JetStream API answers).
+   */
+  restart(options?: { timeout?: number }): Promise<void>;
 }
 
 /** A set of routed nats-servers forming one cluster. */
@@ -41,6 +53,10 @@ export interface StartOptions {
   jetstream?: boolean;
   /** Budget in ms for the whole start, port clashes and retries included. Default 30 000. */
   timeout?: number;
+  /** A nats-server configuration file's text (authorization, say), given with `-c` (startServer only). */
+  config?: string;
+  /** The credentials the readiness probe connects with, when `config` asks for them. */
+  probe?: { user: string; pass: string };
 }
 
 const defaultTimeout = 30_000;
@@ -54,16 +70,21 @@ const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
 // Servers still running, killed if the test process exits without stopping them (a test that
-// threw before its afterAll, a jest timeout): an orphaned server would hold ports and disk.
+// threw before its afterAll, a jest timeout): an orphaned server would hold ports and disk. The
+// scratch directories of killed servers, kept for a restart, go then too.
 const running = new Set<ChildProcess>();
+const kept = new Set<string>();
 let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const orphan of running) orphan.kill('SIGKILL');
+    for (const dir of kept) rmSync(dir, { recursive: true, force: true });
+  });
+}
 function track(child: ChildProcess): void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const orphan of running) orphan.kill('SIGKILL');
-    });
-  }
+  installExitHook();
   running.add(child);
   child.once('exit', () => running.delete(child));
 }
@@ -91,8 +112,8 @@ class Process {
   private ending: Promise<void> | undefined;
 
   constructor(
-    binary: string,
-    args: string[],
+    readonly binary: string,
+    readonly args: string[],
     readonly dir: string,
     readonly label: string,
   ) {
@@ -145,9 +166,12 @@ class Process {
     return /address already in use/i.test(tail) ? new PortInUseError(message) : new Error(message);
   }
 
-  /** Ends the process (SIGTERM with a SIGKILL fallback, or SIGKILL at once), removes its files. */
-  end(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
-    this.ending ??= (async () => {
+  /**
+   * Ends the process (SIGTERM with a SIGKILL fallback, or SIGKILL at once) and removes its files,
+   * unless `keepFiles` (a crash to restart from).
+   */
+  end(signal: 'SIGTERM' | 'SIGKILL', keepFiles = false): Promise<void> {
+    const ended = (this.ending ??= (async () => {
       if (!this.hasExited) {
         this.child.kill(signal);
         let timer: NodeJS.Timeout | undefined;
@@ -162,9 +186,16 @@ class Process {
         }
       }
       this.child.stderr?.destroy();
+    })());
+    if (keepFiles) {
+      installExitHook();
+      kept.add(this.dir);
+      return ended;
+    }
+    return ended.then(async () => {
+      kept.delete(this.dir);
       await rm(this.dir, { recursive: true, force: true });
-    })();
-    return this.ending;
+    });
   }
 }
 
@@ -213,8 +244,13 @@ async function readPorts(proc: Process, deadline: number): Promise<Required<Port
 }
 
 /** Opens a client connection pinned to `url` (no reconnects, no hopping to other servers). */
-const probeConnection = (url: string, deadline: number): Promise<NatsConnection> =>
+const probeConnection = (
+  url: string,
+  deadline: number,
+  credentials?: { user: string; pass: string },
+): Promise<NatsConnection> =>
   connect({
+    ...credentials,
     servers: url,
     reconnect: false,
     ignoreClusterUpdates: true,
@@ -225,15 +261,16 @@ const probeConnection = (url: string, deadline: number): Promise<NatsConnection>
 async function waitUntilServes(
   proc: Process,
   url: string,
-  jetstream: boolean,
+  withJetStream: boolean,
   deadline: number,
+  credentials?: { user: string; pass: string },
 ): Promise<void> {
   await until(`${proc.label} to accept clients at ${url}`, deadline, [proc], async () => {
-    const nc = await probeConnection(url, deadline);
+    const nc = await probeConnection(url, deadline, credentials);
     try {
       await nc.flush();
       // jetstreamManager() asks `$JS.API.INFO` and throws until JetStream answers.
-      if (jetstream) await nc.jetstreamManager({ timeout: 2_000 });
+      if (withJetStream) await jetstreamManager(nc, { timeout: 2_000 });
       return true;
     } finally {
       await nc.close();
@@ -274,18 +311,62 @@ async function launch(
   return new Process(binary, [...base, ...args, ...extraArgs], dir, label);
 }
 
-function handle(proc: Process, name: string, ports: Required<PortsFile>): NatsServer {
-  const [url, monitoringUrl] = [ports.nats[0], ports.monitoring[0]];
-  if (url === undefined || monitoringUrl === undefined) throw new Error('empty ports file');
-  return {
-    name,
-    pid: proc.pid,
-    url,
-    urls: [...ports.nats],
-    monitoringUrl,
-    stop: () => proc.end('SIGTERM'),
-    kill: () => proc.end('SIGKILL'),
-  };
+const portOf = (url: string): string => new URL(url).port;
+
+/** A server that can be stopped, killed and restarted in place. */
+class RunningServer implements NatsServer {
+  readonly url: string;
+  readonly urls: string[];
+  readonly monitoringUrl: string;
+
+  constructor(
+    private proc: Process,
+    readonly name: string,
+    ports: Required<PortsFile>,
+    /** Whether a restart waits for the JetStream API (a lone server: a cluster's needs a quorum). */
+    private readonly jetstream: boolean,
+    private readonly probe?: { user: string; pass: string },
+  ) {
+    const [url, monitoringUrl] = [ports.nats[0], ports.monitoring[0]];
+    if (url === undefined || monitoringUrl === undefined) throw new Error('empty ports file');
+    this.url = url;
+    this.urls = [...ports.nats];
+    this.monitoringUrl = monitoringUrl;
+  }
+
+  get pid(): number {
+    return this.proc.pid;
+  }
+
+  stop(): Promise<void> {
+    return this.proc.end('SIGTERM');
+  }
+
+  kill(): Promise<void> {
+    return this.proc.end('SIGKILL', true);
+  }
+
+  async restart(options: { timeout?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (options.timeout ?? defaultTimeout);
+    const old = this.proc;
+    await old.end('SIGKILL', true);
+    // The same ports as before, so clients reconnect to the URL they know.
+    const args = old.args.map((arg, i) => {
+      const flag = old.args[i - 1];
+      if (flag === '-p' && arg === '-1') return portOf(this.url);
+      if (flag === '-m' && arg === '-1') return portOf(this.monitoringUrl);
+      return arg;
+    });
+    const proc = new Process(old.binary, args, old.dir, old.label);
+    this.proc = proc;
+    try {
+      await readPorts(proc, deadline);
+      await waitUntilServes(proc, this.url, this.jetstream, deadline, this.probe);
+    } catch (error) {
+      await proc.end('SIGKILL', true);
+      throw error;
+    }
+  }
 }
 
 let serial = 0;
@@ -306,15 +387,21 @@ const uniqueName = (prefix: string): string =>
  * await server.stop();
  */
 export async function startServer(options: StartOptions = {}): Promise<NatsServer> {
-  const { jetstream = false, timeout = defaultTimeout } = options;
+  const { jetstream = false, timeout = defaultTimeout, config, probe } = options;
   const binary = requireBinary();
   const deadline = Date.now() + timeout;
   const name = uniqueName('nats');
-  const proc = await launch(binary, name, jetstream, ['-n', name]);
+  const extra = ['-n', name];
+  if (config !== undefined) {
+    const file = join(await mkdtemp(join(tmpdir(), 'nats-config-')), 'server.conf');
+    await writeFile(file, config);
+    extra.push('-c', file);
+  }
+  const proc = await launch(binary, name, jetstream, extra);
   try {
     const ports = await readPorts(proc, deadline);
-    const server = handle(proc, name, ports);
-    await waitUntilServes(proc, server.url, jetstream, deadline);
+    const server = new RunningServer(proc, name, ports, jetstream, probe);
+    await waitUntilServes(proc, server.url, jetstream, deadline, probe);
     return server;
   } catch (error) {
     await proc.end('SIGKILL');
@@ -379,7 +466,10 @@ async function tryCluster(
       procs.push(await launch(binary, name, jetstream, args));
     }
     const servers = await Promise.all(
-      procs.map(async (proc, i) => handle(proc, names[i] ?? '', await readPorts(proc, deadline))),
+      procs.map(
+        async (proc, i) =>
+          new RunningServer(proc, names[i] ?? '', await readPorts(proc, deadline), false),
+      ),
     );
     await Promise.all(
       servers.map((server, i) => waitUntilServes(procs[i] as Process, server.url, false, deadline)),
@@ -437,12 +527,12 @@ async function probeKeyValue(
   );
   try {
     await until(`a KV bucket with ${replicas} replicas`, deadline, procs, async () => {
-      const kv = await nc.jetstream({ timeout: 5_000 }).views.kv(bucket, { replicas });
+      const kv = await new Kvm(jetstream(nc, { timeout: 5_000 })).create(bucket, { replicas });
       await kv.put('probe', new Uint8Array([1]));
       return true;
     });
     await until('the KV probe bucket to be deleted', deadline, procs, async () => {
-      const jsm = await nc.jetstreamManager({ timeout: 5_000 });
+      const jsm = await jetstreamManager(nc, { timeout: 5_000 });
       return jsm.streams.delete(`KV_${bucket}`);
     });
   } finally {
