@@ -1,8 +1,15 @@
 // Builds dist/esm (ES modules) and dist/cjs (CommonJS) from one source tree
-// with the TypeScript compiler. Each output folder gets a package.json naming
-// its module type, so Node reads the `.js` files in each the right way.
+// with the TypeScript compiler, with declarations and source maps that point
+// at src/ (which the package ships). Each output folder gets a package.json
+// naming its module type, so Node reads the `.js` files in each the right way.
+// `npm install` and `npm pack` run it (the `prepare` script).
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+
+if (!existsSync('node_modules/typescript/bin/tsc')) {
+  console.error('The build needs the dev dependencies: run `npm install` first.');
+  process.exit(1);
+}
 
 const tsc = (outDir, module, moduleResolution) =>
   execFileSync(

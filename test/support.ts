@@ -13,12 +13,12 @@ export function exitOf(pid: Pid): ExitReason | undefined {
  * Routes rxjs's unhandled errors to a fresh `jest.fn()` for each test of the
  * file (restoring the previous handler after it); read it through the getter.
  */
-export function useUnhandledErrors(): () => jest.Mock {
-  let unhandled = jest.fn();
+export function useUnhandledErrors(): () => jest.Mock<void, [unknown]> {
+  let unhandled = jest.fn<void, [unknown]>();
   let saved: typeof config.onUnhandledError;
   beforeEach(() => {
     saved = config.onUnhandledError;
-    unhandled = jest.fn();
+    unhandled = jest.fn<void, [unknown]>();
     config.onUnhandledError = unhandled;
   });
   afterEach(() => {

@@ -12,6 +12,8 @@ import { VIA_BRAND } from './via.js';
  * const target: Address = Math.random() > 0.5 ? pid : via(registry, 'db');
  * cast(target, 'ping');
  * ```
+ *
+ * @typeParam P - The protocol: the requests, replies and messages the actor takes (see `Protocol`).
  */
 export type Address<P extends Protocol = Protocol> = Pid<P> | Via<P>;
 

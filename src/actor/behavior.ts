@@ -12,6 +12,8 @@ import type { Protocol } from './protocol.js';
  * ```ts
  * const later: MaybeAsync<number> = of(1, 2, 3); // settles to 3
  * ```
+ *
+ * @typeParam T - The value, given now or later.
  */
 export type MaybeAsync<T> = T | PromiseLike<T> | Observable<T>;
 
@@ -23,6 +25,9 @@ export type MaybeAsync<T> = T | PromiseLike<T> | Observable<T>;
  * ```ts
  * handleCall: (req: 'get', from, n: number) => ({ reply: n, state: n }),
  * ```
+ *
+ * @typeParam R - What `handleCall` replies.
+ * @typeParam S - The actor's state.
  */
 export type CallResult<R, S> =
   { readonly reply: R; readonly state: S } | { readonly noreply: true; readonly state: S };
@@ -38,6 +43,8 @@ export type CallResult<R, S> =
  *   return n + 1;
  * }
  * ```
+ *
+ * @typeParam P - The actor's protocol; loosely typed (`Protocol`) unless the protocol is stated first.
  */
 export interface Ctx<P extends Protocol = Protocol> {
   /** This incarnation's pid. */
@@ -48,7 +55,10 @@ export interface Ctx<P extends Protocol = Protocol> {
   readonly mailbox: Subject<P['info']>;
   /** Stops after the running handler returns (default reason `normal`). */
   stop(reason?: ExitReason): void;
-  /** Gives a deferred reply (the call's `from` is what `handleCall` received). */
+  /**
+   * Gives a deferred reply (the call's `from` is what `handleCall` received).
+   * @typeParam R - The reply type of the call being answered.
+   */
   reply<R>(from: CallRef<R>, value: R): void;
   /** Sends `message` to itself after `delay` ms on its scheduler; cancelled when it exits. */
   sendAfter(delay: number, message: P['info']): Subscription;
@@ -68,6 +78,13 @@ export interface Ctx<P extends Protocol = Protocol> {
  *   handleCast: (_req, n) => n + 1,
  * };
  * ```
+ *
+ * @typeParam S - The actor's state.
+ * @typeParam A - What `init` takes: the start arguments (`void` for none).
+ * @typeParam C - The requests `handleCall` takes.
+ * @typeParam R - What `handleCall` replies.
+ * @typeParam K - The requests `handleCast` takes.
+ * @typeParam I - The info messages `handleInfo` takes (`send`, `ctx.sendAfter`, the mailbox).
  */
 export interface Behavior<S, A = void, C = never, R = unknown, K = never, I = never> {
   /**

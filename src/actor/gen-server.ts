@@ -30,6 +30,12 @@ export interface StartOptions {
  * ```ts
  * counter.start(0).subscribe((n) => console.log(n.kind));
  * ```
+ *
+ * @typeParam A - What `init` takes: the start arguments (`void` for none).
+ * @typeParam C - The requests `handleCall` takes.
+ * @typeParam R - What `handleCall` replies.
+ * @typeParam K - The requests `handleCast` takes.
+ * @typeParam I - The info messages `handleInfo` takes (`send`, `ctx.sendAfter`, the mailbox).
  */
 export interface GenServer<A, C, R, K, I> {
   /** The callbacks it was defined with. */
@@ -50,6 +56,8 @@ export interface GenServer<A, C, R, K, I> {
  * ```ts
  * const db = via<ProtocolOf<typeof dbServer>>(registry, 'db');
  * ```
+ *
+ * @typeParam D - A genServer definition's type (`typeof counter`).
  */
 export type ProtocolOf<D> =
   D extends GenServer<infer _A, infer C, infer R, infer K, infer I>
@@ -73,6 +81,13 @@ const HANDLERS = ['handleCall', 'handleCast', 'handleInfo', 'terminate'] as cons
  * cast(pid, 'inc');
  * await call(pid, 'get'); // 1
  * ```
+ *
+ * @typeParam S - The actor's state. Inferred from `init` and the handlers.
+ * @typeParam A - What `init` takes: the start arguments (`void` for none).
+ * @typeParam C - The requests `handleCall` takes.
+ * @typeParam R - What `handleCall` replies.
+ * @typeParam K - The requests `handleCast` takes.
+ * @typeParam I - The info messages `handleInfo` takes (`send`, `ctx.sendAfter`, the mailbox).
  */
 export function genServer<S, A = void, C = never, R = unknown, K = never, I = never>(
   behavior: Behavior<S, A, C, R, K, I>,

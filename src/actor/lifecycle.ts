@@ -12,6 +12,8 @@ import type { Protocol } from './protocol.js';
  * ```ts
  * counter.start(0).subscribe((n) => console.log(n.kind, String(n.pid)));
  * ```
+ *
+ * @typeParam P - The protocol of the incarnation's pid.
  */
 export type Lifecycle<P extends Protocol = Protocol> =
   | { readonly kind: 'started'; readonly pid: Pid<P> }

@@ -24,6 +24,8 @@ export interface PidTarget {
  * const pid = spawn(counter, 0);
  * pid.exit$.subscribe((reason) => console.log(formatExit(reason)));
  * ```
+ *
+ * @typeParam P - The protocol: the requests, replies and messages the actor takes (see `Protocol`).
  */
 export class Pid<P extends Protocol = Protocol> {
   /** A number unique to this incarnation in this process. */

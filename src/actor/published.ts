@@ -13,6 +13,8 @@ import type { Process } from './process.js';
  * const sup = supervise([child('feed', () => interval(1000))], { strategy: 'one_for_one' });
  * // after started: published$(via(registry, 'feed')).subscribe(console.log)
  * ```
+ *
+ * @typeParam T - The values the actor publishes (not checked: state it as the actor publishes it).
  */
 export function published$<T = unknown>(address: Address): Observable<T> {
   if (isPid(address)) return pidPublished(address) as Observable<T>;

@@ -11,10 +11,29 @@ import { running } from './process.js';
  * const pid = spawn(counter, 0);
  * pid.exit$.subscribe((r) => console.log(formatExit(r)));
  * ```
+ *
+ * @typeParam C - The requests `handleCall` takes.
+ * @typeParam R - What `handleCall` replies.
+ * @typeParam K - The requests `handleCast` takes.
+ * @typeParam I - The info messages `handleInfo` takes (`send`, `ctx.sendAfter`, the mailbox).
  */
 export function spawn<C, R, K, I>(
   def: GenServer<void, C, R, K, I>,
 ): Pid<{ call: C; reply: R; cast: K; info: I }>;
+/**
+ * Starts one incarnation with its start arguments (and options).
+ *
+ * @example
+ * ```ts
+ * const pid = spawn(counter, 0, { name: 'counter', registry });
+ * ```
+ *
+ * @typeParam A - What `init` takes: the start arguments.
+ * @typeParam C - The requests `handleCall` takes.
+ * @typeParam R - What `handleCall` replies.
+ * @typeParam K - The requests `handleCast` takes.
+ * @typeParam I - The info messages `handleInfo` takes (`send`, `ctx.sendAfter`, the mailbox).
+ */
 export function spawn<A, C, R, K, I>(
   def: GenServer<A, C, R, K, I>,
   args: A,

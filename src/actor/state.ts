@@ -13,6 +13,8 @@ import type { Pid } from './pid.js';
  * ```ts
  * state$(via(registry, 'counter')).subscribe((n) => render(n));
  * ```
+ *
+ * @typeParam S - The actor's state (not checked: state it as the actor keeps it).
  */
 export function state$<S = unknown>(address: Address): Observable<S> {
   if (isPid(address)) return pidState(address) as Observable<S>;

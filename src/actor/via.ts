@@ -14,6 +14,8 @@ export const VIA_BRAND: unique symbol = Symbol.for('rxotp.via') as never;
  * const db = via(registry, 'db');
  * await call(db, { get: 'k' });
  * ```
+ *
+ * @typeParam P - The protocol of the actor the name leads to (an untyped `Via` accepts no message).
  */
 export class Via<P extends Protocol = Protocol> {
   /** The registry the name lives in. */

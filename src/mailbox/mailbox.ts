@@ -13,6 +13,8 @@ import { claim, release, schedule } from './run-queue.js';
  * ```ts
  * // ctx.mailbox inside a handler; interval(1000).subscribe(ctx.mailbox) sends ticks as info messages
  * ```
+ *
+ * @typeParam T - The messages it carries.
  */
 export abstract class Mailbox<T = unknown> extends Subject<T> {
   private queue: unknown[] | null = null;

@@ -13,6 +13,8 @@ import { checkCall, startCall, type CallOptions } from './start-call.js';
  * ```ts
  * requests$.pipe(concatMap((req) => call$(via(registry, 'db'), req)));
  * ```
+ *
+ * @typeParam P - The target's protocol, which types the request and the reply.
  */
 export function call$<P extends Protocol>(
   target: Address<P>,

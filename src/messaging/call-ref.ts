@@ -12,6 +12,8 @@ import type { Subscription } from 'rxjs';
  *   return { noreply: true, state };
  * }
  * ```
+ *
+ * @typeParam R - What the caller awaits: the reply type of the call.
  */
 export class CallRef<R = unknown> {
   /** The request. */

@@ -12,6 +12,8 @@ import { checkCall, startCall, type CallOptions } from './start-call.js';
  * ```ts
  * const n = await call(counter, 'get');
  * ```
+ *
+ * @typeParam P - The target's protocol, which types the request and the reply.
  */
 export function call<P extends Protocol>(
   target: Address<P>,

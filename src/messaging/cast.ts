@@ -11,6 +11,8 @@ import { deliver } from './deliver.js';
  * ```ts
  * cast(counter, 'inc');
  * ```
+ *
+ * @typeParam P - The target's protocol, which types the request.
  */
 export function cast<P extends Protocol>(target: Address<P>, request: P['cast']): boolean {
   return deliver('cast', target, CAST, request);

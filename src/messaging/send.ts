@@ -11,6 +11,8 @@ import { deliver } from './deliver.js';
  * ```ts
  * send(pid, { tick: 1 });
  * ```
+ *
+ * @typeParam P - The target's protocol, which types the message.
  */
 export function send<P extends Protocol>(target: Address<P>, message: P['info']): boolean {
   return deliver('send', target, INFO, message);

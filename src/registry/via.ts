@@ -12,6 +12,8 @@ import { Registry } from './registry.js';
  * const db = via<DbProtocol>(registry, 'db');
  * cast(db, { put: ['k', 1] });
  * ```
+ *
+ * @typeParam P - The protocol of the actor registered under `name`: without it, the address accepts no message.
  */
 export function via<P extends Protocol = Protocol>(registry: Registry, name: string): Via<P> {
   if (!(registry instanceof Registry)) {

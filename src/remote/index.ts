@@ -1,5 +1,14 @@
-// rxotp/remote: nodes and the links between them. Its own entry point, so
-// importing 'rxotp' never loads a transport.
+/**
+ * rxotp/remote: nodes and the links between them. A pid of another node is a
+ * `Pid` like any other, so `send`, `cast`, `call`, `stop` and `exit$` reach it
+ * unchanged. `joinCluster` makes this process a node of a cluster over NATS
+ * with JetStream, sharing one cluster-wide registry; `connectNode` joins
+ * exactly two nodes over a `Link`: two threads (`portLink`) or two processes
+ * over NATS (`natsLink`). Its own entry point, so importing `rxotp` never loads
+ * a transport.
+ *
+ * @module rxotp/remote
+ */
 export type { ConnectedNode, NodeOptions } from './connect-node.js';
 export { connectNode } from './connect-node.js';
 export type { Link } from './link.js';

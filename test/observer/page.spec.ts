@@ -1,6 +1,6 @@
 /**
- * The observer's page in a real browser: headless Chromium (Debian's
- * /usr/bin/chromium) driven by playwright-core. A tree runs under the
+ * The observer's page in a real browser: headless Chromium (Debian's, found by
+ * scripts/test-tools.ts) driven by playwright-core. A tree runs under the
  * observer, a child crashes, and the page shows it. A screenshot is kept in
  * build/artifacts/observer.png.
  */
@@ -19,21 +19,11 @@ import {
   type ChildSpec,
 } from '../../src/index.js';
 import { observe, type ObserverHandle } from '../../src/observer/index.js';
+import { chromiumArgs, requireTool } from '../../scripts/test-tools.js';
 import { WAIT_MS } from './sse.js';
 
 jest.setTimeout(60_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 const ARTIFACTS = resolve(__dirname, '../../build/artifacts');
 
 const worker = genServer({
@@ -54,17 +44,11 @@ const observers: ObserverHandle[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The observer's browser test needs Chromium at ${CHROMIUM}, which is missing. ` +
-        'Install it with `apt-get update && apt-get install -y chromium` (.ci/run does).',
-    );
-  }
   profile = mkdtempSync(join(tmpdir(), 'rxotp-observer-chromium-'));
   browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: requireTool('chromium'),
     headless: true,
-    args: ARGS,
+    args: [...chromiumArgs],
     viewport: { width: 1280, height: 760 },
     timeout: WAIT_MS,
   });

@@ -1,12 +1,22 @@
 /**
- * The package as a user gets it: built, packed with `npm pack`, installed from
- * the tarball into a fresh project beside rxjs, then loaded from CommonJS and
- * ES modules and type-checked under `node16` and `bundler` resolution.
+ * The package as a user gets it: packed with `npm pack` from a clean copy of
+ * the tree (no build before it: packing builds), installed from the tarball
+ * into a fresh project beside rxjs, then loaded from CommonJS and ES modules
+ * and type-checked under `node16` and `bundler` resolution.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../..');
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
@@ -24,18 +34,6 @@ function run(file: string, args: string[], cwd: string): string {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`${file} ${args.join(' ')} failed in ${cwd}\n${stdout ?? ''}\n${stderr ?? ''}`);
   }
-}
-
-/** What each runtime check prints: one JSON line. */
-interface Report {
-  oneForOne: string;
-  liveActorCount: string;
-  mailboxIsSubject: boolean;
-  supervised: string[];
-  liveAfter: number;
-  sameBuild?: boolean;
-  sameTesting?: boolean;
-  sameRxjs?: boolean;
 }
 
 // Spawns an actor and a supervised tree with the consumer's own rxjs, and reports
@@ -88,6 +86,34 @@ console.log(JSON.stringify({
   sameRxjs: require('rxjs').Subject === Subject,
 }));
 `;
+
+// Every entry point, from CommonJS and from ES modules: one export of each.
+const entriesCjs = `
+console.log(JSON.stringify({
+  rxotp: typeof require('rxotp').genServer,
+  testing: typeof require('rxotp/testing').scriptedChild,
+  observer: typeof require('rxotp/observer').observe,
+  remote: typeof require('rxotp/remote').connectNode,
+}));
+`;
+const entriesEsm = `
+import { genServer } from 'rxotp';
+import { scriptedChild } from 'rxotp/testing';
+import { observe } from 'rxotp/observer';
+import { connectNode } from 'rxotp/remote';
+console.log(JSON.stringify({
+  rxotp: typeof genServer,
+  testing: typeof scriptedChild,
+  observer: typeof observe,
+  remote: typeof connectNode,
+}));
+`;
+const everyEntry = {
+  rxotp: 'function',
+  testing: 'function',
+  observer: 'function',
+  remote: 'function',
+};
 
 // Compiles only if the package's types resolve: each expected-error line is an
 // error only when the real types are there (with \`any\` the directive would be unused).
@@ -158,15 +184,24 @@ const tsconfig = (module: string, moduleResolution: string, files: string[]): st
 describe('the packed package in a fresh consumer project', () => {
   let temp = '';
   let consumer = '';
+  let packedFiles: string[] = [];
 
   beforeAll(() => {
     temp = mkdtempSync(join(tmpdir(), 'rxotp-pack-'));
     consumer = join(temp, 'consumer');
-    run('npm', ['run', 'build'], root);
-    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', temp], root)) as {
+    // The tree as a fresh clone has it: tracked and new files, nothing ignored (no dist/).
+    const tree = join(temp, 'tree');
+    const files = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], root)
+      .split('\0')
+      .filter((file) => file !== '' && existsSync(join(root, file)));
+    for (const file of files) cpSync(join(root, file), join(tree, file), { recursive: true });
+    symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'), 'dir');
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', temp], tree)) as {
       filename: string;
+      files: { path: string }[];
     }[];
     const tarball = join(temp, packed[0]!.filename);
+    packedFiles = packed[0]!.files.map((f) => f.path).sort();
 
     mkdirSync(consumer);
     writeFileSync(
@@ -191,6 +226,8 @@ describe('the packed package in a fresh consumer project', () => {
     );
     symlinkSync(join(root, 'node_modules/rxjs'), join(consumer, 'node_modules/rxjs'), 'dir');
 
+    writeFileSync(join(consumer, 'entries.cjs'), entriesCjs);
+    writeFileSync(join(consumer, 'entries.mjs'), entriesEsm);
     writeFileSync(join(consumer, 'check.cjs'), cjsCheck);
     writeFileSync(join(consumer, 'check.mjs'), esmCheck);
     writeFileSync(join(consumer, 'consumer.cts'), typedConsumer);
@@ -210,8 +247,127 @@ describe('the packed package in a fresh consumer project', () => {
     if (temp !== '') rmSync(temp, { recursive: true, force: true });
   });
 
-  const report = (file: string): Report =>
-    JSON.parse(run(process.execPath, [file], consumer).trim()) as Report;
+  /** What a check script prints: one JSON line. */
+  const report = (file: string): unknown =>
+    JSON.parse(run(process.execPath, [file], consumer).trim());
+
+  test('the tarball holds the builds, their declarations and source maps, the sources they map to, and LICENSE', () => {
+    const entries = ['index', 'testing/index', 'observer/index', 'remote/index'];
+    for (const build of ['cjs', 'esm']) {
+      for (const entry of entries) {
+        for (const ext of ['.js', '.js.map', '.d.ts', '.d.ts.map']) {
+          expect(packedFiles).toContain(`dist/${build}/${entry}${ext}`);
+        }
+      }
+      expect(packedFiles).toContain(`dist/${build}/package.json`);
+    }
+    for (const entry of entries) expect(packedFiles).toContain(`src/${entry}.ts`);
+    expect(packedFiles).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
+    // Nothing else: no tests, scripts, examples or benchmarks.
+    const others = packedFiles.filter(
+      (f) =>
+        !/^(dist\/(cjs|esm)|src)\//.test(f) &&
+        !['LICENSE', 'README.md', 'package.json'].includes(f),
+    );
+    expect(others).toEqual([]);
+    expect(packedFiles.filter((f) => f.endsWith('.spec.ts'))).toEqual([]);
+    // Every module has its source map, and every map points at a TypeScript file in the package.
+    const js = packedFiles.filter((f) => f.endsWith('.js'));
+    expect(js.filter((f) => !packedFiles.includes(`${f}.map`))).toEqual([]);
+    const installed = join(consumer, 'node_modules/rxotp');
+    const unmapped = packedFiles
+      .filter((f) => f.endsWith('.map'))
+      .flatMap((map) => {
+        const { sources } = JSON.parse(readFileSync(join(installed, map), 'utf8')) as {
+          sources: string[];
+        };
+        return sources
+          .map((source) => join(dirname(map), source))
+          .filter((source) => !source.endsWith('.ts') || !packedFiles.includes(source));
+      });
+    expect(unmapped).toEqual([]);
+  });
+
+  test('every entry point loads, from require and from import', () => {
+    expect(report('entries.cjs')).toEqual(everyEntry);
+    expect(report('entries.mjs')).toEqual(everyEntry);
+  });
+
+  test('a stack trace through rxotp names the TypeScript source under --enable-source-maps', () => {
+    const stack = run(
+      process.execPath,
+      [
+        '--enable-source-maps',
+        '-e',
+        "try { require('rxotp').child(1, () => null) } catch (e) { console.log(e.stack) }",
+      ],
+      consumer,
+    );
+    expect(stack).toMatch(/node_modules\/rxotp\/src\/supervisor\/[\w-]+\.ts:\d+:\d+/);
+  });
+
+  test("the README's jest test passes in a fresh project set up as the README says", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('### `rxotp/testing`'),
+      readme.indexOf('## Observer'),
+    );
+    const block = (lang: string): string => {
+      const match = new RegExp('```' + lang + '\\n([^]*?)```').exec(section);
+      if (match === null) throw new Error(`no ${lang} block in the README's jest section`);
+      return match[1]!;
+    };
+    // The pins of the install line are the versions this run uses.
+    const pins = [...block('sh').matchAll(/(@?[\w/.-]+)@~?([\d.]+)/g)];
+    expect(pins.map(([, name]) => name)).toEqual(['jest', 'ts-jest', '@types/jest', 'typescript']);
+    for (const [, name, pin] of pins) {
+      const { version } = JSON.parse(
+        readFileSync(join(root, 'node_modules', name!, 'package.json'), 'utf8'),
+      ) as { version: string };
+      expect(`${name}@${version}`).toMatch(new RegExp(`^${name}@${pin!.replace(/\./g, '\\.')}\\.`));
+    }
+
+    const project = join(temp, 'jest-consumer');
+    mkdirSync(join(project, 'node_modules/@types'), { recursive: true });
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'jest-consumer', private: true }),
+    );
+    symlinkSync(join(consumer, 'node_modules/rxotp'), join(project, 'node_modules/rxotp'), 'dir');
+    for (const name of ['rxjs', 'jest', 'ts-jest', 'typescript', '@types/jest']) {
+      symlinkSync(join(root, 'node_modules', name), join(project, 'node_modules', name), 'dir');
+    }
+    writeFileSync(join(project, 'jest.config.js'), block('js'));
+    writeFileSync(join(project, 'tsconfig.json'), block('json'));
+    writeFileSync(join(project, 'tree.spec.ts'), block('ts'));
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
+    delete env.JEST_WORKER_ID;
+    const jest = join(project, 'node_modules/jest/bin/jest.js');
+    let output = '';
+    try {
+      output = execFileSync(process.execPath, [jest, '--ci', '--no-cache', '--json'], {
+        cwd: project,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env,
+      });
+    } catch (error) {
+      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      throw new Error(`jest failed in ${project}\n${stdout ?? ''}\n${stderr ?? ''}`);
+    }
+    const result = JSON.parse(output) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      testResults: { assertionResults: { title: string; status: string }[] }[];
+    };
+    expect(result.numFailedTests).toBe(0);
+    expect(result.testResults.flatMap((r) => r.assertionResults)).toEqual([
+      expect.objectContaining({
+        title: 'db crashes once; one_for_all restarts api with it',
+        status: 'passed',
+      }),
+    ]);
+  });
 
   test("require('rxotp') and require('rxotp/testing') work, with one rxjs Subject class", () => {
     expect(report('check.cjs')).toEqual({

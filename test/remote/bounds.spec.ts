@@ -48,7 +48,7 @@ describe('rxotp/remote bounds', () => {
     expect(a.stats().peers).toBe(4);
     expect(a.stats().refusedPeers).toBe(47);
     expect(pids.filter((pid) => pid.target.reason !== undefined)).toHaveLength(47);
-    const [[first]] = reported().mock.calls as unknown[][];
+    const first = reported().mock.calls[0]?.[0];
     expect(first).toBeInstanceOf(RangeError);
     expect((first as RangeError).message).toMatch(/maxPeers \(4\)/);
   });

@@ -1,7 +1,7 @@
 // Real nats-server processes for tests: one server or a routed cluster, each on free loopback
 // ports, optionally with JetStream, started and awaited until usable, stopped without leaks.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,13 +9,7 @@ import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-
-/** The nats-server executable, if installed; Debian puts it in /usr/sbin, often not on PATH. */
-export const serverBinary: string | undefined = [
-  '/usr/sbin/nats-server',
-  '/usr/bin/nats-server',
-  '/usr/local/bin/nats-server',
-].find((path) => existsSync(path));
+import { requireTool } from '../../scripts/test-tools.js';
 
 /** One running nats-server process. */
 export interface NatsServer {
@@ -300,14 +294,9 @@ async function scratchDir(jetstream: boolean): Promise<{ dir: string; args: stri
   return { dir, args: ['-js', '-sd', store] };
 }
 
+/** The nats-server executable (scripts/test-tools.ts knows where; RXOTP_NATS_SERVER overrides). */
 function requireBinary(): string {
-  if (serverBinary === undefined) {
-    throw new Error(
-      'nats-server is not installed (looked in /usr/sbin, /usr/bin, /usr/local/bin): ' +
-        'run `apt-get install -y nats-server` to run these tests.',
-    );
-  }
-  return serverBinary;
+  return requireTool('nats-server');
 }
 
 /** Spawns one server with client and monitoring ports chosen by the server itself. */
