@@ -227,3 +227,74 @@ describe('ClusterRegistry when the bucket fails', () => {
     );
   });
 });
+
+describe('ClusterRegistry when the watch stalls', () => {
+  test('a watch that stops delivering without ending is reopened from the last revision: the name shows', async () => {
+    // The bucket moves on (another node writes 'db'), but the first watch never
+    // tells of it and never ends, as when the server hosting its consumer is lost.
+    const value = jsonCodec.encode({ node: 'far', address: 'far.r1', id: 7, hold: -1 });
+    const before = jsonCodec.encode({ node: 'far', address: 'far.r1', id: 6, hold: -1 });
+    const log: ClusterKvEntry[] = [{ key: 'early', value: before, revision: 1, operation: 'PUT' }];
+    const opened: ({ resumeFromRevision?: number } | undefined)[] = [];
+    const kv: ClusterKv = {
+      create: () => Promise.resolve(1),
+      update: () => Promise.resolve(1),
+      delete: () => Promise.resolve(),
+      status: () =>
+        Promise.resolve({ streamInfo: { state: { last_seq: log.at(-1)?.revision ?? 0 } } }),
+      watch(options) {
+        opened.push(options);
+        // Each watch tells what the bucket holds when it opens; the first one, nothing after.
+        const from = options?.resumeFromRevision ?? 1;
+        const queue = log.filter((entry) => entry.revision >= from);
+        let stopped: (() => void) | undefined;
+        const end = new Promise<IteratorResult<ClusterKvEntry>>(
+          (resolve) => (stopped = () => resolve({ value: undefined, done: true })),
+        );
+        return Promise.resolve({
+          stop: () => stopped?.(),
+          [Symbol.asyncIterator]: () => ({
+            next: () => {
+              const entry = queue.shift();
+              return entry === undefined ? end : Promise.resolve({ value: entry, done: false });
+            },
+          }),
+        });
+      },
+    };
+    // Node 'far' is heard from all along, so it is never taken for lost here.
+    const presence: SubscriptionCallback[] = [];
+    const connection = fakeConnection();
+    const subscribe = connection.subscribe.bind(connection);
+    connection.subscribe = (subject, options) => {
+      if (subject.endsWith('.*.*.*')) presence.push(options.callback);
+      return subscribe(subject, options);
+    };
+    const heartbeats = setInterval(() => {
+      for (const callback of presence) {
+        callback(null, { subject: 'rxotp.f.far.r1.hb', data: new Uint8Array() });
+      }
+    }, 10);
+    try {
+      const node = await joinCluster({
+        connection,
+        name: 'solo',
+        bucket: kv,
+        heartbeat: { interval: 20 },
+      });
+      nodes.push(node);
+      expect(String(node.registry.whereis('early'))).toBe('<pid 6@far>');
+      log.push({ key: 'db', value, revision: 2, operation: 'PUT' });
+      const deadline = Date.now() + 20_000;
+      while (node.registry.whereis('db') === undefined && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect({
+        shown: String(node.registry.whereis('db')),
+        watches: opened.map((options) => options?.resumeFromRevision ?? 'from the start'),
+      }).toEqual({ shown: '<pid 7@far>', watches: ['from the start', 2] });
+    } finally {
+      clearInterval(heartbeats);
+    }
+  }, 30_000);
+});
