@@ -258,17 +258,19 @@ async function reconnecting(servers: string | string[], pinned = false): Promise
   return nc;
 }
 
-afterEach(async () => {
+/** Stops the test's actors and nodes and closes its connections: before its servers stop. */
+async function cleanUp(): Promise<void> {
   for (const pid of actors.splice(0)) stop(pid);
   for (const node of members.splice(0)) await node.close().catch(() => undefined);
   for (const nc of connections.splice(0)) if (!nc.isClosed()) await nc.close();
-}, 60_000);
+}
 
 let run = 0;
 
 describe('engine faults: a lone JetStream server SIGKILLed, restarted on its store', () => {
   let server: NatsServer | undefined;
   afterEach(async () => {
+    await cleanUp();
     await server?.stop();
     server = undefined;
   }, 60_000);
@@ -361,6 +363,7 @@ describe('engine faults: a lone JetStream server SIGKILLed, restarted on its sto
 describe('engine faults: one server of a routed 3-server JetStream cluster SIGKILLed', () => {
   let servers: NatsCluster | undefined;
   afterEach(async () => {
+    await cleanUp();
     await servers?.stop();
     servers = undefined;
   }, 60_000);
