@@ -71,6 +71,8 @@ export interface ClusterHost {
   reportFailure(operation: string, error: unknown): void;
   /** Asks the node at `address` to unregister its pid `id` from `name`. */
   unregisterAt(address: string, name: string, id: number): void;
+  /** Whether the node at `address` is met now: heard from, and not lost since. */
+  isMet(address: string): boolean;
 }
 
 /** A name's value in the bucket. */
@@ -258,7 +260,7 @@ export class ClusterRegistry extends Registry {
     try {
       for (const [name, entry] of this.seen) {
         if (entry.address !== address) continue;
-        this.remove(name, entry.revision);
+        this.remove(name, entry.revision, address);
         if (super.whereis(name) === undefined) super.abandon(name);
       }
     } finally {
@@ -482,17 +484,25 @@ export class ClusterRegistry extends Registry {
 
   /**
    * Deletes a lost node's `name` at `revision`, tried again until it lands, a
-   * newer value supersedes it (a conflict), or this node leaves.
+   * newer value supersedes it (a conflict), this node leaves, or the node at
+   * `address` is met again: then its names are live, and a delete landing
+   * late (the bucket was out of reach, as when the server restarted) would
+   * only make its owner write them back, the name missing meanwhile.
    */
-  private remove(name: string, revision: number): void {
+  private remove(name: string, revision: number, address: string): void {
     const key = encodeKey(name);
     const attempt = (n: number): void => {
       this.kv.delete(key, { previousSeq: revision }).catch((error: unknown) => {
-        if (isConflict(error) || this.closed) return;
+        if (isConflict(error) || this.closed || this.host.isMet(address)) return;
         if (n === 1 || n % 10 === 0)
           this.host.reportFailure(`registry delete of '${name}' (retrying)`, error);
         if ((this.revisions.get(key) ?? 0) > revision) return;
-        this.host.scheduler.schedule(() => attempt(n + 1), Math.min(LONGEST_RETRY, 50 * 2 ** n));
+        this.host.scheduler.schedule(
+          () => {
+            if (!this.closed && !this.host.isMet(address)) attempt(n + 1);
+          },
+          Math.min(LONGEST_RETRY, 50 * 2 ** n),
+        );
       });
     };
     attempt(1);

@@ -411,6 +411,11 @@ class Member implements ClusterNode, ClusterHost {
     pid.target.onExit(() => this.published.delete(pid.id));
   }
 
+  /** @internal Whether the node at `address` is met now (heard from, not lost since). */
+  isMet(address: string): boolean {
+    return this.peers.has(address);
+  }
+
   /** @internal Asks the node at `address` to unregister its pid `id` from `name`. */
   unregisterAt(address: string, name: string, id: number): void {
     this.peers.get(address)?.connection.unregisterRemote(name, id);
