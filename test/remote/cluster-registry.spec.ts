@@ -298,3 +298,60 @@ describe('ClusterRegistry when the watch stalls', () => {
     }
   }, 30_000);
 });
+
+describe('ClusterRegistry when a lost node comes back', () => {
+  test('the delete of its names is not retried once it is met again: its name stays shown', async () => {
+    // 'far' holds 'db'; it falls silent (lost here), the bucket refuses every
+    // delete (out of reach), and then 'far' is heard from again.
+    const value = jsonCodec.encode({ node: 'far', address: 'far.r1', id: 7, hold: -1 });
+    const kv = fakeKv(
+      Array.from({ length: 100 }, () => noLeader),
+      [{ key: 'db', value, revision: 1, operation: 'PUT' }],
+    );
+    const presence: SubscriptionCallback[] = [];
+    const connection = fakeConnection();
+    const subscribe = connection.subscribe.bind(connection);
+    connection.subscribe = (subject, options) => {
+      if (subject.endsWith('.*.*.*')) presence.push(options.callback);
+      return subscribe(subject, options);
+    };
+    let speaking = true;
+    const heartbeats = setInterval(() => {
+      if (!speaking) return;
+      for (const callback of presence) {
+        callback(null, { subject: 'rxotp.f.far.r1.hb', data: new Uint8Array() });
+      }
+    }, 10);
+    const poll = async (what: string, check: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 20_000;
+      while (!check()) {
+        if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    try {
+      const node = await joinCluster({
+        connection,
+        name: 'solo',
+        bucket: kv,
+        heartbeat: { interval: 50, missed: 3 },
+      });
+      nodes.push(node);
+      expect(String(node.registry.whereis('db'))).toBe('<pid 7@far>');
+      speaking = false;
+      await poll("'far' to be lost and its delete tried", () => kv.deletes > 0);
+      expect(node.registry.whereis('db')).toBeUndefined();
+      speaking = true;
+      await poll("'far' to be met again", () => node.registry.whereis('db') !== undefined);
+      const tried = kv.deletes;
+      // Retries were due every 100 ms to 2 s: none follows now.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect({ shown: String(node.registry.whereis('db')), deletes: kv.deletes }).toEqual({
+        shown: '<pid 7@far>',
+        deletes: tried,
+      });
+    } finally {
+      clearInterval(heartbeats);
+    }
+  }, 30_000);
+});
