@@ -208,8 +208,8 @@ describe('the packed package in a fresh consumer project', () => {
       join(consumer, 'package.json'),
       JSON.stringify({ name: 'rxotp-consumer', version: '1.0.0', private: true }, null, 2),
     );
-    // rxotp has no dependencies of its own; its rxjs peer is the one linked below, so
-    // nothing is fetched from the registry.
+    // rxotp has no dependencies of its own; its peers (rxjs, and @nats-io/kv for
+    // rxotp/remote) are the ones linked below, so nothing is fetched from the registry.
     run(
       'npm',
       [
@@ -225,6 +225,11 @@ describe('the packed package in a fresh consumer project', () => {
       consumer,
     );
     symlinkSync(join(root, 'node_modules/rxjs'), join(consumer, 'node_modules/rxjs'), 'dir');
+    symlinkSync(
+      join(root, 'node_modules/@nats-io'),
+      join(consumer, 'node_modules/@nats-io'),
+      'dir',
+    );
 
     writeFileSync(join(consumer, 'entries.cjs'), entriesCjs);
     writeFileSync(join(consumer, 'entries.mjs'), entriesEsm);
