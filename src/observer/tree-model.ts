@@ -271,7 +271,7 @@ export class TreeModel {
       at: this.now(),
       kind: letter.kind,
       reason: formatExit(letter.reason),
-      ...(this.showMessages ? { message: preview(letter.message) } : {}),
+      ...(this.showMessages ? { message: preview(letter.message, target) } : {}),
     };
     n.lost.push(view);
     if (n.lost.length > MAX_LOST) n.lost.shift();

@@ -14,17 +14,20 @@ import {
   child,
   genServer,
   oneForOne,
+  reports$,
   send,
   stop,
   via,
   whichChildren,
   type ChildSpec,
   type Pid,
+  type Report,
   type SupervisorNotification,
 } from '../../src/index.js';
 import { observe, type ObserverHandle } from '../../src/observer/index.js';
 import type { ChangeMessage, NodeView, SnapshotMessage } from '../../src/observer/views.js';
 import { liveActorCount } from '../../src/testing/index.js';
+import { useUnhandledErrors } from '../support.js';
 import { SseClient, until, type Frame } from './sse.js';
 
 jest.setTimeout(60_000);
@@ -505,6 +508,50 @@ describe('observe: safety', () => {
       }
       await o.close();
     }
+  });
+});
+
+describe('observe: a message no preview can print', () => {
+  const unhandled = useUnhandledErrors();
+
+  it('previews it as [unprintable], reports why, and goes on', async () => {
+    const reported: Report[] = [];
+    subscriptions.push(reports$.subscribe((r) => reported.push(r)));
+    const registry = new Registry();
+    const o = start(tree(registry, w('w1')), { showMessages: true });
+    const a = await page(await o.ready);
+    await a.next((f) => f.event === 'snapshot');
+    const old = registry.whereis('w1')!;
+    stop(old, { kind: 'error', error: new Error('planned') });
+    await a.next(nodeFrame((n) => n.incarnation === 2, 'w1'));
+    // Every trap throws: JSON.stringify fails, and so does Object.prototype.toString.
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('no reading me');
+        },
+        ownKeys: () => {
+          throw new Error('no listing me');
+        },
+        getPrototypeOf: () => {
+          throw new Error('no prototype');
+        },
+      },
+    );
+    send(old, hostile);
+    const lost = await a.next(
+      nodeFrame((n) => n.lostCount === 1, 'w1'),
+      0,
+      'the lost message',
+    );
+    expect(nodeIn(lost, 'w1')!.lost[0]!.message).toBe('[unprintable]');
+    expect(reported).toEqual([
+      expect.objectContaining({ kind: 'callback', callback: 'preview', pid: old }),
+    ]);
+    // The server goes on serving.
+    expect((await get(`${await o.ready}snapshot.json`)).status).toBe(200);
+    expect(unhandled()).toHaveBeenCalledTimes(1);
   });
 });
 
