@@ -33,6 +33,15 @@ const SOURCE_ERROR = INTERNAL + 3;
 type Status = ChildInfo['status'];
 
 /**
+ * @internal Restarts without a wait that one supervisor makes within one
+ * macrotask; the next one waits for the next macrotask on its scheduler, so a
+ * child that fails at once (or in a microtask) forever never starves the event
+ * loop. Large enough that ordinary bursts stay synchronous and keep every
+ * ordering; under `TestScheduler` the wait is 0 frames.
+ */
+export const RESTART_BURST = 1000;
+
+/**
  * A child as its supervisor tracks it. It is also the sink of its
  * incarnations' notifications, which it hands to its supervisor.
  */
@@ -108,6 +117,8 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   private task: (() => void) | null = null;
   /** Outside watchers of its events (`events$`), made on demand. */
   private eventWatchers: Subject<SupervisorEvent> | null = null;
+  /** Restarts made without a wait since the last macrotask began (see `RESTART_BURST`). */
+  private burst = 0;
 
   constructor(
     private readonly strategy: Strategy,
@@ -380,14 +391,17 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
           }
           const restartable = group.filter((x) => !x.removed);
           const delay = this.delayFor(c);
-          if (delay > 0) {
+          const yielding = delay === 0 && this.pastBurst();
+          if (delay > 0 || yielding) {
             // The wait is this group's: a child restarted or terminated meanwhile leaves it.
             const wait = {};
             for (const x of restartable) {
               x.status = 'backoff';
               x.wait = wait;
             }
-            this.emit({ kind: 'backoff', path: c.path, incarnation: c.incarnation, delay });
+            if (!yielding) {
+              this.emit({ kind: 'backoff', path: c.path, incarnation: c.incarnation, delay });
+            }
             this.timer(delay, () => this.post(DUE, restartable, wait));
             return done();
           }
@@ -438,6 +452,18 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     const error = new MaxRestartsExceededError(c.id, this.restartLog.length, this.period);
     this.emit({ kind: 'give-up', path: [], incarnation: 1, error });
     this.requestStop(errorExit(error));
+  }
+
+  /**
+   * Counts a restart made without a wait; `true` once more than `RESTART_BURST`
+   * were made in this macrotask, when it must wait for the next. The count
+   * starts over in a task scheduled on the first of them, which runs at the
+   * next macrotask (before the restart that waits for it).
+   */
+  private pastBurst(): boolean {
+    // Counted first: a synchronous scheduler runs the reset inside `timer`.
+    if (this.burst++ === 0) this.timer(0, () => (this.burst = 0));
+    return this.burst > RESTART_BURST;
   }
 
   private delayFor(c: Child): number {
