@@ -8,6 +8,7 @@ import { enter, leave } from '../mailbox/run-queue.js';
 import type { CallRef } from '../messaging/call-ref.js';
 import { publishDeadLetter } from '../messaging/dead-letters.js';
 import { report } from '../report/reports.js';
+import { scheduleAfter } from '../time/schedule-after.js';
 import type { Registry } from '../registry/registry.js';
 import type { Address } from './address.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -273,7 +274,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
       if (stop === null) return;
       if (now) stop();
       else if (shutdown > 0 && shutdown !== Infinity)
-        this.grace = scheduler.schedule(stop, shutdown);
+        this.grace = scheduleAfter(scheduler, shutdown, stop);
     };
     enter();
     try {
@@ -419,12 +420,15 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     if (i >= 0) kids.splice(i, 1);
   }
 
-  /** @internal Schedules `work` on this incarnation's scheduler; cancelled when it exits. */
+  /**
+   * @internal Schedules `work` `delay` ms from now on this incarnation's
+   * scheduler, exactly however long (`Infinity`: never); cancelled when it exits.
+   */
   timer(delay: number, work: () => void): Subscription {
     const timers = (this.timers ??= new Set());
     let scheduled: Subscription | undefined;
     let ran = false;
-    const subscription = this.scheduler.schedule(() => {
+    const subscription = scheduleAfter(this.scheduler, delay, () => {
       // A synchronous scheduler runs this before `schedule` returns.
       ran = true;
       if (scheduled !== undefined) timers.delete(scheduled);
@@ -434,7 +438,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
       } finally {
         leave();
       }
-    }, delay);
+    });
     if (!ran && !subscription.closed) {
       scheduled = subscription;
       timers.add(subscription);

@@ -3,6 +3,8 @@ import { badTarget, isPid, isVia } from '../actor/address.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { CALL } from '../mailbox/kinds.js';
 import { enter, leave } from '../mailbox/run-queue.js';
+import { checkDuration } from '../time/check-duration.js';
+import { scheduleAfter } from '../time/schedule-after.js';
 import { CallRef } from './call-ref.js';
 import { deliver } from './deliver.js';
 
@@ -37,11 +39,7 @@ export function checkCall(fn: string, target: unknown, options: CallOptions | un
       `${fn}: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler).`,
     );
   }
-  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0))) {
-    throw new RangeError(
-      `${fn}: timeout must be a non-negative number of ms (or Infinity), got ${String(timeout)}.`,
-    );
-  }
+  if (timeout !== undefined) checkDuration(fn, 'options.timeout', timeout, 'allowed');
 }
 
 /** @internal Sends a call and arms its timeout unless it was answered synchronously. */
@@ -56,14 +54,14 @@ export function startCall(
   const ref = new CallRef(request, onReply, onError);
   deliver('call', target, CALL, ref);
   if (!ref.done && timeout !== Infinity) {
-    ref.timer = (options?.scheduler ?? asyncScheduler).schedule(() => {
+    ref.timer = scheduleAfter(options?.scheduler ?? asyncScheduler, timeout, () => {
       enter();
       try {
         ref.reject(new CallTimeoutError(String(target), timeout));
       } finally {
         leave();
       }
-    }, timeout);
+    });
   }
   return ref;
 }

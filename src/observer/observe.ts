@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import type { AddressInfo } from 'node:net';
-import { interval, isObservable, type Subscription } from 'rxjs';
+import { asyncScheduler, isObservable, type Subscription } from 'rxjs';
+import { scheduleEvery } from '../time/schedule-every.js';
 import { ClientHub, frame } from './client-hub.js';
 import { observerServer } from './server.js';
 import { TreeModel } from './tree-model.js';
@@ -129,7 +130,9 @@ export function observe(source: ObserveSource, options: ObserveOptions = {}): Ob
   const hub = new ClientHub(maxBuffered, (watched) => {
     watch.setActive(watched);
     poll?.unsubscribe();
-    poll = watched ? interval(refreshInterval).subscribe(() => watch.refresh()) : undefined;
+    poll = watched
+      ? scheduleEvery(asyncScheduler, refreshInterval, () => watch.refresh())
+      : undefined;
   });
   const watch = watchTree(source, model, (change) => {
     if (hub.size > 0) hub.broadcast(frame('change', change));
