@@ -1,5 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { badTarget, isPid, isVia } from '../actor/address.js';
+import { badTarget, describe, isPid, isVia } from '../actor/address.js';
+import { isScheduler } from '../check/is-scheduler.js';
+import { readFields } from '../check/read-fields.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { CALL } from '../mailbox/kinds.js';
 import { enter, leave } from '../mailbox/run-queue.js';
@@ -23,23 +25,24 @@ export interface CallOptions {
   readonly scheduler?: SchedulerLike;
 }
 
-/** @internal Checks a call's arguments; throws before anything is sent. */
-export function checkCall(fn: string, target: unknown, options: CallOptions | undefined): void {
-  if (!isPid(target) && !isVia(target)) badTarget(fn, target);
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${fn}: options must be an object like { timeout: 5000 }.`);
-  }
-  const { timeout, scheduler } = options;
-  if (
-    scheduler !== undefined &&
-    typeof (scheduler as Partial<SchedulerLike> | null)?.schedule !== 'function'
-  ) {
+/** @internal Checks a call's arguments; throws before anything is sent. Returns the checked options. */
+export function checkCall(
+  fn: string,
+  target: unknown,
+  options: unknown,
+  arg = 'target',
+): CallOptions | undefined {
+  if (!isPid(target) && !isVia(target)) badTarget(fn, target, arg);
+  const read = readFields(fn, 'options', options, ['timeout', 'scheduler'], '{ timeout: 5000 }');
+  if (read === undefined) return undefined;
+  const { timeout, scheduler } = read;
+  if (scheduler !== undefined && !isScheduler(scheduler)) {
     throw new TypeError(
-      `${fn}: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler).`,
+      `${fn}: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler), got ${describe(scheduler)}.`,
     );
   }
   if (timeout !== undefined) checkDuration(fn, 'options.timeout', timeout, 'allowed');
+  return read as CallOptions;
 }
 
 /** @internal Sends a call and arms its timeout unless it was answered synchronously. */

@@ -1,5 +1,5 @@
 import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
-import { isPid } from '../actor/address.js';
+import { describe, isPid } from '../actor/address.js';
 import type { Pid } from '../actor/pid.js';
 import { lost } from '../actor/process.js';
 import type { Via } from '../actor/via.js';
@@ -63,7 +63,7 @@ export class Registry {
    */
   register(name: string, pid: Pid): void {
     checkName('register', name);
-    if (!isPid(pid)) throw new TypeError(`register: pid must be a Pid, got ${typeof pid}.`);
+    if (!isPid(pid)) throw new TypeError(`register: pid must be a Pid, got ${describe(pid)}.`);
     this.add(name, pid, -1);
   }
 
@@ -74,7 +74,7 @@ export class Registry {
   unregister(name: string, pid?: Pid): boolean {
     checkName('unregister', name);
     if (pid !== undefined && !isPid(pid))
-      throw new TypeError(`unregister: pid must be a Pid or omitted.`);
+      throw new TypeError(`unregister: pid must be a Pid or omitted, got ${describe(pid)}.`);
     const holder = this.names.get(name);
     if (holder === undefined || (pid !== undefined && holder !== pid)) return false;
     this.set(name, undefined);
@@ -244,9 +244,7 @@ export class Registry {
 
 function checkName(fn: string, name: unknown): asserts name is string {
   if (typeof name !== 'string') {
-    throw new TypeError(
-      `${fn}: name must be a string, got ${name === null ? 'null' : typeof name}.`,
-    );
+    throw new TypeError(`${fn}: name must be a string, got ${describe(name)}.`);
   }
 }
 

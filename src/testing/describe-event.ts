@@ -1,3 +1,4 @@
+import { describe } from '../actor/address.js';
 import type { SupervisorNotification } from '../index.js';
 
 /**
@@ -23,6 +24,17 @@ import type { SupervisorNotification } from '../index.js';
  * ```
  */
 export function describeEvent(n: SupervisorNotification): string {
+  let kind: unknown;
+  try {
+    kind = (n as { kind?: unknown } | null)?.kind;
+  } catch {
+    kind = undefined;
+  }
+  if (typeof kind !== 'string' || !KINDS.includes(kind)) {
+    throw new TypeError(
+      `describeEvent: n must be a supervisor notification (what a supervisor's stream emits), got ${describe(n)}.`,
+    );
+  }
   switch (n.kind) {
     case 'started':
       return 'started';
@@ -42,6 +54,17 @@ export function describeEvent(n: SupervisorNotification): string {
       return words('give-up', n.path);
   }
 }
+
+const KINDS = [
+  'started',
+  'exit',
+  'child-started',
+  'child-exited',
+  'restart',
+  'backoff',
+  'refused',
+  'give-up',
+];
 
 const words = (verb: string, path: readonly string[]): string =>
   path.length === 0 ? verb : `${verb} ${path.join('/')}`;

@@ -3,7 +3,16 @@
  * or more to 1 ms; rxotp schedules such a delay in chunks on the same
  * scheduler. On virtual time, 3e9 ms fires at 3e9 and not one frame before.
  */
-import { NEVER, asyncScheduler, catchError, filter, of, throwError, type Observable } from 'rxjs';
+import {
+  NEVER,
+  Subject,
+  asyncScheduler,
+  catchError,
+  filter,
+  of,
+  throwError,
+  type Observable,
+} from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   CallTimeoutError,
@@ -205,7 +214,9 @@ describe('durations above 2^31 ms, on real time', () => {
   it('a shutdown of 3e9 has not abandoned a terminate after later timers ran', async () => {
     const exited: string[] = [];
     let supervisor: Pid | undefined;
-    const slow = child('slow', () => genServer({ init: () => 0, terminate: () => NEVER }).start(), {
+    // Its terminate ends when the test ends it, so no 3e9 ms timer outlives the test.
+    const done = new Subject<void>();
+    const slow = child('slow', () => genServer({ init: () => 0, terminate: () => done }).start(), {
       shutdown: LONG,
     });
     const subscription = of(slow)
