@@ -21,6 +21,7 @@ export { spawn } from './actor/spawn.js';
 export { state$ } from './actor/state.js';
 export type { Via } from './actor/via.js';
 export type { Mailbox } from './mailbox/mailbox.js';
+export type { MailboxOptions } from './mailbox/mailbox-options.js';
 
 // Messaging
 export type { CallRef } from './messaging/call-ref.js';
@@ -77,6 +78,7 @@ export { ChildRunningError } from './errors/child-running-error.js';
 export { ChildSpecError } from './errors/child-spec-error.js';
 export { HandlerError } from './errors/handler-error.js';
 export { HoldOverflowError } from './errors/hold-overflow-error.js';
+export { MailboxFullError } from './errors/mailbox-full-error.js';
 export { MaxRestartsExceededError } from './errors/max-restarts-exceeded-error.js';
 export { NoProcError } from './errors/no-proc-error.js';
 export { NoSuchChildError } from './errors/no-such-child-error.js';

@@ -2,6 +2,7 @@ import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import { holds } from '../check/holds.js';
 import { isScheduler } from '../check/is-scheduler.js';
 import { readFields } from '../check/read-fields.js';
+import { checkMailbox, type MailboxOptions } from '../mailbox/mailbox-options.js';
 import { Registry } from '../registry/registry.js';
 import { describe } from './address.js';
 import type { Behavior } from './behavior.js';
@@ -24,6 +25,8 @@ export interface StartOptions {
   readonly registry?: Registry;
   /** The scheduler of its timers (`sendAfter`); default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
+  /** Bounds its mailbox (default: unbounded). */
+  readonly mailbox?: MailboxOptions;
 }
 
 /**
@@ -107,8 +110,10 @@ export function genServer<S, A = void, C = never, R = unknown, K = never, I = ne
     options: StartOptions | undefined,
     sink: Sink | null,
   ): GenServerProcess => {
-    const { name, registry, scheduler = asyncScheduler } = options ?? {};
-    return new GenServerProcess(any, args, sink, scheduler, name, registry).boot();
+    const { name, registry, scheduler = asyncScheduler, mailbox } = options ?? {};
+    const process = new GenServerProcess(any, args, sink, scheduler, name, registry);
+    if (mailbox !== undefined) process.limit(mailbox.bound, mailbox.overflow === 'drop-oldest');
+    return process.boot();
   };
   return {
     behavior: behavior,
@@ -128,11 +133,12 @@ export function checkStartOptions(fn: string, options: unknown): StartOptions | 
     fn,
     'options',
     options,
-    ['name', 'registry', 'scheduler'],
-    '{ name, registry, scheduler }',
+    ['name', 'registry', 'scheduler', 'mailbox'],
+    '{ name, registry, scheduler, mailbox }',
   );
   if (read === undefined) return undefined;
   const { name, registry, scheduler } = read;
+  if (read.mailbox !== undefined) read.mailbox = checkMailbox(fn, read.mailbox);
   if (name !== undefined && typeof name !== 'string') {
     throw new TypeError(`${fn}: options.name must be a string, got ${describe(name)}.`);
   }

@@ -40,3 +40,6 @@ export const deadLetters$ = letters.asObservable();
 export function publishDeadLetter(letter: DeadLetter): void {
   if (letters.observed) letters.next(letter);
 }
+
+/** @internal Whether anyone listens: without listeners, lost messages need no letter made. */
+export const deadLettersObserved = (): boolean => letters.observed;

@@ -7,6 +7,7 @@ import { AlreadyRegisteredError } from '../errors/already-registered-error.js';
 import { HoldOverflowError } from '../errors/hold-overflow-error.js';
 import { NoProcError } from '../errors/no-proc-error.js';
 import { errorExit, type ExitReason } from '../exit/exit-reason.js';
+import { FULL } from '../mailbox/mailbox.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 
 /** A `whereis$` subscriber and the pid it was last told. */
@@ -180,7 +181,12 @@ export class Registry {
       pid = via.resolved = this.names.get(name);
       via.resolvedAt = this.version;
     }
-    if (pid !== undefined && pid.target.post(kind, payload, via)) return true;
+    if (pid !== undefined) {
+      const posted = pid.target.post(kind, payload, via);
+      if (posted === true) return true;
+      // A full bounded mailbox refused it: already a dead letter, never held.
+      if (posted === FULL) return false;
+    }
     const held = this.pending.get(name);
     if (held !== undefined) return this.hold(held, name, kind, payload, via);
     const error = new NoProcError(String(via));

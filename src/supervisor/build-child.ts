@@ -5,7 +5,7 @@ import type { ChildSpec } from './child-spec.js';
 import { checkSpec } from './check-spec.js';
 
 /** The fields a child takes from its options. */
-const OPTION_KEYS = ['restart', 'shutdown', 'type', 'significant', 'name'] as const;
+const OPTION_KEYS = ['restart', 'shutdown', 'type', 'significant', 'name', 'mailbox'] as const;
 
 /**
  * @internal `child(id, start, options)` on behalf of `fn` (`child`,

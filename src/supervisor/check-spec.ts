@@ -1,5 +1,6 @@
 import { describe } from '../actor/address.js';
 import { ChildSpecError } from '../errors/child-spec-error.js';
+import { checkMailbox } from '../mailbox/mailbox-options.js';
 import type { ChildSpec } from './child-spec.js';
 
 const RESTARTS = ['permanent', 'transient', 'temporary'];
@@ -26,7 +27,7 @@ export function checkSpec(spec: unknown, fn?: string): asserts spec is ChildSpec
       fn,
     );
   }
-  const { id, start, restart, shutdown, type, significant, name } = fields;
+  const { id, start, restart, shutdown, type, significant, name, mailbox } = fields;
   if (typeof id !== 'string' || id === '') {
     throw new ChildSpecError(id, 'id', `must be a non-empty string, got ${describe(id)}.`, fn);
   }
@@ -59,6 +60,13 @@ export function checkSpec(spec: unknown, fn?: string): asserts spec is ChildSpec
   }
   if (name !== undefined && typeof name !== 'string')
     fail('name', `must be a string, got ${describe(name)}.`);
+  if (mailbox !== undefined) {
+    try {
+      checkMailbox('child', mailbox);
+    } catch (error) {
+      fail('mailbox', (error as Error).message.replace(/^child: mailbox /, ''));
+    }
+  }
 }
 
 /** @internal Checks a whole set: each spec, then that ids are unique. */

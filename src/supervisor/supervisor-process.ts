@@ -242,6 +242,8 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       booter !== undefined
         ? booter.boot(c)
         : new ObservableProcess(stream, c, this.scheduler).boot();
+    const { mailbox } = c.spec;
+    if (mailbox !== undefined) process.limit(mailbox.bound, mailbox.overflow === 'drop-oldest');
     if (c.incarnation === inc && c.status === 'starting') c.process = process;
   }
 
