@@ -191,4 +191,3 @@ describe('stopping a long queue', () => {
     expect(order).toEqual(['timer', 'calls settled']);
   });
 });
-
