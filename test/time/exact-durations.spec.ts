@@ -228,6 +228,8 @@ describe('durations above 2^31 ms, on real time', () => {
       });
     await nextMacrotasks(5);
     expect(exited).toEqual([]);
+    done.complete();
+    expect(exited).toEqual(['slow']);
     subscription.unsubscribe();
   });
 });
