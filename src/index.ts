@@ -44,6 +44,7 @@ export { via } from './registry/via.js';
 
 // Supervisors
 export { child } from './supervisor/child.js';
+export { childrenOf } from './supervisor/children-of.js';
 export type { ChildSpec, RestartType, Shutdown } from './supervisor/child-spec.js';
 export { countChildren } from './supervisor/count-children.js';
 export { deleteChild } from './supervisor/delete-child.js';

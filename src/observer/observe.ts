@@ -38,9 +38,10 @@ export interface ObserveOptions {
    */
   readonly maxBuffered?: number;
   /**
-   * While at least one page is open, every supervisor is asked for its
-   * children this often (ms), for what events do not carry: mailbox depths,
-   * restart types, removed children. Default 1000.
+   * While at least one page is open, every supervisor's children are read
+   * this often (ms; synchronously, with `childrenOf`: no message to the tree),
+   * for what events do not carry: mailbox depths and restart types. Default
+   * 1000; `Infinity` never.
    */
   readonly refreshInterval?: number;
 }

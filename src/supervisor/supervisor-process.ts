@@ -495,6 +495,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     this.byId.delete(c.id);
     const i = this.children.indexOf(c);
     if (i >= 0) this.children.splice(i, 1);
+    this.emit({ kind: 'child-removed', path: c.path, incarnation: c.incarnation });
   }
 
   private addSpec(spec: unknown): void {
@@ -525,7 +526,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
 
   private control(ref: CallRef): void {
     const request = ref.request as ControlRequest;
-    if (request.op === 'which') return ref.resolve(this.children.map(info));
+    if (request.op === 'which') return ref.resolve(this.childInfos());
     if (request.op === 'count') {
       const supervisors = this.children.filter((c) => c.type === 'supervisor').length;
       return ref.resolve({
@@ -623,6 +624,11 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   private emit(event: SupervisorEvent): void {
     this.sink?.next(event);
     this.eventWatchers?.next(event);
+  }
+
+  /** @internal Its children now, in start order, as `whichChildren` reports them. */
+  childInfos(): ChildInfo[] {
+    return this.children.map(info);
   }
 
   /** @internal Its events from now on, for `events$`; completes when it exits. */

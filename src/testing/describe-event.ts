@@ -15,6 +15,7 @@ import type { SupervisorNotification } from '../index.js';
  * | `restart` | `restart <path> <count>` (the child's restarts so far) |
  * | `backoff` | `backoff <path> <delay>` |
  * | `refused` | `refused <id>` |
+ * | `child-removed` | `removed <path>` |
  * | `give-up` | `give-up` (this supervisor), `give-up <path>` (a nested one) |
  *
  * @example
@@ -50,6 +51,8 @@ export function describeEvent(n: SupervisorNotification): string {
       return `${words('backoff', n.path)} ${n.delay}`;
     case 'refused':
       return words('refused', n.path);
+    case 'child-removed':
+      return words('removed', n.path);
     case 'give-up':
       return words('give-up', n.path);
   }
@@ -63,6 +66,7 @@ const KINDS = [
   'restart',
   'backoff',
   'refused',
+  'child-removed',
   'give-up',
 ];
 
