@@ -47,8 +47,9 @@ describe('reports$', () => {
     const pid = spawn(failing, undefined);
     expect(() => stop(pid)).not.toThrow();
     expect(errorLog).toHaveBeenCalledTimes(1);
-    expect(errorLog.mock.calls[0]![0]).toBe(`rxotp: terminate of ${String(pid)} failed`);
-    expect(errorLog.mock.calls[0]![1]).toBe(boom);
+    const [line, error] = errorLog.mock.calls[0] as unknown[];
+    expect(line).toBe(`rxotp: terminate of ${String(pid)} failed`);
+    expect(error).toBe(boom);
   });
 
   test('a rejected terminate is reported the same way', async () => {
