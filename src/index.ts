@@ -21,6 +21,7 @@ export { spawn } from './actor/spawn.js';
 export { state$ } from './actor/state.js';
 export type { Via } from './actor/via.js';
 export type { Mailbox } from './mailbox/mailbox.js';
+export type { MailboxOptions } from './mailbox/mailbox-options.js';
 
 // Messaging
 export type { CallRef } from './messaging/call-ref.js';
@@ -43,6 +44,7 @@ export { via } from './registry/via.js';
 
 // Supervisors
 export { child } from './supervisor/child.js';
+export { childrenOf } from './supervisor/children-of.js';
 export type { ChildSpec, RestartType, Shutdown } from './supervisor/child-spec.js';
 export { countChildren } from './supervisor/count-children.js';
 export { deleteChild } from './supervisor/delete-child.js';
@@ -77,6 +79,7 @@ export { ChildRunningError } from './errors/child-running-error.js';
 export { ChildSpecError } from './errors/child-spec-error.js';
 export { HandlerError } from './errors/handler-error.js';
 export { HoldOverflowError } from './errors/hold-overflow-error.js';
+export { MailboxFullError } from './errors/mailbox-full-error.js';
 export { MaxRestartsExceededError } from './errors/max-restarts-exceeded-error.js';
 export { NoProcError } from './errors/no-proc-error.js';
 export { NoSuchChildError } from './errors/no-such-child-error.js';

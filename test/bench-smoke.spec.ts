@@ -63,6 +63,7 @@ function expectWellFormed(result: CaseResult): void {
 test('the smoke test covers every case, each with its own id', () => {
   expect(CASES.map((c) => c.id)).toEqual([
     'cast',
+    'bounded-cast',
     'call',
     'ping-pong',
     'spawn',

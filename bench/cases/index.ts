@@ -1,6 +1,7 @@
 // Every case, in the order `npm run bench` runs them. The smoke test runs the same list.
 import type { BenchCase } from '../measure.js';
 import { bigTree } from './big-tree.js';
+import { boundedCast } from './bounded-cast.js';
 import { call } from './call.js';
 import { cast } from './cast.js';
 import { pingPong } from './ping-pong.js';
@@ -12,6 +13,7 @@ import { workerCast } from './worker-cast.js';
 
 export const CASES: readonly BenchCase[] = [
   cast,
+  boundedCast,
   call,
   pingPong,
   spawn,

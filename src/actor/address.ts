@@ -17,32 +17,54 @@ import { VIA_BRAND } from './via.js';
  */
 export type Address<P extends Protocol = Protocol> = Pid<P> | Via<P>;
 
-/** @internal */
-export const isPid = (x: unknown): x is Pid =>
-  typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[PID_BRAND] === true;
+/** @internal Whether `x` is a pid (never throws, even for a hostile Proxy). */
+export const isPid = (x: unknown): x is Pid => branded(x, PID_BRAND);
 
-/** @internal */
-export const isVia = (x: unknown): x is Via =>
-  typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[VIA_BRAND] === true;
+/** @internal Whether `x` is a `via` address (never throws). */
+export const isVia = (x: unknown): x is Via => branded(x, VIA_BRAND);
+
+function branded(x: unknown, brand: symbol): boolean {
+  if (typeof x !== 'object' || x === null) return false;
+  try {
+    return (x as Record<symbol, unknown>)[brand] === true;
+  } catch {
+    return false;
+  }
+}
 
 /** @internal Throws the error every messaging function gives for a bad target. */
-export function badTarget(fn: string, target: unknown): never {
+export function badTarget(fn: string, target: unknown, arg = 'target'): never {
   throw new TypeError(
-    `${fn}: target must be a Pid or a via(registry, name) address, got ${describe(target)}.`,
+    `${fn}: ${arg} must be a Pid or a via(registry, name) address, got ${describe(target)}.`,
   );
 }
 
-/** @internal A short description of any value for error messages. */
+/** How much of a string or a class name an error message quotes. */
+const QUOTED = 60;
+
+/**
+ * @internal A short description of any value for error messages: bounded in
+ * length whatever the value (a 5 MB string is quoted by its start), and it
+ * never throws (a Proxy whose traps throw is "an object that cannot be read").
+ */
 export function describe(x: unknown): string {
   switch (typeof x) {
     case 'string':
-      return `'${x}'`;
-    case 'object':
-      return x === null ? 'null' : (x.constructor?.name ?? 'object');
+      return x.length > QUOTED ? `'${x.slice(0, QUOTED)}…' (${x.length} characters)` : `'${x}'`;
+    case 'object': {
+      if (x === null) return 'null';
+      try {
+        if (Array.isArray(x)) return 'an array';
+        const name: unknown = x.constructor?.name;
+        return typeof name === 'string' && name !== '' ? name.slice(0, QUOTED) : 'object';
+      } catch {
+        return 'an object that cannot be read';
+      }
+    }
     case 'function':
       return 'a function';
     case 'symbol':
-      return x.toString();
+      return x.toString().slice(0, QUOTED);
     case 'number':
     case 'boolean':
     case 'bigint':

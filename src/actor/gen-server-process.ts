@@ -4,6 +4,7 @@ import { HandlerError } from '../errors/handler-error.js';
 import { NORMAL, errorExit, type ExitReason } from '../exit/exit-reason.js';
 import { CALL, CAST, INFO } from '../mailbox/kinds.js';
 import { enter, leave } from '../mailbox/run-queue.js';
+import { checkDuration } from '../time/check-duration.js';
 import type { CallRef } from '../messaging/call-ref.js';
 import type { Registry } from '../registry/registry.js';
 import type { Behavior, Ctx } from './behavior.js';
@@ -200,6 +201,7 @@ export class GenServerProcess extends Process implements Ctx {
   }
 
   sendAfter(delay: number, message: unknown): Subscription {
+    checkDuration('sendAfter', 'delay', delay, 'allowed');
     return this.timer(delay, () => this.post(INFO, message, undefined));
   }
 }

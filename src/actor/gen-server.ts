@@ -1,5 +1,10 @@
 import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
+import { holds } from '../check/holds.js';
+import { isScheduler } from '../check/is-scheduler.js';
+import { readFields } from '../check/read-fields.js';
+import { checkMailbox, type MailboxOptions } from '../mailbox/mailbox-options.js';
 import { Registry } from '../registry/registry.js';
+import { describe } from './address.js';
 import type { Behavior } from './behavior.js';
 import { GenServerProcess, type AnyBehavior } from './gen-server-process.js';
 import { lifecycleStream, type Lifecycle } from './lifecycle.js';
@@ -20,6 +25,8 @@ export interface StartOptions {
   readonly registry?: Registry;
   /** The scheduler of its timers (`sendAfter`); default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
+  /** Bounds its mailbox (default: unbounded). */
+  readonly mailbox?: MailboxOptions;
 }
 
 /**
@@ -92,19 +99,23 @@ const HANDLERS = ['handleCall', 'handleCast', 'handleInfo', 'terminate'] as cons
 export function genServer<S, A = void, C = never, R = unknown, K = never, I = never>(
   behavior: Behavior<S, A, C, R, K, I>,
 ): GenServer<A, C, R, K, I> {
-  if (typeof behavior !== 'object' || behavior === null) {
-    throw new TypeError('genServer: behavior must be an object with at least an init function.');
-  }
-  if (typeof behavior.init !== 'function') {
+  const read = readFields(
+    'genServer',
+    'behavior',
+    behavior,
+    ['init', ...HANDLERS],
+    '{ init: (args) => state, handleCast, ... }',
+  );
+  if (read === undefined || typeof read.init !== 'function') {
     throw new TypeError(
-      'genServer: behavior.init must be a function (args, ctx) => initial state.',
+      `genServer: behavior.init must be a function (args, ctx) => initial state, got ${describe(read?.init)}.`,
     );
   }
   for (const handler of HANDLERS) {
-    const fn: unknown = (behavior as unknown as Record<string, unknown>)[handler];
+    const fn = read[handler];
     if (fn !== undefined && typeof fn !== 'function') {
       throw new TypeError(
-        `genServer: behavior.${handler} must be a function or left out, got ${typeof fn}.`,
+        `genServer: behavior.${handler} must be a function or left out, got ${describe(fn)}.`,
       );
     }
   }
@@ -114,38 +125,48 @@ export function genServer<S, A = void, C = never, R = unknown, K = never, I = ne
     options: StartOptions | undefined,
     sink: Sink | null,
   ): GenServerProcess => {
-    const { name, registry, scheduler = asyncScheduler } = options ?? {};
-    return new GenServerProcess(any, args, sink, scheduler, name, registry).boot();
+    const { name, registry, scheduler = asyncScheduler, mailbox } = options ?? {};
+    const process = new GenServerProcess(any, args, sink, scheduler, name, registry);
+    if (mailbox !== undefined) process.limit(mailbox.bound, mailbox.overflow === 'drop-oldest');
+    return process.boot();
   };
   return {
     behavior: behavior,
     boot,
     start(args, options) {
-      checkStartOptions('start', options);
+      const checked = checkStartOptions('start', options);
       return lifecycleStream<Lifecycle>('worker', (sink) =>
-        boot(args, options, sink),
+        boot(args, checked, sink),
       ) as Observable<Lifecycle<{ call: C; reply: R; cast: K; info: I }>>;
     },
   };
 }
 
-/** @internal */
-export function checkStartOptions(fn: string, options: StartOptions | undefined): void {
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${fn}: options must be an object like { name, registry, scheduler }.`);
-  }
-  const { name, registry, scheduler } = options;
+/** @internal Reads and checks the options of `start` and `spawn`; returns the checked copy. */
+export function checkStartOptions(fn: string, options: unknown): StartOptions | undefined {
+  const read = readFields(
+    fn,
+    'options',
+    options,
+    ['name', 'registry', 'scheduler', 'mailbox'],
+    '{ name, registry, scheduler, mailbox }',
+  );
+  if (read === undefined) return undefined;
+  const { name, registry, scheduler } = read;
+  if (read.mailbox !== undefined) read.mailbox = checkMailbox(fn, read.mailbox);
   if (name !== undefined && typeof name !== 'string') {
-    throw new TypeError(`${fn}: options.name must be a string, got ${typeof name}.`);
+    throw new TypeError(`${fn}: options.name must be a string, got ${describe(name)}.`);
   }
-  if (registry !== undefined && !(registry instanceof Registry)) {
-    throw new TypeError(`${fn}: options.registry must be a Registry.`);
+  if (registry !== undefined && !holds(() => registry instanceof Registry)) {
+    throw new TypeError(`${fn}: options.registry must be a Registry, got ${describe(registry)}.`);
   }
   if (registry !== undefined && name === undefined) {
     throw new TypeError(`${fn}: options.registry needs options.name, the name to register.`);
   }
-  if (scheduler !== undefined && typeof scheduler?.schedule !== 'function') {
-    throw new TypeError(`${fn}: options.scheduler must be an rxjs SchedulerLike.`);
+  if (scheduler !== undefined && !isScheduler(scheduler)) {
+    throw new TypeError(
+      `${fn}: options.scheduler must be an rxjs SchedulerLike, got ${describe(scheduler)}.`,
+    );
   }
+  return read as StartOptions;
 }

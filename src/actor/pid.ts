@@ -7,7 +7,8 @@ export const PID_BRAND: unique symbol = Symbol.for('rxotp.pid') as never;
 
 /** @internal What a pid points at: the part of a process that messaging and the registry use. */
 export interface PidTarget {
-  post(kind: number, payload: unknown, via: unknown): boolean;
+  /** `true`: taken; `false`: dead (the caller makes a dead letter); `2`: a full bounded mailbox refused it (already a dead letter). */
+  post(kind: number, payload: unknown, via: unknown): boolean | 2;
   /** Why it exited; set once `post` refuses. */
   readonly reason: ExitReason | undefined;
   /** Calls `watcher` once with the exit reason (at once if already dead); returns a remover. */

@@ -1,13 +1,15 @@
 import { Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { ActorExitError } from '../errors/actor-exit-error.js';
+import { MailboxFullError } from '../errors/mailbox-full-error.js';
 import { NoProcError } from '../errors/no-proc-error.js';
 import { CANCELLED, errorExit, type ExitReason } from '../exit/exit-reason.js';
 import { CALL, INTERNAL, kindName } from '../mailbox/kinds.js';
 import { Mailbox } from '../mailbox/mailbox.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 import type { CallRef } from '../messaging/call-ref.js';
-import { publishDeadLetter } from '../messaging/dead-letters.js';
+import { deadLettersObserved, publishDeadLetter } from '../messaging/dead-letters.js';
 import { report } from '../report/reports.js';
+import { scheduleAfter } from '../time/schedule-after.js';
 import type { Registry } from '../registry/registry.js';
 import type { Address } from './address.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -32,6 +34,11 @@ const BOOTING = 0;
 const RUNNING = 1;
 const STOPPING = 2;
 const DEAD = 3;
+
+/** Messages left in an exited mailbox that become dead letters at once, then per macrotask. */
+const LEFTOVER_CHUNK = 1024;
+/** Slots scanned per macrotask when no one listens to dead letters (only calls cost more). */
+const LEFTOVER_SCAN = 65_536;
 
 let nextId = 0;
 let live = 0;
@@ -273,7 +280,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
       if (stop === null) return;
       if (now) stop();
       else if (shutdown > 0 && shutdown !== Infinity)
-        this.grace = scheduler.schedule(stop, shutdown);
+        this.grace = scheduleAfter(scheduler, shutdown, stop);
     };
     enter();
     try {
@@ -358,20 +365,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     this.kids = null;
     if (kids !== null) for (let i = kids.length - 1; i >= 0; i--) kids[i]!.cancel();
     const rest = this.takeRest();
-    for (let i = 0; i < rest.length; i += 3) {
-      const kind = rest[i] as number;
-      if (kind >= INTERNAL) continue;
-      const via = rest[i + 2] as Via | undefined;
-      if (via !== undefined && via.registry.holdLeftover(via.name, kind, rest[i + 1], via))
-        continue;
-      lost(
-        via ?? this.pid,
-        kind,
-        rest[i + 1],
-        reason,
-        new ActorExitError(String(this.pid), reason),
-      );
-    }
+    if (rest !== null) this.disposeRest(rest.queue, rest.from, rest.to, reason);
     if (this.owed !== null) {
       for (const ref of this.owed) ref.reject(new ActorExitError(String(this.pid), reason));
       this.owed = null;
@@ -390,6 +384,50 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
   }
 
   protected abstract exitNotification(reason: ExitReason): N;
+
+  /**
+   * What was left in the mailbox at the exit, from slot `from` to `to`: messages
+   * sent through a pending name are held for the restart; the others become
+   * dead letters and each call among them is rejected with `ActorExitError`.
+   * At most `LEFTOVER_CHUNK` messages are handled now (so a short mailbox is
+   * done before the exit is delivered, as ever); a longer rest is handled in
+   * chunks, one per macrotask on this incarnation's scheduler, so stopping an
+   * actor with a million queued messages never blocks the event loop. When no
+   * one subscribes to `deadLetters$`, casts and infos are dropped without
+   * making a letter, `LEFTOVER_SCAN` slots a chunk.
+   */
+  private disposeRest(queue: unknown[], from: number, to: number, reason: ExitReason): void {
+    const end = Math.min(to, from + 3 * (deadLettersObserved() ? LEFTOVER_CHUNK : LEFTOVER_SCAN));
+    let exitError: ActorExitError | undefined;
+    for (let i = from; i < end; i += 3) {
+      const kind = queue[i] as number;
+      if (kind >= INTERNAL) continue;
+      const payload = queue[i + 1];
+      const via = queue[i + 2] as Via | undefined;
+      queue[i + 1] = queue[i + 2] = undefined;
+      if (via !== undefined && via.registry.holdLeftover(via.name, kind, payload, via)) continue;
+      if (kind === CALL || deadLettersObserved()) {
+        exitError ??= new ActorExitError(String(this.pid), reason);
+        lost(via ?? this.pid, kind, payload, reason, exitError);
+      }
+    }
+    if (end === to) return;
+    this.scheduler.schedule(() => {
+      enter();
+      try {
+        this.disposeRest(queue, end, to, reason);
+      } finally {
+        leave();
+      }
+    }, 0);
+  }
+
+  /** @internal A bounded mailbox lost this message: a dead letter; a call is rejected at once. */
+  protected full(kind: number, payload: unknown, via: unknown): void {
+    const overflow = this.dropOldest ? 'drop-oldest' : 'reject';
+    const error = new MailboxFullError(String(this.pid), this.bound, overflow);
+    lost((via as Via | undefined) ?? this.pid, kind, payload, errorExit(error), error);
+  }
 
   // ---- What ends with the incarnation -------------------------------------------
 
@@ -419,12 +457,15 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     if (i >= 0) kids.splice(i, 1);
   }
 
-  /** @internal Schedules `work` on this incarnation's scheduler; cancelled when it exits. */
+  /**
+   * @internal Schedules `work` `delay` ms from now on this incarnation's
+   * scheduler, exactly however long (`Infinity`: never); cancelled when it exits.
+   */
   timer(delay: number, work: () => void): Subscription {
     const timers = (this.timers ??= new Set());
     let scheduled: Subscription | undefined;
     let ran = false;
-    const subscription = this.scheduler.schedule(() => {
+    const subscription = scheduleAfter(this.scheduler, delay, () => {
       // A synchronous scheduler runs this before `schedule` returns.
       ran = true;
       if (scheduled !== undefined) timers.delete(scheduled);
@@ -434,7 +475,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
       } finally {
         leave();
       }
-    }, delay);
+    });
     if (!ran && !subscription.closed) {
       scheduled = subscription;
       timers.add(subscription);

@@ -23,7 +23,7 @@ export function published$<T = unknown>(address: Address): Observable<T> {
       .whereis$(address.name)
       .pipe(switchMap((pid) => (pid === undefined ? EMPTY : pidPublished(pid)))) as Observable<T>;
   }
-  return badTarget('published$', address);
+  return badTarget('published$', address, 'address');
 }
 
 function pidPublished(pid: Pid): Observable<unknown> {

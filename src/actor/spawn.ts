@@ -1,3 +1,5 @@
+import { holds } from '../check/holds.js';
+import { describe } from './address.js';
 import type { Pid } from './pid.js';
 import { checkStartOptions, type GenServer, type StartOptions } from './gen-server.js';
 import { running } from './process.js';
@@ -44,11 +46,13 @@ export function spawn<A, C, R, K, I>(
   args?: A,
   options?: StartOptions,
 ): Pid<{ call: C; reply: R; cast: K; info: I }> {
-  if (typeof def !== 'object' || def === null || typeof def.boot !== 'function') {
-    throw new TypeError('spawn: def must be a genServer definition (genServer({ init, ... })).');
+  if (!holds(() => typeof def === 'object' && def !== null && typeof def.boot === 'function')) {
+    throw new TypeError(
+      `spawn: def must be a genServer definition (genServer({ init, ... })), got ${describe(def)}.`,
+    );
   }
-  checkStartOptions('spawn', options);
-  const process = def.boot(args as A, options, null);
+  const checked = checkStartOptions('spawn', options);
+  const process = def.boot(args as A, checked, null);
   const parent = running.process;
   if (parent !== null && !process.dead) parent.link(process);
   return process.pid as Pid<{ call: C; reply: R; cast: K; info: I }>;

@@ -24,7 +24,7 @@ export function state$<S = unknown>(address: Address): Observable<S> {
       distinctUntilChanged(),
     );
   }
-  return badTarget('state$', address);
+  return badTarget('state$', address, 'address');
 }
 
 function pidState(pid: Pid): Observable<unknown> {

@@ -1,3 +1,5 @@
+import { describe } from '../actor/address.js';
+
 /**
  * A child spec or supervisor option is invalid; `childId` and `field` name it.
  *
@@ -12,9 +14,10 @@ export class ChildSpecError extends TypeError {
   readonly childId: unknown;
   /** The offending field. */
   readonly field: string;
-  constructor(childId: unknown, field: string, problem: string) {
-    const who = typeof childId === 'string' ? `child '${childId}'` : 'a child spec';
-    super(`Invalid ${field} of ${who}: ${problem}`);
+  /** @param fn The function that was given the spec (`child`, `supervise`), when there is one. */
+  constructor(childId: unknown, field: string, problem: string, fn?: string) {
+    const who = typeof childId === 'string' ? `child ${describe(childId)}` : 'a child spec';
+    super(`${fn === undefined ? '' : `${fn}: `}Invalid ${field} of ${who}: ${problem}`);
     this.childId = childId;
     this.field = field;
   }

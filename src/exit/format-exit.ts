@@ -1,3 +1,5 @@
+import { describe } from '../actor/address.js';
+import { checkReason } from './check-reason.js';
 import type { ExitReason } from './exit-reason.js';
 
 /**
@@ -10,9 +12,16 @@ import type { ExitReason } from './exit-reason.js';
  * ```
  */
 export function formatExit(reason: ExitReason): string {
+  checkReason('formatExit', reason);
   if (reason.kind !== 'error') return reason.kind;
-  const { error } = reason;
-  return error instanceof Error
-    ? `error: ${error.name}: ${error.message}`
-    : `error: ${String(error)}`;
+  let error: unknown;
+  try {
+    error = reason.error;
+    return error instanceof Error
+      ? `error: ${error.name}: ${error.message}`
+      : `error: ${String(error)}`;
+  } catch {
+    // What was thrown cannot be printed (a hostile Proxy, a throwing toString): name it by its kind.
+    return `error: ${describe(error)}`;
+  }
 }

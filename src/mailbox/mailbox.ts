@@ -1,6 +1,9 @@
 import { Subject } from 'rxjs';
-import { INFO } from './kinds.js';
+import { INFO, INTERNAL } from './kinds.js';
 import { claim, release, schedule } from './run-queue.js';
+
+/** @internal What `post` returns when a bounded mailbox refused the message (truthy: nothing more to do). */
+export const FULL = 2;
 
 /**
  * An actor's mailbox: a `Subject` for identity and interop (`source$.subscribe(mailbox)`
@@ -20,6 +23,10 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
   private queue: unknown[] | null = null;
   private head = 0;
   private tail = 0;
+  /** Queue slots a bounded mailbox may fill (3 per message); `Infinity` when unbounded. */
+  private room = Infinity;
+  /** When full: drop the oldest queued message (`true`) or refuse the new one. */
+  protected dropOldest = false;
   private onReadyQueue = false;
   /** True while the actor must not take the next message (booting, awaiting a handler, stopping). */
   protected held = true;
@@ -39,8 +46,12 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
   /** An observable feeding this mailbox completed: nothing to do, the actor lives on. */
   override complete(): void {}
 
-  /** @internal Enqueues one message; `false` when the actor no longer takes messages. */
-  post(kind: number, payload: unknown, via: unknown): boolean {
+  /**
+   * @internal Enqueues one message: `true` when taken, `false` when the actor
+   * no longer takes messages (the caller makes it a dead letter), `FULL` when
+   * a bounded mailbox refused it (already a dead letter; a call is rejected).
+   */
+  post(kind: number, payload: unknown, via: unknown): boolean | typeof FULL {
     if (!this.open) return false;
     if (!this.held && this.head === this.tail && claim()) {
       // Idle actor, empty queue, nothing running: handle it now, as a bare queue would.
@@ -53,11 +64,46 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
     }
     const queue = (this.queue ??= []);
     const tail = this.tail;
+    // The only cost of the bound on this path: one comparison (room is Infinity when unbounded).
+    if (tail - this.head >= this.room && kind < INTERNAL) return this.overflow(kind, payload, via);
     queue[tail] = kind;
     queue[tail + 1] = payload;
     queue[tail + 2] = via;
     this.tail = tail + 3;
     if (!this.held) this.wake();
+    return true;
+  }
+
+  /** @internal Bounds the queue at `bound` messages (the actor's own bookkeeping is never refused). */
+  limit(bound: number, dropOldest: boolean): void {
+    this.room = bound * 3;
+    this.dropOldest = dropOldest;
+  }
+
+  /** @internal The bound in messages (`Infinity` when unbounded). */
+  get bound(): number {
+    return this.room / 3;
+  }
+
+  /** A full mailbox met one more message: drop the oldest for it, or refuse it. */
+  private overflow(kind: number, payload: unknown, via: unknown): boolean | typeof FULL {
+    const queue = this.queue!;
+    const head = this.head;
+    if (!this.dropOldest || (queue[head] as number) >= INTERNAL) {
+      this.full(kind, payload, via);
+      return FULL;
+    }
+    const oldKind = queue[head] as number;
+    const oldPayload = queue[head + 1];
+    const oldVia = queue[head + 2];
+    queue[head + 1] = queue[head + 2] = undefined;
+    this.head = head + 3;
+    const tail = this.tail;
+    queue[tail] = kind;
+    queue[tail + 1] = payload;
+    queue[tail + 2] = via;
+    this.tail = tail + 3;
+    this.full(oldKind, oldPayload, oldVia);
     return true;
   }
 
@@ -111,12 +157,20 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
     }
   }
 
-  /** Empties the queue and returns its triples, for dead letters or a restart hold. */
-  protected takeRest(): unknown[] {
-    const rest = this.queue === null ? [] : this.queue.slice(this.head, this.tail);
+  /**
+   * Empties the queue in constant time and gives what was left in it — the
+   * array, and the first and past-the-last slot of its triples — for dead
+   * letters or a restart hold; `null` when nothing was left.
+   */
+  protected takeRest(): {
+    readonly queue: unknown[];
+    readonly from: number;
+    readonly to: number;
+  } | null {
+    const { queue, head, tail } = this;
     this.queue = null;
     this.head = this.tail = 0;
-    return rest;
+    return queue === null || head === tail ? null : { queue, from: head, to: tail };
   }
 
   protected abstract receive(kind: number, payload: unknown, via: unknown): void;
@@ -125,4 +179,6 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
   protected abstract fail(err: unknown): void;
   /** A message came after the actor died (through `next`, not `send`): it becomes a dead letter. */
   protected abstract refused(kind: number, payload: unknown): void;
+  /** A bounded mailbox lost this message (refused, or dropped as the oldest): a dead letter. */
+  protected abstract full(kind: number, payload: unknown, via: unknown): void;
 }

@@ -21,12 +21,12 @@ export function call$<P extends Protocol>(
   request: P['call'],
   options?: CallOptions,
 ): Observable<P['reply']> {
-  checkCall('call$', target, options);
+  const checked = checkCall('call$', target, options);
   return new Observable<P['reply']>((subscriber) => {
     const ref = startCall(
       target,
       request,
-      options,
+      checked,
       (value) => {
         subscriber.next(value);
         subscriber.complete();

@@ -20,8 +20,8 @@ export function call<P extends Protocol>(
   request: P['call'],
   options?: CallOptions,
 ): Promise<P['reply']> {
-  checkCall('call', target, options);
+  const checked = checkCall('call', target, options);
   return new Promise((resolve, reject) => {
-    startCall(target, request, options, resolve, reject);
+    startCall(target, request, checked, resolve, reject);
   });
 }

@@ -18,7 +18,7 @@ export interface DeadLetter {
   readonly kind: 'info' | 'cast' | 'call';
   /** The message or request. */
   readonly message: unknown;
-  /** Why it reached no actor: the target's exit reason, or an error (`NoProcError`, `HoldOverflowError`). */
+  /** Why it reached no actor: the target's exit reason, or an error (`NoProcError`, `HoldOverflowError`, `MailboxFullError`). */
   readonly reason: ExitReason;
 }
 
@@ -27,7 +27,8 @@ const letters = new Subject<DeadLetter>();
 /**
  * The one process-wide stream of messages that reached no actor: sends to dead
  * pids or unknown names, messages left in a mailbox when its actor exited,
- * held messages of a name that was not restarted, and hold overflow.
+ * held messages of a name that was not restarted, hold overflow, and messages
+ * a full bounded mailbox refused or dropped.
  *
  * @example
  * ```ts
@@ -40,3 +41,6 @@ export const deadLetters$ = letters.asObservable();
 export function publishDeadLetter(letter: DeadLetter): void {
   if (letters.observed) letters.next(letter);
 }
+
+/** @internal Whether anyone listens: without listeners, lost messages need no letter made. */
+export const deadLettersObserved = (): boolean => letters.observed;

@@ -1,6 +1,7 @@
 import { badTarget, isPid, isVia } from '../actor/address.js';
 import { lost } from '../actor/process.js';
 import { NoProcError } from '../errors/no-proc-error.js';
+import { FULL } from '../mailbox/mailbox.js';
 
 /**
  * @internal Sends one message to an address: into the pid's mailbox, through a
@@ -9,7 +10,9 @@ import { NoProcError } from '../errors/no-proc-error.js';
  */
 export function deliver(fn: string, target: unknown, kind: number, payload: unknown): boolean {
   if (isPid(target)) {
-    if (target.target.post(kind, payload, undefined)) return true;
+    const posted = target.target.post(kind, payload, undefined);
+    if (posted === true) return true;
+    if (posted === FULL) return false;
     lost(target, kind, payload, target.target.reason!, new NoProcError(String(target)));
     return false;
   }

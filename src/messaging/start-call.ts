@@ -1,8 +1,12 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { badTarget, isPid, isVia } from '../actor/address.js';
+import { badTarget, describe, isPid, isVia } from '../actor/address.js';
+import { isScheduler } from '../check/is-scheduler.js';
+import { readFields } from '../check/read-fields.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { CALL } from '../mailbox/kinds.js';
 import { enter, leave } from '../mailbox/run-queue.js';
+import { checkDuration } from '../time/check-duration.js';
+import { scheduleAfter } from '../time/schedule-after.js';
 import { CallRef } from './call-ref.js';
 import { deliver } from './deliver.js';
 
@@ -21,27 +25,24 @@ export interface CallOptions {
   readonly scheduler?: SchedulerLike;
 }
 
-/** @internal Checks a call's arguments; throws before anything is sent. */
-export function checkCall(fn: string, target: unknown, options: CallOptions | undefined): void {
-  if (!isPid(target) && !isVia(target)) badTarget(fn, target);
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${fn}: options must be an object like { timeout: 5000 }.`);
-  }
-  const { timeout, scheduler } = options;
-  if (
-    scheduler !== undefined &&
-    typeof (scheduler as Partial<SchedulerLike> | null)?.schedule !== 'function'
-  ) {
+/** @internal Checks a call's arguments; throws before anything is sent. Returns the checked options. */
+export function checkCall(
+  fn: string,
+  target: unknown,
+  options: unknown,
+  arg = 'target',
+): CallOptions | undefined {
+  if (!isPid(target) && !isVia(target)) badTarget(fn, target, arg);
+  const read = readFields(fn, 'options', options, ['timeout', 'scheduler'], '{ timeout: 5000 }');
+  if (read === undefined) return undefined;
+  const { timeout, scheduler } = read;
+  if (scheduler !== undefined && !isScheduler(scheduler)) {
     throw new TypeError(
-      `${fn}: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler).`,
+      `${fn}: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler), got ${describe(scheduler)}.`,
     );
   }
-  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0))) {
-    throw new RangeError(
-      `${fn}: timeout must be a non-negative number of ms (or Infinity), got ${String(timeout)}.`,
-    );
-  }
+  if (timeout !== undefined) checkDuration(fn, 'options.timeout', timeout, 'allowed');
+  return read as CallOptions;
 }
 
 /** @internal Sends a call and arms its timeout unless it was answered synchronously. */
@@ -56,14 +57,14 @@ export function startCall(
   const ref = new CallRef(request, onReply, onError);
   deliver('call', target, CALL, ref);
   if (!ref.done && timeout !== Infinity) {
-    ref.timer = (options?.scheduler ?? asyncScheduler).schedule(() => {
+    ref.timer = scheduleAfter(options?.scheduler ?? asyncScheduler, timeout, () => {
       enter();
       try {
         ref.reject(new CallTimeoutError(String(target), timeout));
       } finally {
         leave();
       }
-    }, timeout);
+    });
   }
   return ref;
 }

@@ -1,6 +1,10 @@
 /// <reference types="node" />
 import type { AddressInfo } from 'node:net';
-import { interval, isObservable, type Subscription } from 'rxjs';
+import { asyncScheduler, isObservable, type Subscription } from 'rxjs';
+import { describe, isPid, isVia } from '../actor/address.js';
+import { holds } from '../check/holds.js';
+import { readFields } from '../check/read-fields.js';
+import { scheduleEvery } from '../time/schedule-every.js';
 import { ClientHub, frame } from './client-hub.js';
 import { observerServer } from './server.js';
 import { TreeModel } from './tree-model.js';
@@ -34,9 +38,10 @@ export interface ObserveOptions {
    */
   readonly maxBuffered?: number;
   /**
-   * While at least one page is open, every supervisor is asked for its
-   * children this often (ms), for what events do not carry: mailbox depths,
-   * restart types, removed children. Default 1000.
+   * While at least one page is open, every supervisor's children are read
+   * this often (ms; synchronously, with `childrenOf`: no message to the tree),
+   * for what events do not carry: mailbox depths and restart types. Default
+   * 1000; `Infinity` never.
    */
   readonly refreshInterval?: number;
 }
@@ -95,29 +100,47 @@ export interface ObserverHandle {
  * ```
  */
 export function observe(source: ObserveSource, options: ObserveOptions = {}): ObserverHandle {
+  checkSource(source);
+  const read =
+    readFields(
+      'observe',
+      'options',
+      options,
+      ['port', 'host', 'showMessages', 'maxBuffered', 'refreshInterval'],
+      '{ port: 4000 }',
+    ) ?? {};
   const {
     port = 0,
     host = '127.0.0.1',
     showMessages = false,
     maxBuffered = 1024 * 1024,
     refreshInterval = 1000,
-  } = options;
-  checkSource(source);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`observe: port must be an integer from 0 to 65535, got ${port}.`);
-  }
+  } = read as ObserveOptions;
+  const number = (option: string, ok: (n: number) => boolean, want: string, got: unknown): void => {
+    if (typeof got !== 'number') {
+      throw new TypeError(`observe: ${option} must be ${want}, got ${describe(got)}.`);
+    }
+    if (!ok(got)) throw new RangeError(`observe: ${option} must be ${want}, got ${got}.`);
+  };
+  number(
+    'port',
+    (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
+    'an integer from 0 to 65535',
+    port,
+  );
   if (typeof host !== 'string' || host === '') {
-    throw new TypeError(`observe: host must be a non-empty string, got ${String(host)}.`);
+    throw new TypeError(`observe: host must be a non-empty string, got ${describe(host)}.`);
   }
-  if (!(maxBuffered >= 0)) {
-    throw new RangeError(
-      `observe: maxBuffered must be a number of bytes >= 0, got ${maxBuffered}.`,
-    );
+  if (typeof showMessages !== 'boolean') {
+    throw new TypeError(`observe: showMessages must be a boolean, got ${describe(showMessages)}.`);
   }
-  if (!(refreshInterval > 0)) {
-    throw new RangeError(`observe: refreshInterval must be > 0 ms, got ${refreshInterval}.`);
-  }
-
+  number('maxBuffered', (n) => n >= 0, 'a number of bytes >= 0', maxBuffered);
+  number(
+    'refreshInterval',
+    (n) => n > 0,
+    'a number of ms > 0 (Infinity: never refresh)',
+    refreshInterval,
+  );
   const title = isObservable(source)
     ? 'root'
     : 'registry' in source
@@ -129,7 +152,9 @@ export function observe(source: ObserveSource, options: ObserveOptions = {}): Ob
   const hub = new ClientHub(maxBuffered, (watched) => {
     watch.setActive(watched);
     poll?.unsubscribe();
-    poll = watched ? interval(refreshInterval).subscribe(() => watch.refresh()) : undefined;
+    poll = watched
+      ? scheduleEvery(asyncScheduler, refreshInterval, () => watch.refresh())
+      : undefined;
   });
   const watch = watchTree(source, model, (change) => {
     if (hub.size > 0) hub.broadcast(frame('change', change));
@@ -186,12 +211,10 @@ export function observe(source: ObserveSource, options: ObserveOptions = {}): Ob
 }
 
 function checkSource(source: unknown): asserts source is ObserveSource {
-  if (isObservable(source)) return;
-  if (typeof source === 'object' && source !== null && ('exit$' in source || 'registry' in source))
-    return;
+  if (holds(() => isObservable(source) || isPid(source) || isVia(source))) return;
   throw new TypeError(
     'observe: source must be a tree (the Observable a supervisor operator returns), ' +
-      "a supervisor's pid, or a via(registry, name) address naming one.",
+      `a supervisor's pid, or a via(registry, name) address naming one; got ${describe(source)}.`,
   );
 }
 

@@ -58,7 +58,7 @@ interface Node {
 
 /**
  * Within one supervisor incarnation a child only moves forward: a higher
- * incarnation, or the same one further along. A `whichChildren` reply is
+ * incarnation, or the same one further along. A children snapshot (`childrenOf`) is
  * taken only if it is not behind what the events already said, since the
  * reply may have been made before events that arrived ahead of it.
  */
@@ -75,7 +75,7 @@ const keyOf = (path: readonly string[]): string => JSON.stringify(path);
 
 /**
  * @internal The observed tree: built from supervision events as they happen
- * and corrected by `whichChildren` replies, which also bring what events do
+ * and corrected by children snapshots (`childrenOf`), which also bring what events do
  * not carry (restart type, child type, mailbox depth). It records which nodes
  * changed, so each page gets only those.
  */
@@ -215,11 +215,22 @@ export class TreeModel {
       }
       case 'refused':
         return this.record({ ...base, text: `refused: ${e.error.message}` });
+      case 'child-removed': {
+        // Its spec is gone: so is its node (no refresh needed to find out).
+        const parent = this.nodes.get(keyOf(e.path.slice(0, -1)));
+        const id = e.path[e.path.length - 1];
+        if (parent !== undefined) {
+          parent.children = parent.children.filter((x) => x !== id);
+          this.dirty.add(parent.key);
+        }
+        this.remove(keyOf(e.path));
+        return this.record({ ...base, text: 'removed' });
+      }
     }
   }
 
   /**
-   * Takes a supervisor's `whichChildren` reply, asked for when `seq` was
+   * Takes a supervisor's children snapshot (`childrenOf`), read when `seq` was
    * `asked`: children it does not list are gone unless an event about them
    * came after the question. Returns the children that are supervisors.
    */
@@ -271,7 +282,7 @@ export class TreeModel {
       at: this.now(),
       kind: letter.kind,
       reason: formatExit(letter.reason),
-      ...(this.showMessages ? { message: preview(letter.message) } : {}),
+      ...(this.showMessages ? { message: preview(letter.message, target) } : {}),
     };
     n.lost.push(view);
     if (n.lost.length > MAX_LOST) n.lost.shift();
@@ -279,7 +290,7 @@ export class TreeModel {
     this.dirty.add(n.key);
   }
 
-  /** The supervisors to ask `whichChildren` of: the root and every live nested one. */
+  /** The supervisors whose children are read: the root and every live nested one. */
   supervisors(): [string[], Pid][] {
     const out: [string[], Pid][] = [];
     for (const n of this.nodes.values()) {

@@ -15,7 +15,7 @@ import {
 import {
   deadLetters$,
   events$,
-  whichChildren,
+  childrenOf,
   type Address,
   type ExitReason,
   type Pid,
@@ -58,7 +58,7 @@ export interface TreeWatch {
 
 /**
  * @internal Feeds `model` from `source` and hands each change to `publish`.
- * A supervisor is asked `whichChildren` only while `active`: for the
+ * A supervisor's children are read (`childrenOf`) only while `active`: for the
  * snapshot a page needs and for what events do not carry.
  */
 export function watchTree(
@@ -68,7 +68,6 @@ export function watchTree(
 ): TreeWatch {
   let active = false;
   let stopped = false;
-  const asking = new Set<Pid>();
   const settling = new Set<string>();
   let settleTimer: Subscription | undefined;
   const subscription = new Subscription();
@@ -78,22 +77,15 @@ export function watchTree(
     if (change !== undefined) publish(change);
   };
 
-  /** Asks one supervisor for its children, then each nested supervisor it names. */
+  /** Reads one supervisor's children (synchronously: no call), then each nested supervisor's. */
   const ask = (pid: Pid): void => {
-    if (!active || stopped || asking.has(pid) || !isSupervisor(pid)) return;
-    asking.add(pid);
-    const asked = model.seq;
-    whichChildren(pid).then(
-      (infos) => {
-        asking.delete(pid);
-        if (stopped) return;
-        const nested = model.merge(pid, infos, asked);
-        send();
-        for (const [, child] of nested) ask(child);
-      },
-      // It exited meanwhile: its exit is an event, nothing to correct here.
-      () => asking.delete(pid),
-    );
+    if (!active || stopped || !isSupervisor(pid)) return;
+    const infos = childrenOf(pid);
+    // It exited meanwhile: its exit is an event, nothing to correct here.
+    if (infos === undefined) return;
+    const nested = model.merge(pid, infos, model.seq);
+    send();
+    for (const [, child] of nested) ask(child);
   };
 
   const refresh = (): void => {
@@ -205,8 +197,7 @@ const probed = new WeakMap<Pid, boolean>();
 
 /**
  * Whether `pid` is a live supervisor: `events$` of anything else is empty,
- * and completes at once. Only a supervisor may be asked `whichChildren`: to
- * any other actor the question would be a message it never expected.
+ * and completes at once. Only a supervisor has children to read.
  */
 function isSupervisor(pid: Pid): boolean {
   let known = probed.get(pid);

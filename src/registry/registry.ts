@@ -1,5 +1,5 @@
 import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
-import { isPid } from '../actor/address.js';
+import { describe, isPid } from '../actor/address.js';
 import type { Pid } from '../actor/pid.js';
 import { lost } from '../actor/process.js';
 import type { Via } from '../actor/via.js';
@@ -7,6 +7,7 @@ import { AlreadyRegisteredError } from '../errors/already-registered-error.js';
 import { HoldOverflowError } from '../errors/hold-overflow-error.js';
 import { NoProcError } from '../errors/no-proc-error.js';
 import { errorExit, type ExitReason } from '../exit/exit-reason.js';
+import { FULL } from '../mailbox/mailbox.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 
 /** A `whereis$` subscriber and the pid it was last told. */
@@ -63,7 +64,7 @@ export class Registry {
    */
   register(name: string, pid: Pid): void {
     checkName('register', name);
-    if (!isPid(pid)) throw new TypeError(`register: pid must be a Pid, got ${typeof pid}.`);
+    if (!isPid(pid)) throw new TypeError(`register: pid must be a Pid, got ${describe(pid)}.`);
     this.add(name, pid, -1);
   }
 
@@ -74,7 +75,7 @@ export class Registry {
   unregister(name: string, pid?: Pid): boolean {
     checkName('unregister', name);
     if (pid !== undefined && !isPid(pid))
-      throw new TypeError(`unregister: pid must be a Pid or omitted.`);
+      throw new TypeError(`unregister: pid must be a Pid or omitted, got ${describe(pid)}.`);
     const holder = this.names.get(name);
     if (holder === undefined || (pid !== undefined && holder !== pid)) return false;
     this.set(name, undefined);
@@ -180,7 +181,12 @@ export class Registry {
       pid = via.resolved = this.names.get(name);
       via.resolvedAt = this.version;
     }
-    if (pid !== undefined && pid.target.post(kind, payload, via)) return true;
+    if (pid !== undefined) {
+      const posted = pid.target.post(kind, payload, via);
+      if (posted === true) return true;
+      // A full bounded mailbox refused it: already a dead letter, never held.
+      if (posted === FULL) return false;
+    }
     const held = this.pending.get(name);
     if (held !== undefined) return this.hold(held, name, kind, payload, via);
     const error = new NoProcError(String(via));
@@ -244,9 +250,7 @@ export class Registry {
 
 function checkName(fn: string, name: unknown): asserts name is string {
   if (typeof name !== 'string') {
-    throw new TypeError(
-      `${fn}: name must be a string, got ${name === null ? 'null' : typeof name}.`,
-    );
+    throw new TypeError(`${fn}: name must be a string, got ${describe(name)}.`);
   }
 }
 

@@ -1,4 +1,6 @@
+import { describe } from '../actor/address.js';
 import type { Protocol } from '../actor/protocol.js';
+import { holds } from '../check/holds.js';
 import { Via } from '../actor/via.js';
 import { Registry } from './registry.js';
 
@@ -16,10 +18,12 @@ import { Registry } from './registry.js';
  * @typeParam P - The protocol of the actor registered under `name`: without it, the address accepts no message.
  */
 export function via<P extends Protocol = Protocol>(registry: Registry, name: string): Via<P> {
-  if (!(registry instanceof Registry)) {
-    throw new TypeError("via: registry must be a Registry (new Registry(), or a supervisor's).");
+  if (!holds(() => registry instanceof Registry)) {
+    throw new TypeError(
+      `via: registry must be a Registry (new Registry(), or a supervisor's), got ${describe(registry)}.`,
+    );
   }
   if (typeof name !== 'string')
-    throw new TypeError(`via: name must be a string, got ${typeof name}.`);
+    throw new TypeError(`via: name must be a string, got ${describe(name)}.`);
   return new Via<P>(registry, name);
 }

@@ -1,43 +1,67 @@
+import { describe } from '../actor/address.js';
+import { holds } from '../check/holds.js';
+import { isScheduler } from '../check/is-scheduler.js';
+import { readFields } from '../check/read-fields.js';
 import { Registry } from '../registry/registry.js';
-import type { SuperviseOptions } from './options.js';
+import type { BackoffOptions, SuperviseOptions } from './options.js';
 
 const STRATEGIES = ['one_for_one', 'one_for_all', 'rest_for_one'];
 const AUTO = ['never', 'any_significant', 'all_significant'];
+const KEYS = [
+  'strategy',
+  'intensity',
+  'period',
+  'registry',
+  'backoff',
+  'scheduler',
+  'maxChildren',
+  'autoShutdown',
+  'holdBound',
+  'name',
+] as const;
+const BACKOFF_KEYS = ['min', 'max', 'factor', 'jitter', 'resetAfter', 'random'] as const;
 
-/** @internal Throws a `TypeError`/`RangeError` naming the option and the fix, unless `options` are valid. */
-export function checkOptions(fn: string, options: SuperviseOptions): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${fn}: options must be an object like { intensity: 3, period: 5000 }.`);
-  }
+/**
+ * @internal Reads and checks supervisor options once; throws a
+ * `TypeError`/`RangeError` naming the function, the option and the fix.
+ * Returns the checked copy, which is what the supervisor uses.
+ */
+export function checkOptions(fn: string, options: unknown): SuperviseOptions {
+  const read = readFields(fn, 'options', options, KEYS, '{ intensity: 3, period: 5000 }') ?? {};
   const {
     strategy,
     intensity,
     period,
     registry,
-    backoff,
+    backoff: rawBackoff,
     scheduler,
     maxChildren,
     autoShutdown,
     holdBound,
     name,
-  } = options;
+  } = read;
   const range = (field: string, ok: boolean, want: string, got: unknown): void => {
-    if (!ok) throw new RangeError(`${fn}: ${field} must be ${want}, got ${String(got)}.`);
+    if (!ok) {
+      const Kind = typeof got === 'number' ? RangeError : TypeError;
+      throw new Kind(`${fn}: ${field} must be ${want}, got ${describe(got)}.`);
+    }
   };
-  if (strategy !== undefined && !STRATEGIES.includes(strategy)) {
+  if (strategy !== undefined && !STRATEGIES.includes(strategy as string)) {
     throw new TypeError(
-      `${fn}: strategy must be 'one_for_one', 'one_for_all' or 'rest_for_one', got ${String(strategy)}.`,
+      `${fn}: strategy must be 'one_for_one', 'one_for_all' or 'rest_for_one', got ${describe(strategy)}.`,
     );
   }
   if (intensity !== undefined)
     range('intensity', typeof intensity === 'number' && intensity >= 0, 'a number >= 0', intensity);
   if (period !== undefined)
     range('period', typeof period === 'number' && period > 0, 'a number of ms > 0', period);
-  if (registry !== undefined && !(registry instanceof Registry)) {
-    throw new TypeError(`${fn}: registry must be a Registry.`);
+  if (registry !== undefined && !holds(() => registry instanceof Registry)) {
+    throw new TypeError(`${fn}: registry must be a Registry, got ${describe(registry)}.`);
   }
-  if (scheduler !== undefined && typeof scheduler?.schedule !== 'function') {
-    throw new TypeError(`${fn}: scheduler must be an rxjs SchedulerLike.`);
+  if (scheduler !== undefined && !isScheduler(scheduler)) {
+    throw new TypeError(
+      `${fn}: scheduler must be an rxjs SchedulerLike, got ${describe(scheduler)}.`,
+    );
   }
   if (maxChildren !== undefined) {
     range(
@@ -50,22 +74,35 @@ export function checkOptions(fn: string, options: SuperviseOptions): void {
   if (holdBound !== undefined) {
     range('holdBound', typeof holdBound === 'number' && holdBound >= 0, 'a number >= 0', holdBound);
   }
-  if (autoShutdown !== undefined && !AUTO.includes(autoShutdown)) {
+  if (autoShutdown !== undefined && !AUTO.includes(autoShutdown as string)) {
     throw new TypeError(
-      `${fn}: autoShutdown must be 'never', 'any_significant' or 'all_significant', got ${String(autoShutdown)}.`,
+      `${fn}: autoShutdown must be 'never', 'any_significant' or 'all_significant', got ${describe(autoShutdown)}.`,
     );
   }
   if (name !== undefined && typeof name !== 'string')
-    throw new TypeError(`${fn}: name must be a string.`);
-  if (backoff === undefined || typeof backoff === 'function') return;
-  if (typeof backoff !== 'object' || backoff === null) {
-    throw new TypeError(
-      `${fn}: backoff must be { min, max, factor?, jitter?, resetAfter? } or a function.`,
-    );
-  }
+    throw new TypeError(`${fn}: name must be a string, got ${describe(name)}.`);
+  const checked = { ...read } as SuperviseOptions & { backoff?: unknown };
+  if (rawBackoff === undefined || typeof rawBackoff === 'function') return checked;
+  const backoff = readFields(
+    fn,
+    'backoff',
+    rawBackoff,
+    BACKOFF_KEYS,
+    '{ min: 100, max: 10_000 } (or a function (childId, k) => ms)',
+  )!;
   const { min, max, factor, jitter, resetAfter, random } = backoff;
-  range('backoff.min', typeof min === 'number' && min >= 0, 'a number of ms >= 0', min);
-  range('backoff.max', typeof max === 'number' && max >= min, 'a number of ms >= backoff.min', max);
+  range(
+    'backoff.min',
+    typeof min === 'number' && min >= 0 && min < Infinity,
+    'a finite number of ms >= 0',
+    min,
+  );
+  range(
+    'backoff.max',
+    typeof max === 'number' && max >= (min as number),
+    'a number of ms >= backoff.min (Infinity: no cap)',
+    max,
+  );
   if (factor !== undefined)
     range('backoff.factor', typeof factor === 'number' && factor >= 1, 'a number >= 1', factor);
   if (jitter !== undefined) {
@@ -87,4 +124,5 @@ export function checkOptions(fn: string, options: SuperviseOptions): void {
   if (random !== undefined && typeof random !== 'function') {
     throw new TypeError(`${fn}: backoff.random must be a function returning a number in [0, 1).`);
   }
+  return { ...checked, backoff: backoff as unknown as BackoffOptions };
 }

@@ -1,25 +1,38 @@
 import { describe } from '../actor/address.js';
 import { ChildSpecError } from '../errors/child-spec-error.js';
+import { checkMailbox } from '../mailbox/mailbox-options.js';
 import type { ChildSpec } from './child-spec.js';
 
 const RESTARTS = ['permanent', 'transient', 'temporary'];
 const TYPES = ['worker', 'supervisor'];
 
 /** @internal Throws a `ChildSpecError` naming the child and field, unless `spec` is valid. */
-export function checkSpec(spec: unknown): asserts spec is ChildSpec {
-  if (typeof spec !== 'object' || spec === null) {
+export function checkSpec(spec: unknown, fn?: string): asserts spec is ChildSpec {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
     throw new ChildSpecError(
       undefined,
       'spec',
-      `expected an object like child(id, start), got ${String(spec)}.`,
+      `expected an object like child(id, start), got ${describe(spec)}.`,
+      fn,
     );
   }
-  const { id, start, restart, shutdown, type, significant, name } = spec as Record<string, unknown>;
+  let fields: Record<string, unknown>;
+  try {
+    fields = { ...(spec as Record<string, unknown>) };
+  } catch {
+    throw new ChildSpecError(
+      undefined,
+      'spec',
+      'its fields could not be read (a getter or Proxy trap threw); pass a plain object.',
+      fn,
+    );
+  }
+  const { id, start, restart, shutdown, type, significant, name, mailbox } = fields;
   if (typeof id !== 'string' || id === '') {
-    throw new ChildSpecError(id, 'id', 'must be a non-empty string.');
+    throw new ChildSpecError(id, 'id', `must be a non-empty string, got ${describe(id)}.`, fn);
   }
   const fail = (field: string, problem: string): never => {
-    throw new ChildSpecError(id, field, problem);
+    throw new ChildSpecError(id, field, problem, fn);
   };
   if (typeof start !== 'function') fail('start', 'must be a function returning an Observable.');
   if (restart !== undefined && !RESTARTS.includes(restart as string)) {
@@ -45,14 +58,25 @@ export function checkSpec(spec: unknown): asserts spec is ChildSpec {
       "a significant child must be 'transient' or 'temporary' (a permanent one never ends).",
     );
   }
-  if (name !== undefined && typeof name !== 'string') fail('name', 'must be a string.');
+  if (name !== undefined && typeof name !== 'string')
+    fail('name', `must be a string, got ${describe(name)}.`);
+  if (mailbox !== undefined) {
+    try {
+      checkMailbox('child', mailbox);
+    } catch (error) {
+      fail('mailbox', (error as Error).message.replace(/^child: mailbox /, ''));
+    }
+  }
 }
 
 /** @internal Checks a whole set: each spec, then that ids are unique. */
-export function checkSpecs(specs: readonly unknown[]): asserts specs is readonly ChildSpec[] {
+export function checkSpecs(
+  specs: readonly unknown[],
+  fn?: string,
+): asserts specs is readonly ChildSpec[] {
   const ids = new Set<string>();
   for (const spec of specs) {
-    checkSpec(spec);
+    checkSpec(spec, fn);
     if (ids.has(spec.id)) throw duplicateId(spec.id);
     ids.add(spec.id);
   }

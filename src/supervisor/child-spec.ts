@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { MailboxOptions } from '../mailbox/mailbox-options.js';
 
 /**
  * When a child is restarted: `permanent` always, `transient` only after an
@@ -50,4 +51,6 @@ export interface ChildSpec {
   readonly significant?: boolean;
   /** The name registered for it in the supervisor's registry (default: its id). */
   readonly name?: string;
+  /** Bounds the mailbox of each incarnation (default: unbounded, or what its `start` set). */
+  readonly mailbox?: MailboxOptions;
 }

@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
+import { buildChild } from './build-child.js';
 import type { ChildSpec } from './child-spec.js';
-import { checkSpec } from './check-spec.js';
 
 /**
  * Builds a checked `ChildSpec`; throws a `ChildSpecError` naming the field if
@@ -17,7 +17,5 @@ export function child(
   start: () => Observable<unknown>,
   options: Omit<ChildSpec, 'id' | 'start'> = {},
 ): ChildSpec {
-  const spec: ChildSpec = { ...options, id, start };
-  checkSpec(spec);
-  return spec;
+  return buildChild('child', id, start, options);
 }

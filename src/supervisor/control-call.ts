@@ -1,4 +1,4 @@
-import type { Address } from '../actor/address.js';
+import { describe, type Address } from '../actor/address.js';
 import { call } from '../messaging/call.js';
 import { checkCall } from '../messaging/start-call.js';
 import type { ControlRequest } from './control-request.js';
@@ -9,9 +9,9 @@ export function controlCall<R>(
   supervisor: Address,
   request: ControlRequest,
 ): Promise<R> {
-  checkCall(fn, supervisor, undefined);
+  checkCall(fn, supervisor, undefined, 'supervisor');
   if ('id' in request && typeof request.id !== 'string') {
-    throw new TypeError(`${fn}: id must be a child id (a string), got ${typeof request.id}.`);
+    throw new TypeError(`${fn}: id must be a child id (a string), got ${describe(request.id)}.`);
   }
   return call(supervisor, request, { timeout: Infinity }) as Promise<R>;
 }

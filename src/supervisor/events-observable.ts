@@ -16,7 +16,7 @@ import { SupervisorProcess } from './supervisor-process.js';
  * ```
  */
 export function events$(supervisor: Address): Observable<SupervisorEvent> {
-  if (!isPid(supervisor) && !isVia(supervisor)) badTarget('events$', supervisor);
+  if (!isPid(supervisor) && !isVia(supervisor)) badTarget('events$', supervisor, 'supervisor');
   return new Observable<SupervisorEvent>((subscriber) => {
     const pid = isPid(supervisor) ? supervisor : supervisor.registry.whereis(supervisor.name);
     const process = pid?.target;

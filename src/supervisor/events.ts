@@ -46,6 +46,8 @@ export type SupervisorEvent =
     })
   | (EventBase & { readonly kind: 'backoff'; /** ms before the restart. */ readonly delay: number })
   | (EventBase & { readonly kind: 'refused'; readonly error: ChildSpecError })
+  /** Its spec is gone: a temporary child that exited, a `deleteChild`, a temporary one dropped by a group restart. */
+  | (EventBase & { readonly kind: 'child-removed' })
   | (EventBase & { readonly kind: 'give-up'; readonly error: MaxRestartsExceededError });
 
 /**

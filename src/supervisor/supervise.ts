@@ -1,4 +1,6 @@
 import { from, type Observable } from 'rxjs';
+import { describe } from '../actor/address.js';
+import { checkOptions } from './check-options.js';
 import { checkSpecs } from './check-spec.js';
 import type { ChildSpec } from './child-spec.js';
 import type { SupervisorNotification } from './events.js';
@@ -21,11 +23,14 @@ export function supervise(
   specs: readonly ChildSpec[],
   options: SuperviseOptions = {},
 ): Observable<SupervisorNotification> {
-  if (!Array.isArray(specs))
-    throw new TypeError('supervise: specs must be an array of child specs.');
-  checkSpecs(specs);
-  const { strategy = 'one_for_one', ...rest } = options ?? {};
-  return from(specs).pipe(
-    supervisorOperator('supervise', strategy, { ...rest, strategy } as SuperviseOptions),
-  );
+  if (!Array.isArray(specs)) {
+    throw new TypeError(
+      `supervise: specs must be an array of child specs like [child('db', start)], got ${describe(specs)}.`,
+    );
+  }
+  // Options first: a bad one (null, a strategy name as a string) must not run one_for_one silently.
+  const checked = checkOptions('supervise', options);
+  checkSpecs(specs, 'supervise');
+  const { strategy = 'one_for_one' } = checked;
+  return from(specs).pipe(supervisorOperator('supervise', strategy, checked));
 }

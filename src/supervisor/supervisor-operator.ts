@@ -15,8 +15,8 @@ export function supervisorOperator(
   strategy: Strategy,
   options: SupervisorOptions,
 ): OperatorFunction<ChildSpec, SupervisorNotification> {
-  checkOptions(fn, options);
-  const resolved = { ...options, scheduler: options.scheduler ?? asyncScheduler };
+  const checked = checkOptions(fn, options);
+  const resolved = { ...checked, scheduler: checked.scheduler ?? asyncScheduler };
   return (specs$: Observable<ChildSpec>) =>
     lifecycleStream<SupervisorNotification>('supervisor', (sink) =>
       new SupervisorProcess(strategy, resolved, specs$, sink).boot(),

@@ -33,6 +33,15 @@ const SOURCE_ERROR = INTERNAL + 3;
 type Status = ChildInfo['status'];
 
 /**
+ * @internal Restarts without a wait that one supervisor makes within one
+ * macrotask; the next one waits for the next macrotask on its scheduler, so a
+ * child that fails at once (or in a microtask) forever never starves the event
+ * loop. Large enough that ordinary bursts stay synchronous and keep every
+ * ordering; under `TestScheduler` the wait is 0 frames.
+ */
+export const RESTART_BURST = 1000;
+
+/**
  * A child as its supervisor tracks it. It is also the sink of its
  * incarnations' notifications, which it hands to its supervisor.
  */
@@ -108,6 +117,8 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   private task: (() => void) | null = null;
   /** Outside watchers of its events (`events$`), made on demand. */
   private eventWatchers: Subject<SupervisorEvent> | null = null;
+  /** Restarts made without a wait since the last macrotask began (see `RESTART_BURST`). */
+  private burst = 0;
 
   constructor(
     private readonly strategy: Strategy,
@@ -231,6 +242,8 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       booter !== undefined
         ? booter.boot(c)
         : new ObservableProcess(stream, c, this.scheduler).boot();
+    const { mailbox } = c.spec;
+    if (mailbox !== undefined) process.limit(mailbox.bound, mailbox.overflow === 'drop-oldest');
     if (c.incarnation === inc && c.status === 'starting') c.process = process;
   }
 
@@ -380,14 +393,17 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
           }
           const restartable = group.filter((x) => !x.removed);
           const delay = this.delayFor(c);
-          if (delay > 0) {
+          const yielding = delay === 0 && this.pastBurst();
+          if (delay > 0 || yielding) {
             // The wait is this group's: a child restarted or terminated meanwhile leaves it.
             const wait = {};
             for (const x of restartable) {
               x.status = 'backoff';
               x.wait = wait;
             }
-            this.emit({ kind: 'backoff', path: c.path, incarnation: c.incarnation, delay });
+            if (!yielding) {
+              this.emit({ kind: 'backoff', path: c.path, incarnation: c.incarnation, delay });
+            }
             this.timer(delay, () => this.post(DUE, restartable, wait));
             return done();
           }
@@ -440,6 +456,18 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     this.requestStop(errorExit(error));
   }
 
+  /**
+   * Counts a restart made without a wait; `true` once more than `RESTART_BURST`
+   * were made in this macrotask, when it must wait for the next. The count
+   * starts over in a task scheduled on the first of them, which runs at the
+   * next macrotask (before the restart that waits for it).
+   */
+  private pastBurst(): boolean {
+    // Counted first: a synchronous scheduler runs the reset inside `timer`.
+    if (this.burst++ === 0) this.timer(0, () => (this.burst = 0));
+    return this.burst > RESTART_BURST;
+  }
+
   private delayFor(c: Child): number {
     const { backoff } = this;
     if (backoff === undefined) return 0;
@@ -467,6 +495,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     this.byId.delete(c.id);
     const i = this.children.indexOf(c);
     if (i >= 0) this.children.splice(i, 1);
+    this.emit({ kind: 'child-removed', path: c.path, incarnation: c.incarnation });
   }
 
   private addSpec(spec: unknown): void {
@@ -497,7 +526,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
 
   private control(ref: CallRef): void {
     const request = ref.request as ControlRequest;
-    if (request.op === 'which') return ref.resolve(this.children.map(info));
+    if (request.op === 'which') return ref.resolve(this.childInfos());
     if (request.op === 'count') {
       const supervisors = this.children.filter((c) => c.type === 'supervisor').length;
       return ref.resolve({
@@ -595,6 +624,11 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   private emit(event: SupervisorEvent): void {
     this.sink?.next(event);
     this.eventWatchers?.next(event);
+  }
+
+  /** @internal Its children now, in start order, as `whichChildren` reports them. */
+  childInfos(): ChildInfo[] {
+    return this.children.map(info);
   }
 
   /** @internal Its events from now on, for `events$`; completes when it exits. */

@@ -1,3 +1,4 @@
+import { describe } from '../actor/address.js';
 import type { SupervisorNotification } from '../index.js';
 
 /**
@@ -14,6 +15,7 @@ import type { SupervisorNotification } from '../index.js';
  * | `restart` | `restart <path> <count>` (the child's restarts so far) |
  * | `backoff` | `backoff <path> <delay>` |
  * | `refused` | `refused <id>` |
+ * | `child-removed` | `removed <path>` |
  * | `give-up` | `give-up` (this supervisor), `give-up <path>` (a nested one) |
  *
  * @example
@@ -23,6 +25,17 @@ import type { SupervisorNotification } from '../index.js';
  * ```
  */
 export function describeEvent(n: SupervisorNotification): string {
+  let kind: unknown;
+  try {
+    kind = (n as { kind?: unknown } | null)?.kind;
+  } catch {
+    kind = undefined;
+  }
+  if (typeof kind !== 'string' || !KINDS.includes(kind)) {
+    throw new TypeError(
+      `describeEvent: n must be a supervisor notification (what a supervisor's stream emits), got ${describe(n)}.`,
+    );
+  }
   switch (n.kind) {
     case 'started':
       return 'started';
@@ -38,10 +51,24 @@ export function describeEvent(n: SupervisorNotification): string {
       return `${words('backoff', n.path)} ${n.delay}`;
     case 'refused':
       return words('refused', n.path);
+    case 'child-removed':
+      return words('removed', n.path);
     case 'give-up':
       return words('give-up', n.path);
   }
 }
+
+const KINDS = [
+  'started',
+  'exit',
+  'child-started',
+  'child-exited',
+  'restart',
+  'backoff',
+  'refused',
+  'child-removed',
+  'give-up',
+];
 
 const words = (verb: string, path: readonly string[]): string =>
   path.length === 0 ? verb : `${verb} ${path.join('/')}`;

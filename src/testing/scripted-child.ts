@@ -1,6 +1,9 @@
-import { Observable } from 'rxjs';
+import { Observable, isObservable } from 'rxjs';
 import type { RunHelpers } from 'rxjs/testing';
-import { child, type ChildSpec } from '../index.js';
+import { describe } from '../actor/address.js';
+import { holds } from '../check/holds.js';
+import type { ChildSpec } from '../index.js';
+import { buildChild } from '../supervisor/build-child.js';
 
 /** What `expectSubscriptions` takes: when each subscription began and ended, in frames. */
 type SubscriptionLogs = Parameters<RunHelpers['expectSubscriptions']>[0];
@@ -49,14 +52,21 @@ export function scriptedChild(
   script: Observable<unknown> | readonly Observable<unknown>[],
   options: Omit<ChildSpec, 'id' | 'start'> = {},
 ): ScriptedChild {
-  const scripts: readonly Observable<unknown>[] = Array.isArray(script) ? script : [script];
+  const scripts: readonly unknown[] = Array.isArray(script) ? script : [script];
   if (scripts.length === 0) {
-    throw new TypeError(`scriptedChild: child '${id}' needs at least one script.`);
+    throw new TypeError(`scriptedChild: child ${describe(id)} needs at least one script.`);
+  }
+  for (const one of scripts) {
+    if (!holds(() => isObservable(one))) {
+      throw new TypeError(
+        `scriptedChild: script must be an Observable (cold('--#')) or a list of them, got ${describe(one)}.`,
+      );
+    }
   }
   const subscriptions: SubscriptionLogs = [];
   let starts = 0;
   const next = (): Observable<unknown> => {
-    const script = scripts[Math.min(starts++, scripts.length - 1)]!;
+    const script = scripts[Math.min(starts++, scripts.length - 1)] as Observable<unknown>;
     const logs = logsOf(script);
     if (logs === undefined) return script;
     return new Observable<unknown>((subscriber) => {
@@ -74,7 +84,7 @@ export function scriptedChild(
       subscriber.add(follow);
     });
   };
-  return { ...child(id, next, options), subscriptions };
+  return { ...buildChild('scriptedChild', id, next, options), subscriptions };
 }
 
 /** The subscription log of a `cold()` Observable; `undefined` for any other Observable. */

@@ -1,4 +1,6 @@
-import { filter, map, type Observable } from 'rxjs';
+import { filter, isObservable, map, type Observable } from 'rxjs';
+import { describe } from '../actor/address.js';
+import { holds } from '../check/holds.js';
 import type { SupervisorNotification } from '../index.js';
 import { describeEvent } from './describe-event.js';
 
@@ -39,6 +41,16 @@ export function treeMarbles(
   tree$: Observable<SupervisorNotification>,
   letters: TreeLetters,
 ): Observable<string> {
+  if (!holds(() => isObservable(tree$))) {
+    throw new TypeError(
+      `treeMarbles: tree$ must be a supervisor's Observable (of(...specs).pipe(oneForOne())), got ${describe(tree$)}.`,
+    );
+  }
+  if (typeof letters !== 'function' && (typeof letters !== 'object' || letters === null)) {
+    throw new TypeError(
+      `treeMarbles: letters must be an object like { s: 'start a', x: 'exit a' } or a function, got ${describe(letters)}.`,
+    );
+  }
   const letterOf = typeof letters === 'function' ? letters : matcher(letters);
   return tree$.pipe(
     map(letterOf),
@@ -49,14 +61,24 @@ export function treeMarbles(
 function matcher(
   letters: Readonly<Record<string, string>>,
 ): (n: SupervisorNotification) => string | undefined {
-  const patterns = Object.entries(letters).map(([letter, pattern]) => {
+  let entries: [string, unknown][];
+  try {
+    entries = Object.entries(letters);
+  } catch {
+    throw new TypeError(
+      'treeMarbles: letters could not be read (a getter or Proxy trap threw); pass a plain object.',
+    );
+  }
+  const patterns = entries.map(([letter, pattern]) => {
     if (letter.length !== 1 || MARBLE_SYNTAX.has(letter)) {
       throw new TypeError(
-        `treeMarbles: '${letter}' cannot be a marble letter; use one character other than - | # ^ ! ( ) and space.`,
+        `treeMarbles: ${describe(letter)} cannot be a marble letter; use one character other than - | # ^ ! ( ) and space.`,
       );
     }
     if (typeof pattern !== 'string' || pattern.trim() === '') {
-      throw new TypeError(`treeMarbles: letter '${letter}' needs a pattern like 'exit a error'.`);
+      throw new TypeError(
+        `treeMarbles: letter '${letter}' needs a pattern like 'exit a error', got ${describe(pattern)}.`,
+      );
     }
     return { letter, pattern: pattern.trim() };
   });

@@ -1,5 +1,7 @@
 import { defer, map, type Observable } from 'rxjs';
-import type { Pid, Registry } from '../index.js';
+import { describe } from '../actor/address.js';
+import { holds } from '../check/holds.js';
+import { Registry, type Pid } from '../index.js';
 
 /**
  * Who holds `name` in `registry` over time, as marble letters: `'0'` for no
@@ -19,6 +21,12 @@ import type { Pid, Registry } from '../index.js';
  * ```
  */
 export function whereisMarbles(registry: Registry, name: string): Observable<string> {
+  if (!holds(() => registry instanceof Registry)) {
+    throw new TypeError(`whereisMarbles: registry must be a Registry, got ${describe(registry)}.`);
+  }
+  if (typeof name !== 'string') {
+    throw new TypeError(`whereisMarbles: name must be a string, got ${describe(name)}.`);
+  }
   return defer(() => {
     const seen = new Map<Pid, number>();
     return registry.whereis$(name).pipe(

@@ -76,7 +76,7 @@ test('any_significant: a significant temporary child ends the supervisor even wh
     autoShutdown: 'any_significant',
   });
   cast(t.registry.whereis('sig')!, 'crash');
-  expect(t.log).toEqual(['sig error', 'w cancelled', 'exit normal']);
+  expect(t.log).toEqual(['sig error', 'child-removed sig', 'w cancelled', 'exit normal']);
   t.end();
 });
 
@@ -110,7 +110,13 @@ test('all_significant: the supervisor ends only when the last significant child 
     ['s2', 'running'],
   ]);
   cast(t.registry.whereis('s2')!, 'stop');
-  expect(t.log).toEqual(['s1 normal', 's2 normal', 'w cancelled', 'exit normal']);
+  expect(t.log).toEqual([
+    's1 normal',
+    's2 normal',
+    'child-removed s2',
+    'w cancelled',
+    'exit normal',
+  ]);
   t.end();
 });
 

@@ -48,6 +48,8 @@ const line = (n: SupervisorNotification): string => {
       return `give-up ${n.path.join('/')} #${n.incarnation}`;
     case 'refused':
       return `refused ${n.path.join('/')}`;
+    case 'child-removed':
+      return `child-removed ${n.path.join('/')} #${n.incarnation}`;
   }
 };
 

@@ -40,6 +40,8 @@ const line = (ts: TestScheduler, n: SupervisorNotification): string => {
       return `${at} give-up ${n.path.join('/')}`;
     case 'refused':
       return `${at} refused ${n.path.join('/')}`;
+    case 'child-removed':
+      return `${at} child-removed ${n.path.join('/')}`;
   }
 };
 

@@ -245,7 +245,7 @@ test('a child whose name is held by a live pid fails to start with AlreadyRegist
     .pipe(oneForOne({ registry }))
     .subscribe((n) => log.push(n));
   expect(start).toHaveBeenCalledTimes(1);
-  expect(log.map((n) => n.kind)).toEqual(['started', 'child-exited']);
+  expect(log.map((n) => n.kind)).toEqual(['started', 'child-exited', 'child-removed']);
   const exited = log[1] as Extract<SupervisorNotification, { kind: 'child-exited' }>;
   expect(exited.reason.kind).toBe('error');
   expect(exited.reason.kind === 'error' && exited.reason.error).toBeInstanceOf(

@@ -239,8 +239,8 @@ describe('operator factories', () => {
     expectOptionError({ intensity: -1 }, RangeError, 'intensity');
   });
 
-  test('an intensity that is not a number is a RangeError', () => {
-    expectOptionError({ intensity: '3' as unknown as number }, RangeError, 'intensity');
+  test('an intensity that is not a number is a TypeError', () => {
+    expectOptionError({ intensity: '3' as unknown as number }, TypeError, 'intensity');
   });
 
   test('intensity 0 and Infinity are accepted', () => {

@@ -1,0 +1,35 @@
+import { describe } from '../actor/address.js';
+import { readFields } from '../check/read-fields.js';
+import { ChildSpecError } from '../errors/child-spec-error.js';
+import type { ChildSpec } from './child-spec.js';
+import { checkSpec } from './check-spec.js';
+
+/** The fields a child takes from its options. */
+const OPTION_KEYS = ['restart', 'shutdown', 'type', 'significant', 'name', 'mailbox'] as const;
+
+/**
+ * @internal `child(id, start, options)` on behalf of `fn` (`child`,
+ * `scriptedChild`): each argument read once and checked, every error naming `fn`.
+ *
+ * @example
+ * ```ts
+ * const spec = buildChild('child', 'db', () => db.start(), { restart: 'permanent' });
+ * ```
+ */
+export function buildChild(fn: string, id: unknown, start: unknown, options: unknown): ChildSpec {
+  if (typeof id !== 'string' || id === '') {
+    throw new ChildSpecError(id, 'id', `must be a non-empty string, got ${describe(id)}.`, fn);
+  }
+  if (typeof start !== 'function') {
+    throw new ChildSpecError(
+      id,
+      'start',
+      `must be a function returning an Observable, got ${describe(start)}.`,
+      fn,
+    );
+  }
+  const read = readFields(fn, 'options', options, OPTION_KEYS, "{ restart: 'permanent' }");
+  const spec = { ...read, id, start } as ChildSpec;
+  checkSpec(spec, fn);
+  return spec;
+}

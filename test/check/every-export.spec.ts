@@ -1,0 +1,299 @@
+/**
+ * Every exported function of rxotp, rxotp/testing and rxotp/observer, given
+ * each hostile value in each argument: it either takes the value (where any
+ * value is valid: a message, a name) or throws a TypeError or RangeError that
+ * names the function and the argument, in a message of bounded length (a 5 MB
+ * string is never copied into it, nor spread), and sends nothing.
+ */
+import { EMPTY, of, type Subscription } from 'rxjs';
+import {
+  Registry,
+  call,
+  call$,
+  cast,
+  child,
+  childrenOf,
+  countChildren,
+  deleteChild,
+  events$,
+  formatExit,
+  genServer,
+  oneForAll,
+  oneForOne,
+  published$,
+  restForOne,
+  restartChild,
+  send,
+  spawn,
+  state$,
+  stop,
+  supervise,
+  terminateChild,
+  via,
+  whichChildren,
+  type Pid,
+} from '../../src/index.js';
+import { observe } from '../../src/observer/index.js';
+import {
+  describeEvent,
+  scriptedChild,
+  treeMarbles,
+  whereisMarbles,
+} from '../../src/testing/index.js';
+
+// ---- The hostile values ----------------------------------------------------------------------
+
+const HUGE = 'x'.repeat(5_000_000);
+const fail = (): never => {
+  throw new Error('a trap or getter that throws');
+};
+/** Every field anything in rxotp reads, as a getter that throws. */
+const throwingGetters = Object.fromEntries(
+  [
+    'kind',
+    'error',
+    'timeout',
+    'scheduler',
+    'name',
+    'registry',
+    'strategy',
+    'intensity',
+    'period',
+    'backoff',
+    'maxChildren',
+    'autoShutdown',
+    'holdBound',
+    'init',
+    'boot',
+    'port',
+    'host',
+    'showMessages',
+    'maxBuffered',
+    'refreshInterval',
+    'restart',
+    'shutdown',
+    'type',
+    'significant',
+    'id',
+    'start',
+    'mailbox',
+    's',
+  ].map((key) => [key, { get: fail, enumerable: true }]),
+);
+const getterObject: object = Object.defineProperties({}, throwingGetters);
+const hostileProxy: object = new Proxy(
+  {},
+  {
+    get: fail,
+    has: fail,
+    ownKeys: fail,
+    getPrototypeOf: fail,
+    getOwnPropertyDescriptor: fail,
+  },
+);
+
+const BAD: readonly [string, unknown][] = [
+  ['undefined', undefined],
+  ['null', null],
+  ['NaN', NaN],
+  ['-1', -1],
+  ['Infinity', Infinity],
+  ['a Symbol', Symbol('bad')],
+  ['a 5 MB string', HUGE],
+  ['an object with a throwing getter', getterObject],
+  ['a Proxy whose traps throw', hostileProxy],
+];
+type Label = (typeof BAD)[number][0];
+const ANY: Label[] = BAD.map(([label]) => label);
+const OPTIONAL: Label[] = ['undefined'];
+const STRING: Label[] = ['a 5 MB string'];
+
+// ---- Valid baselines --------------------------------------------------------------------------
+
+const echo = genServer({
+  init: () => 0,
+  handleCall: (_: unknown, _from, n: number) => ({ reply: n, state: n }),
+  handleCast: (_: unknown, n: number) => n,
+  handleInfo: (_: unknown, n: number) => n,
+});
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const clean of cleanups.splice(0)) clean();
+});
+
+function anActor(): Pid {
+  const pid = spawn(echo, undefined);
+  cleanups.push(() => stop(pid));
+  return pid;
+}
+
+function aSupervisor(): Pid {
+  let pid: Pid | undefined;
+  const subscription: Subscription = supervise([child('w', () => echo.start())]).subscribe((n) => {
+    if (n.kind === 'started') pid = n.pid;
+  });
+  cleanups.push(() => subscription.unsubscribe());
+  return pid!;
+}
+
+/** Swallows what an accepted call returns (a Promise that may reject, a server to close). */
+function settle(result: unknown): void {
+  if (result instanceof Promise) result.catch(() => {});
+  const handle = result as { close?: () => Promise<void> } | undefined;
+  if (handle !== null && typeof handle === 'object' && typeof handle.close === 'function') {
+    const close = handle.close;
+    cleanups.push(() => void close());
+  }
+}
+
+// ---- The table --------------------------------------------------------------------------------
+
+interface Row {
+  /** The name the error must give: the function (or method) called. */
+  readonly fn: string;
+  /** The argument's name, as the error must give it. */
+  readonly arg: string;
+  /** Calls the export with `value` in that argument and valid values elsewhere. */
+  readonly run: (value: unknown) => unknown;
+  /** The hostile values that are valid there. */
+  readonly accepts: readonly Label[];
+}
+
+const row = (
+  fn: string,
+  arg: string,
+  run: (v: unknown) => unknown,
+  accepts: readonly Label[] = [],
+): Row => ({
+  fn,
+  arg,
+  run,
+  accepts,
+});
+const specs = () => [child('w', () => echo.start())];
+const as = (v: unknown): never => v as never;
+
+const ROWS: readonly Row[] = [
+  // rxotp: exit reasons and actors
+  row('formatExit', 'reason', (v) => formatExit(as(v))),
+  row('genServer', 'behavior', (v) => genServer(as(v))),
+  row('spawn', 'def', (v) => spawn(as(v), undefined)),
+  row(
+    'spawn',
+    'args',
+    (v) =>
+      cleanups.push(
+        (
+          (p) => () =>
+            stop(p)
+        )(spawn(echo, as(v))),
+      ),
+    ANY,
+  ),
+  row('spawn', 'options', (v) => spawn(echo, undefined, as(v)), OPTIONAL),
+  row('start', 'options', (v) => echo.start(undefined, as(v)), OPTIONAL),
+  row('state$', 'address', (v) => state$(as(v))),
+  row('published$', 'address', (v) => published$(as(v))),
+  // messaging
+  row('send', 'target', (v) => send(as(v), 1)),
+  row('send', 'message', (v) => send(anActor(), v), ANY),
+  row('cast', 'target', (v) => cast(as(v), 1)),
+  row('cast', 'request', (v) => cast(anActor(), v), ANY),
+  row('call', 'target', (v) => call(as(v), 1)),
+  row('call', 'request', (v) => call(anActor(), v), ANY),
+  row('call', 'options', (v) => call(anActor(), 1, as(v)), OPTIONAL),
+  row('call$', 'target', (v) => call$(as(v), 1)),
+  row('call$', 'options', (v) => call$(anActor(), 1, as(v)), OPTIONAL),
+  row('stop', 'target', (v) => stop(as(v))),
+  row('stop', 'reason', (v) => stop(anActor(), as(v)), OPTIONAL),
+  // registry
+  row('via', 'registry', (v) => via(as(v), 'a')),
+  row('via', 'name', (v) => via(new Registry(), as(v)), STRING),
+  row('register', 'name', (v) => new Registry().register(as(v), anActor()), STRING),
+  row('register', 'pid', (v) => new Registry().register('a', as(v))),
+  row('unregister', 'name', (v) => new Registry().unregister(as(v)), STRING),
+  row('unregister', 'pid', (v) => new Registry().unregister('a', as(v)), OPTIONAL),
+  row('whereis', 'name', (v) => new Registry().whereis(as(v)), STRING),
+  row('whereis$', 'name', (v) => new Registry().whereis$(as(v)), STRING),
+  // supervisors
+  row('child', 'id', (v) => child(as(v), () => EMPTY), STRING),
+  row('child', 'start', (v) => child('a', as(v))),
+  row('child', 'options', (v) => child('a', () => EMPTY, as(v)), OPTIONAL),
+  row('oneForOne', 'options', (v) => oneForOne(as(v)), OPTIONAL),
+  row('oneForAll', 'options', (v) => oneForAll(as(v)), OPTIONAL),
+  row('restForOne', 'options', (v) => restForOne(as(v)), OPTIONAL),
+  row('supervise', 'specs', (v) => supervise(as(v))),
+  row('supervise', 'options', (v) => supervise(specs(), as(v)), OPTIONAL),
+  row('events$', 'supervisor', (v) => events$(as(v))),
+  row('childrenOf', 'supervisor', (v) => childrenOf(as(v))),
+  row('whichChildren', 'supervisor', (v) => whichChildren(as(v))),
+  row('countChildren', 'supervisor', (v) => countChildren(as(v))),
+  row('terminateChild', 'supervisor', (v) => terminateChild(as(v), 'w')),
+  row('terminateChild', 'id', (v) => terminateChild(aSupervisor(), as(v)), STRING),
+  row('restartChild', 'supervisor', (v) => restartChild(as(v), 'w')),
+  row('restartChild', 'id', (v) => restartChild(aSupervisor(), as(v)), STRING),
+  row('deleteChild', 'supervisor', (v) => deleteChild(as(v), 'w')),
+  row('deleteChild', 'id', (v) => deleteChild(aSupervisor(), as(v)), STRING),
+  // rxotp/testing
+  row('describeEvent', 'n', (v) => describeEvent(as(v))),
+  row('scriptedChild', 'id', (v) => scriptedChild(as(v), EMPTY), STRING),
+  row('scriptedChild', 'script', (v) => scriptedChild('a', as(v))),
+  row('scriptedChild', 'options', (v) => scriptedChild('a', EMPTY, as(v)), OPTIONAL),
+  row('treeMarbles', 'tree$', (v) => treeMarbles(as(v), { s: 'start a' })),
+  row('treeMarbles', 'letters', (v) => treeMarbles(of(), as(v))),
+  row('whereisMarbles', 'registry', (v) => whereisMarbles(as(v), 'a')),
+  row('whereisMarbles', 'name', (v) => whereisMarbles(new Registry(), as(v)), STRING),
+  // rxotp/observer
+  row('observe', 'source', (v) => observe(as(v))),
+  row('observe', 'options', (v) => observe(EMPTY, as(v)), OPTIONAL),
+];
+
+const CASES = ROWS.flatMap((r) =>
+  BAD.map(([label, value]) => [`${r.fn} ${r.arg}: ${label}`, r, label, value] as const),
+);
+
+describe('every export checks every argument', () => {
+  test.each(CASES)('%s', (_title, r, label, value) => {
+    if (r.accepts.includes(label)) {
+      settle(r.run(value));
+      return;
+    }
+    let thrown: unknown;
+    try {
+      settle(r.run(value));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeDefined();
+    expect([TypeError, RangeError].some((kind) => thrown instanceof kind)).toBe(true);
+    const { message } = thrown as Error;
+    expect(message).toContain(r.fn);
+    expect(message).toContain(r.arg);
+    // Bounded whatever the value: a 5 MB string is quoted by its start.
+    expect(message.length).toBeLessThan(400);
+  });
+});
+
+describe('formatExit of a non-reason', () => {
+  it('throws a TypeError naming formatExit and what an ExitReason is', () => {
+    expect(() => formatExit(as(undefined))).toThrow(
+      /^formatExit: reason must be an ExitReason \(\{ kind: 'normal' \| 'cancelled' \} or \{ kind: 'error', error \}\), got undefined\.$/,
+    );
+    expect(() => formatExit(as({}))).toThrow(/^formatExit: reason must be an ExitReason/);
+  });
+});
+
+describe('supervise with options that are not options', () => {
+  it.each([
+    ['null', null],
+    ['-1', -1],
+    ["'one_for_all'", 'one_for_all'],
+    ['a Symbol', Symbol('s')],
+    ['a function', () => ({ strategy: 'one_for_all' })],
+  ])('%s throws instead of running one_for_one', (_label, options) => {
+    expect(() => supervise(specs(), as(options))).toThrow(
+      /^supervise: options must be an object like \{ intensity: 3, period: 5000 \}, got /,
+    );
+  });
+});
