@@ -1,3 +1,5 @@
+import { readFields } from '../check/read-fields.js';
+import { checkClusterName } from './check-cluster-name.js';
 import { checkSubjectToken } from './nats-link.js';
 import { bucketName } from './subjects.js';
 
@@ -44,14 +46,16 @@ export function clusterPermissions(options: ClusterPermissionsOptions): {
   readonly publish: { readonly allow: readonly string[] };
   readonly subscribe: { readonly allow: readonly string[] };
 } {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError("clusterPermissions: options must be an object like { name: 'api' }.");
+  const like = "{ name: 'api' }";
+  const fields = readFields('clusterPermissions', 'options', options, ['name', 'cluster'], like);
+  if (fields === undefined) {
+    throw new TypeError(
+      `clusterPermissions: options must be an object like ${like}, got undefined.`,
+    );
   }
-  const { name, cluster = 'rxotp' } = options;
+  const { name } = fields;
   checkSubjectToken('clusterPermissions', 'name', name);
-  if (typeof cluster !== 'string' || !/^[-_a-zA-Z0-9]+$/.test(cluster)) {
-    throw new TypeError('clusterPermissions: cluster must be letters, digits, - and _ only.');
-  }
+  const cluster = checkClusterName('clusterPermissions', fields.cluster);
   const bucket = bucketName(cluster);
   const stream = `KV_${bucket}`;
   return {

@@ -1,6 +1,10 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Pid } from '../actor/pid.js';
 import type { Via } from '../actor/via.js';
+import { describe } from '../actor/address.js';
+import { holds } from '../check/holds.js';
+import { isScheduler } from '../check/is-scheduler.js';
+import { readFields } from '../check/read-fields.js';
 import { via } from '../registry/via.js';
 import { NoProcError } from '../errors/no-proc-error.js';
 import { NodeDownError } from '../errors/node-down-error.js';
@@ -123,18 +127,44 @@ export interface ConnectedNode {
  * ```
  */
 export function connectNode(options: NodeOptions): ConnectedNode {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError("connectNode: options must be an object like { name: 'a', link }.");
+  const like = "{ name: 'a', link }";
+  const fields = readFields(
+    'connectNode',
+    'options',
+    options,
+    ['name', 'link', 'registry', 'heartbeat', 'scheduler'],
+    like,
+  );
+  if (fields === undefined) {
+    throw new TypeError(`connectNode: options must be an object like ${like}, got undefined.`);
   }
-  const { name, link, registry = new Registry(), heartbeat, scheduler = asyncScheduler } = options;
-  if (typeof name !== 'string' || name === '') {
-    throw new TypeError('connectNode: name must be a non-empty string.');
+  const { name, heartbeat } = fields;
+  const link = fields.link as Link;
+  const registry = (fields.registry === undefined ? new Registry() : fields.registry) as Registry;
+  const scheduler = (
+    fields.scheduler === undefined ? asyncScheduler : fields.scheduler
+  ) as SchedulerLike;
+  if (typeof name !== 'string' || name === '' || name.length > 256) {
+    throw new TypeError(
+      `connectNode: options.name must be a string of 1 to 256 characters, got ${describe(name)}.`,
+    );
   }
-  if (typeof link?.send !== 'function' || typeof link.incoming$?.subscribe !== 'function') {
-    throw new TypeError('connectNode: link must be a Link (linkPair(), portLink(port)).');
+  if (
+    !holds(() => typeof link.send === 'function' && typeof link.incoming$.subscribe === 'function')
+  ) {
+    throw new TypeError(
+      `connectNode: options.link must be a Link (linkPair(), portLink(port), natsLink(...)), got ${describe(link)}.`,
+    );
   }
-  if (!(registry instanceof Registry)) {
-    throw new TypeError('connectNode: registry must be a Registry.');
+  if (!holds(() => registry instanceof Registry)) {
+    throw new TypeError(
+      `connectNode: options.registry must be a Registry, got ${describe(registry)}.`,
+    );
+  }
+  if (!isScheduler(scheduler)) {
+    throw new TypeError(
+      `connectNode: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler), got ${describe(scheduler)}.`,
+    );
   }
   const beat = heartbeat === false ? null : checkHeartbeat('connectNode', heartbeat);
   const connection = new Connection(name, link, registry, {});
@@ -271,7 +301,7 @@ export class Connection implements ConnectedNode, Forwarder {
 
   whereis$(name: string): Observable<Pid | undefined> {
     if (typeof name !== 'string') {
-      throw new TypeError(`whereis: name must be a string, got ${typeof name}.`);
+      throw new TypeError(`whereis: name must be a string, got ${describe(name)}.`);
     }
     return new Observable<Pid | undefined>((subscriber) => {
       if (this.down !== null) return subscriber.error(this.down);

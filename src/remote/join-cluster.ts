@@ -8,6 +8,10 @@ import {
 } from 'rxjs';
 import { Kvm } from '@nats-io/kv';
 import type { Pid } from '../actor/pid.js';
+import { describe } from '../actor/address.js';
+import { holds } from '../check/holds.js';
+import { isScheduler } from '../check/is-scheduler.js';
+import { readFields } from '../check/read-fields.js';
 import { NodeDownError } from '../errors/node-down-error.js';
 import { errorExit } from '../exit/exit-reason.js';
 import { report } from '../report/reports.js';
@@ -16,7 +20,8 @@ import { scheduleHeartbeat } from './heartbeat.js';
 import { ClusterRegistry, type ClusterKv, type ClusterHost } from './cluster-registry.js';
 import type { Link } from './link.js';
 import type { Frame } from './wire.js';
-import { checkSubjectToken, jsonCodec, type NatsLinkCodec } from './nats-link.js';
+import { checkCodec, checkSubjectToken, type NatsLinkCodec } from './nats-link.js';
+import { checkClusterName } from './check-cluster-name.js';
 import { checkedPublish } from './checked-publish.js';
 import { checkHeartbeat } from './check-heartbeat.js';
 import { decodeFrame } from './frame-schema.js';
@@ -187,46 +192,85 @@ export interface ClusterNode {
  * await call(via(other.registry, 'counter'), 'get');
  * ```
  */
-export async function joinCluster(options: ClusterOptions): Promise<ClusterNode> {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError("joinCluster: options must be an object like { connection, name: 'a' }.");
+export function joinCluster(options: ClusterOptions): Promise<ClusterNode> {
+  const like = "{ connection, name: 'a' }";
+  const fields = readFields(
+    'joinCluster',
+    'options',
+    options,
+    [
+      'connection',
+      'name',
+      'cluster',
+      'heartbeat',
+      'codec',
+      'replicas',
+      'maxPeers',
+      'bucket',
+      'scheduler',
+    ],
+    like,
+  );
+  if (fields === undefined) {
+    throw new TypeError(`joinCluster: options must be an object like ${like}, got undefined.`);
   }
-  const {
-    connection,
-    name,
-    cluster = 'rxotp',
-    codec = jsonCodec,
-    replicas = 1,
-    maxPeers = 1024,
-    bucket,
-  } = options;
+  const connection = fields.connection as ClusterConnection;
   if (
-    typeof connection?.publish !== 'function' ||
-    typeof connection.subscribe !== 'function' ||
-    typeof connection.flush !== 'function' ||
-    typeof connection.closed !== 'function'
+    !holds(
+      () =>
+        typeof connection.publish === 'function' &&
+        typeof connection.subscribe === 'function' &&
+        typeof connection.flush === 'function' &&
+        typeof connection.closed === 'function',
+    )
   ) {
     throw new TypeError(
-      "joinCluster: connection must be a NatsConnection from @nats-io/transport-node's connect().",
+      "joinCluster: options.connection must be a NatsConnection from @nats-io/transport-node's connect().",
     );
   }
+  const { name, replicas = 1, maxPeers = 1024 } = fields;
   checkSubjectToken('joinCluster', 'name', name);
-  if (typeof cluster !== 'string' || !/^[-_a-zA-Z0-9]+$/.test(cluster)) {
-    throw new TypeError('joinCluster: cluster must be letters, digits, - and _ only.');
+  const cluster = checkClusterName('joinCluster', fields.cluster);
+  const { interval, missed } = checkHeartbeat('joinCluster', fields.heartbeat);
+  const codec = checkCodec('joinCluster', fields.codec);
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1 || replicas > 5) {
+    throw new RangeError(
+      `joinCluster: options.replicas must be a whole number from 1 to 5 (default 1), got ${describe(replicas)}.`,
+    );
   }
-  const { interval, missed } = checkHeartbeat('joinCluster', options.heartbeat);
-  if (!Number.isInteger(replicas) || replicas < 1) {
-    throw new RangeError('joinCluster: replicas must be a positive integer.');
+  if (typeof maxPeers !== 'number' || !Number.isInteger(maxPeers) || maxPeers < 1) {
+    throw new RangeError(
+      `joinCluster: options.maxPeers must be a whole number >= 1 (default 1024), got ${describe(maxPeers)}.`,
+    );
   }
-  if (!Number.isInteger(maxPeers) || maxPeers < 1) {
-    throw new RangeError('joinCluster: maxPeers must be a positive integer (default 1024).');
+  const bucket = fields.bucket as ClusterKv | undefined;
+  if (
+    bucket !== undefined &&
+    !holds(() =>
+      ['create', 'update', 'delete', 'watch', 'status'].every(
+        (method) => typeof (bucket as unknown as Record<string, unknown>)[method] === 'function',
+      ),
+    )
+  ) {
+    throw new TypeError(
+      `joinCluster: options.bucket must be a KV bucket from @nats-io/kv (create, update, delete, watch, status), got ${describe(bucket)}.`,
+    );
   }
-  const scheduler = options.scheduler ?? asyncScheduler;
-  const kv = bucket ?? (await openBucket(connection, bucketName(cluster), replicas));
-  const member = new Member(connection, name, cluster, codec, scheduler, maxPeers);
-  member.registry = new ClusterRegistry(kv, member);
-  await member.start(kv, interval, missed);
-  return member;
+  const scheduler = (
+    fields.scheduler === undefined ? asyncScheduler : fields.scheduler
+  ) as SchedulerLike;
+  if (!isScheduler(scheduler)) {
+    throw new TypeError(
+      `joinCluster: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler), got ${describe(scheduler)}.`,
+    );
+  }
+  return (async () => {
+    const kv = bucket ?? (await openBucket(connection, bucketName(cluster), replicas));
+    const member = new Member(connection, name, cluster, codec, scheduler, maxPeers);
+    member.registry = new ClusterRegistry(kv, member);
+    await member.start(kv, interval, missed);
+    return member;
+  })();
 }
 
 /** Opens (creating if need be) the names bucket through `@nats-io/kv`. */

@@ -1,3 +1,6 @@
+import { describe } from '../actor/address.js';
+import { isScheduler } from '../check/is-scheduler.js';
+import { readFields } from '../check/read-fields.js';
 import { asyncScheduler, Subject, type SchedulerLike } from 'rxjs';
 import type { Link } from './link.js';
 
@@ -28,8 +31,16 @@ export interface LinkPairOptions {
  * const right = connectNode({ name: 'right', link: b });
  * ```
  */
-export function linkPair(options: LinkPairOptions = {}): [Link, Link] {
-  const { scheduler = asyncScheduler } = options;
+export function linkPair(options?: LinkPairOptions): [Link, Link] {
+  const fields = readFields('linkPair', 'options', options, ['scheduler'], '{ scheduler }');
+  const scheduler = (
+    fields?.scheduler === undefined ? asyncScheduler : fields.scheduler
+  ) as SchedulerLike;
+  if (!isScheduler(scheduler)) {
+    throw new TypeError(
+      `linkPair: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler), got ${describe(scheduler)}.`,
+    );
+  }
   const inboxes = [new Subject<unknown>(), new Subject<unknown>()] as const;
   let open = true;
   const close = (): void => {

@@ -1,5 +1,7 @@
 import { Subject } from 'rxjs';
-import { isPid } from '../actor/address.js';
+import { describe, isPid } from '../actor/address.js';
+import { holds } from '../check/holds.js';
+import { readFields } from '../check/read-fields.js';
 import { report } from '../report/reports.js';
 import { checkedPublish } from './checked-publish.js';
 import type { Link } from './link.js';
@@ -116,12 +118,33 @@ export const jsonCodec: NatsLinkCodec = {
 const TOKEN = /^[^.*>\s]+$/;
 
 /** @internal Throws unless `value` can be one NATS subject token (a node name in subjects). */
-export function checkSubjectToken(fn: string, key: string, value: unknown): void {
-  if (typeof value !== 'string' || !TOKEN.test(value)) {
+export function checkSubjectToken(
+  fn: string,
+  key: string,
+  value: unknown,
+): asserts value is string {
+  if (typeof value !== 'string' || value.length > 256 || !TOKEN.test(value)) {
     throw new TypeError(
-      `${fn}: ${key} must be a non-empty string with no '.', '*', '>' or whitespace.`,
+      `${fn}: options.${key} must be a string of 1 to 256 characters with no '.', '*', '>' or whitespace, got ${describe(value)}.`,
     );
   }
+}
+
+/** @internal A codec option, checked: `jsonCodec` when absent. */
+export function checkCodec(fn: string, codec: unknown): NatsLinkCodec {
+  if (codec === undefined) return jsonCodec;
+  if (
+    !holds(
+      () =>
+        typeof (codec as NatsLinkCodec).encode === 'function' &&
+        typeof (codec as NatsLinkCodec).decode === 'function',
+    )
+  ) {
+    throw new TypeError(
+      `${fn}: options.codec must be { encode(frame): Uint8Array, decode(bytes) } (default jsonCodec), got ${describe(codec)}.`,
+    );
+  }
+  return codec as NatsLinkCodec;
 }
 
 /**
@@ -149,23 +172,34 @@ export function checkSubjectToken(fn: string, key: string, value: unknown): void
  * ```
  */
 export function natsLink(options: NatsLinkOptions): Link {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
-      "natsLink: options must be an object like { connection, node: 'a', peer: 'b' }.",
-    );
-  }
-  const { connection, node, peer, codec = jsonCodec } = options;
+  const like = "{ connection, node: 'a', peer: 'b' }";
+  const fields = readFields(
+    'natsLink',
+    'options',
+    options,
+    ['connection', 'node', 'peer', 'codec'],
+    like,
+  );
+  if (fields === undefined)
+    throw new TypeError(`natsLink: options must be an object like ${like}, got undefined.`);
+  const connection = fields.connection as NatsLinkConnection;
   if (
-    typeof connection?.publish !== 'function' ||
-    typeof connection.subscribe !== 'function' ||
-    typeof connection.closed !== 'function'
+    !holds(
+      () =>
+        typeof connection.publish === 'function' &&
+        typeof connection.subscribe === 'function' &&
+        typeof connection.closed === 'function' &&
+        typeof connection.isClosed === 'function',
+    )
   ) {
     throw new TypeError(
-      "natsLink: connection must be a NatsConnection from @nats-io/transport-node's connect().",
+      "natsLink: options.connection must be a NatsConnection from @nats-io/transport-node's connect().",
     );
   }
+  const { node, peer } = fields;
   checkSubjectToken('natsLink', 'node', node);
   checkSubjectToken('natsLink', 'peer', peer);
+  const codec = checkCodec('natsLink', fields.codec);
   const outbox = `rxotp.link.${node}.${peer}`;
   const inbox = `rxotp.link.${peer}.${node}`;
   const incoming = new Subject<unknown>();

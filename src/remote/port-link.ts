@@ -1,4 +1,6 @@
 import { Observable } from 'rxjs';
+import { describe } from '../actor/address.js';
+import { holds } from '../check/holds.js';
 import type { Link } from './link.js';
 
 /**
@@ -38,6 +40,18 @@ export interface LinkPort {
  * ```
  */
 export function portLink(port: LinkPort): Link {
+  if (
+    !holds(
+      () =>
+        typeof port.postMessage === 'function' &&
+        typeof port.on === 'function' &&
+        typeof port.off === 'function',
+    )
+  ) {
+    throw new TypeError(
+      `portLink: port must be a Worker, a MessagePort or a parentPort from node:worker_threads, got ${describe(port)}.`,
+    );
+  }
   let closed = false;
   const incoming$ = new Observable<unknown>((subscriber) => {
     if (closed) {

@@ -1,5 +1,5 @@
 /**
- * Every exported function of rxotp, rxotp/testing and rxotp/observer, given
+ * Every exported function of rxotp, rxotp/testing, rxotp/observer and rxotp/remote, given
  * each hostile value in each argument: it either takes the value (where any
  * value is valid: a message, a name) or throws a TypeError or RangeError that
  * names the function and the argument, in a message of bounded length (a 5 MB
@@ -34,6 +34,17 @@ import {
   type Pid,
 } from '../../src/index.js';
 import { observe } from '../../src/observer/index.js';
+import {
+  clusterPermissions,
+  connectNode,
+  joinCluster,
+  linkPair,
+  natsLink,
+  portLink,
+  type ClusterConnection,
+  type ClusterKv,
+  type NatsLinkConnection,
+} from '../../src/remote/index.js';
 import {
   describeEvent,
   scriptedChild,
@@ -78,6 +89,18 @@ const throwingGetters = Object.fromEntries(
     'start',
     'mailbox',
     's',
+    'link',
+    'connection',
+    'node',
+    'peer',
+    'codec',
+    'heartbeat',
+    'interval',
+    'missed',
+    'replicas',
+    'maxPeers',
+    'bucket',
+    'cluster',
   ].map((key) => [key, { get: fail, enumerable: true }]),
 );
 const getterObject: object = Object.defineProperties({}, throwingGetters);
@@ -146,6 +169,45 @@ function settle(result: unknown): void {
     cleanups.push(() => void close());
   }
 }
+
+/** A link to nowhere, closed after the test. */
+function aLink(): ReturnType<typeof linkPair>[0] {
+  const [link] = linkPair();
+  cleanups.push(() => link.close());
+  return link;
+}
+
+/** A node on a link to nowhere, with `overrides` in its options; closed after the test. */
+function aNode(overrides: object): { whereis$: (name: string) => unknown } {
+  const node = connectNode({ name: 'a', link: aLink(), ...overrides });
+  cleanups.push(() => node.close());
+  // Not the node itself: `settle` would take its close() for a server's.
+  return { whereis$: (name) => node.whereis$(name) };
+}
+
+/** A NATS connection that carries nothing: natsLink's checks run before it is used. */
+const idleNats: NatsLinkConnection = {
+  publish: () => undefined,
+  subscribe: () => ({ unsubscribe: () => undefined }),
+  closed: () => new Promise(() => undefined),
+  isClosed: () => false,
+};
+/** A cluster connection that carries nothing: joinCluster refuses bad options before it is used. */
+const silentCluster: ClusterConnection = {
+  publish: () => undefined,
+  subscribe: () => ({ unsubscribe: () => undefined }),
+  flush: () => Promise.resolve(),
+  closed: () => new Promise(() => undefined),
+};
+/** A bucket that is never there: a join with valid options rejects, having sent nothing. */
+const missingBucket: ClusterKv = {
+  create: () => Promise.reject(new Error('no bucket')),
+  update: () => Promise.reject(new Error('no bucket')),
+  delete: () => Promise.reject(new Error('no bucket')),
+  watch: () => Promise.reject(new Error('no bucket')),
+  status: () => Promise.reject(new Error('no bucket')),
+};
+const clusterBase = { connection: silentCluster, name: 'a', bucket: missingBucket };
 
 // ---- The table --------------------------------------------------------------------------------
 
@@ -247,6 +309,66 @@ const ROWS: readonly Row[] = [
   // rxotp/observer
   row('observe', 'source', (v) => observe(as(v))),
   row('observe', 'options', (v) => observe(EMPTY, as(v)), OPTIONAL),
+  // rxotp/remote (nothing here reaches a server: every check runs before anything is sent)
+  row('connectNode', 'options', (v) => connectNode(as(v))),
+  row('connectNode', 'name', (v) => connectNode({ name: as(v), link: aLink() })),
+  row('connectNode', 'link', (v) => connectNode({ name: 'a', link: as(v) })),
+  row('connectNode', 'heartbeat', (v) => aNode({ heartbeat: as(v) }), OPTIONAL),
+  row(
+    'connectNode',
+    'heartbeat.interval',
+    (v) => aNode({ heartbeat: { interval: as(v) } }),
+    OPTIONAL,
+  ),
+  row('connectNode', 'heartbeat.missed', (v) => aNode({ heartbeat: { missed: as(v) } }), OPTIONAL),
+  row('connectNode', 'registry', (v) => aNode({ registry: as(v) }), OPTIONAL),
+  row('connectNode', 'scheduler', (v) => aNode({ scheduler: as(v) }), OPTIONAL),
+  row('whereis', 'name', (v) => aNode({ heartbeat: false }).whereis$(as(v)), STRING),
+  row('linkPair', 'options', (v) => linkPair(as(v)), OPTIONAL),
+  row('portLink', 'port', (v) => portLink(as(v))),
+  row('natsLink', 'options', (v) => natsLink(as(v))),
+  row('natsLink', 'connection', (v) => natsLink({ connection: as(v), node: 'a', peer: 'b' })),
+  row('natsLink', 'node', (v) => natsLink({ connection: idleNats, node: as(v), peer: 'b' })),
+  row('natsLink', 'peer', (v) => natsLink({ connection: idleNats, node: 'a', peer: as(v) })),
+  row(
+    'natsLink',
+    'codec',
+    (v) => natsLink({ connection: idleNats, node: 'a', peer: 'b', codec: as(v) }),
+    OPTIONAL,
+  ),
+  row('joinCluster', 'options', (v) => joinCluster(as(v))),
+  row('joinCluster', 'connection', (v) => joinCluster({ connection: as(v), name: 'a' })),
+  row('joinCluster', 'name', (v) => joinCluster({ connection: silentCluster, name: as(v) })),
+  row('joinCluster', 'cluster', (v) => joinCluster({ ...clusterBase, cluster: as(v) }), OPTIONAL),
+  row(
+    'joinCluster',
+    'heartbeat',
+    (v) => joinCluster({ ...clusterBase, heartbeat: as(v) }),
+    OPTIONAL,
+  ),
+  row('joinCluster', 'codec', (v) => joinCluster({ ...clusterBase, codec: as(v) }), OPTIONAL),
+  row('joinCluster', 'replicas', (v) => joinCluster({ ...clusterBase, replicas: as(v) }), OPTIONAL),
+  row('joinCluster', 'maxPeers', (v) => joinCluster({ ...clusterBase, maxPeers: as(v) }), OPTIONAL),
+  row(
+    'joinCluster',
+    'bucket',
+    (v) => joinCluster({ connection: silentCluster, name: 'a', bucket: as(v) }),
+    OPTIONAL,
+  ),
+  row(
+    'joinCluster',
+    'scheduler',
+    (v) => joinCluster({ ...clusterBase, scheduler: as(v) }),
+    OPTIONAL,
+  ),
+  row('clusterPermissions', 'options', (v) => clusterPermissions(as(v))),
+  row('clusterPermissions', 'name', (v) => clusterPermissions({ name: as(v) })),
+  row(
+    'clusterPermissions',
+    'cluster',
+    (v) => clusterPermissions({ name: 'a', cluster: as(v) }),
+    OPTIONAL,
+  ),
 ];
 
 const CASES = ROWS.flatMap((r) =>

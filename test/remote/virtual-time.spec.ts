@@ -114,6 +114,23 @@ describe('remote calls and node loss on virtual time', () => {
     });
   });
 
+  test('a heartbeat interval past 2^31 ms is exact: a silent peer is down at 4 × 3e9 ms, not before', () => {
+    const testScheduler = newScheduler();
+    testScheduler.run(({ expectObservable, cold }) => {
+      let cut = (): void => {};
+      const { client } = nodes({ interval: 3e9, missed: 3 }, (link) => {
+        const c = cuttable(link);
+        cut = c.cut;
+        return c.link;
+      });
+      // Its greeting at 0 is the last frame heard; ticks at 6e9, 9e9 and 12e9 find silence.
+      expectObservable(client.down$.pipe(map((e) => e.why))).toBe('12000000000ms (w|)', {
+        w: 'missed 3 heartbeats',
+      });
+      cold('1ms x').subscribe(() => cut());
+    });
+  });
+
   test('heartbeats keep a live peer up', () => {
     const testScheduler = newScheduler();
     testScheduler.run(({ expectObservable, cold }) => {
