@@ -75,6 +75,7 @@ export { whichChildren } from './supervisor/which-children.js';
 export { ActorExitError } from './errors/actor-exit-error.js';
 export { AlreadyRegisteredError } from './errors/already-registered-error.js';
 export { CallTimeoutError } from './errors/call-timeout-error.js';
+export { CallingSelfError } from './errors/calling-self-error.js';
 export { ChildRunningError } from './errors/child-running-error.js';
 export { ChildSpecError } from './errors/child-spec-error.js';
 export { HandlerError } from './errors/handler-error.js';

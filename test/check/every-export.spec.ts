@@ -101,6 +101,7 @@ const throwingGetters = Object.fromEntries(
     'maxPeers',
     'bucket',
     'cluster',
+    'signal',
   ].map((key) => [key, { get: fail, enumerable: true }]),
 );
 const getterObject: object = Object.defineProperties({}, throwingGetters);
@@ -267,6 +268,8 @@ const ROWS: readonly Row[] = [
   row('call', 'options', (v) => call(anActor(), 1, as(v)), OPTIONAL),
   row('call$', 'target', (v) => call$(as(v), 1)),
   row('call$', 'options', (v) => call$(anActor(), 1, as(v)), OPTIONAL),
+  row('call', 'signal', (v) => call(anActor(), 1, { signal: as(v) }), OPTIONAL),
+  row('call$', 'signal', (v) => call$(anActor(), 1, { signal: as(v) }), OPTIONAL),
   row('stop', 'target', (v) => stop(as(v))),
   row('stop', 'reason', (v) => stop(anActor(), as(v)), OPTIONAL),
   // registry
