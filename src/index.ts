@@ -69,6 +69,7 @@ export { restForOne } from './supervisor/rest-for-one.js';
 export { restartChild } from './supervisor/restart-child.js';
 export { supervise } from './supervisor/supervise.js';
 export { terminateChild } from './supervisor/terminate-child.js';
+export { startChild } from './supervisor/start-child.js';
 export { whichChildren } from './supervisor/which-children.js';
 
 // Errors

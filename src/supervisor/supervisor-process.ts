@@ -498,17 +498,23 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     this.emit({ kind: 'child-removed', path: c.path, incarnation: c.incarnation });
   }
 
+  /** Throws the refusal unless `spec` can be added now: a valid spec, a new id, room under maxChildren. */
+  private admit(spec: unknown, fn?: string): asserts spec is ChildSpec {
+    checkSpec(spec, fn);
+    if (this.byId.has(spec.id)) throw duplicateId(spec.id);
+    if (this.children.length >= this.maxChildren) {
+      throw new ChildSpecError(
+        spec.id,
+        'maxChildren',
+        `the supervisor already has ${this.children.length} children.`,
+        fn,
+      );
+    }
+  }
+
   private addSpec(spec: unknown): void {
     try {
-      checkSpec(spec);
-      if (this.byId.has(spec.id)) throw duplicateId(spec.id);
-      if (this.children.length >= this.maxChildren) {
-        throw new ChildSpecError(
-          spec.id,
-          'maxChildren',
-          `the supervisor already has ${this.children.length} children.`,
-        );
-      }
+      this.admit(spec);
     } catch (error) {
       const id = (spec as { id?: unknown } | null)?.id;
       this.emit({
@@ -536,6 +542,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
         workers: this.children.length - supervisors,
       });
     }
+    if (request.op === 'start') return this.startSpec(ref, request.spec);
     const c = this.byId.get(request.id);
     if (c === undefined) return ref.reject(new NoSuchChildError(request.id));
     this.owe(ref);
@@ -568,6 +575,25 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
         this.remove(c);
         return ref.resolve(undefined);
     }
+  }
+
+  /** `startChild`: adds the spec and starts it; the caller gets its pid, or the refusal or start failure. */
+  private startSpec(ref: CallRef, spec: unknown): void {
+    try {
+      this.admit(spec, 'startChild');
+    } catch (error) {
+      return ref.reject(error);
+    }
+    const c = this.add(spec);
+    this.owe(ref);
+    this.transition((done) => {
+      this.startChild(c, () => {
+        if (c.status === 'running') ref.resolve(c.process!.pid);
+        else ref.reject(new ActorExitError(`child '${c.id}'`, c.lastExit ?? CANCELLED));
+        done();
+      });
+      return noop;
+    });
   }
 
   // ---- Lifecycle hooks ----------------------------------------------------------------------

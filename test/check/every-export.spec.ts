@@ -28,6 +28,7 @@ import {
   state$,
   stop,
   supervise,
+  startChild,
   terminateChild,
   via,
   whichChildren,
@@ -294,6 +295,13 @@ const ROWS: readonly Row[] = [
   row('childrenOf', 'supervisor', (v) => childrenOf(as(v))),
   row('whichChildren', 'supervisor', (v) => whichChildren(as(v))),
   row('countChildren', 'supervisor', (v) => countChildren(as(v))),
+  row('startChild', 'supervisor', (v) =>
+    startChild(
+      as(v),
+      child('n', () => echo.start()),
+    ),
+  ),
+  row('startChild', 'spec', (v) => startChild(aSupervisor(), as(v))),
   row('terminateChild', 'supervisor', (v) => terminateChild(as(v), 'w')),
   row('terminateChild', 'id', (v) => terminateChild(aSupervisor(), as(v)), STRING),
   row('restartChild', 'supervisor', (v) => restartChild(as(v), 'w')),
