@@ -77,6 +77,7 @@ export { ActorExitError } from './errors/actor-exit-error.js';
 export { AlreadyRegisteredError } from './errors/already-registered-error.js';
 export { CallTimeoutError } from './errors/call-timeout-error.js';
 export { CallingSelfError } from './errors/calling-self-error.js';
+export { TreeRunningError } from './errors/tree-running-error.js';
 export { ChildRunningError } from './errors/child-running-error.js';
 export { ChildSpecError } from './errors/child-spec-error.js';
 export { HandlerError } from './errors/handler-error.js';

@@ -6,6 +6,7 @@ import type { Pid } from '../actor/pid.js';
 import { Process, lost, type Sink } from '../actor/process.js';
 import { ActorExitError } from '../errors/actor-exit-error.js';
 import { ChildRunningError } from '../errors/child-running-error.js';
+import { TreeRunningError } from '../errors/tree-running-error.js';
 import { ChildSpecError } from '../errors/child-spec-error.js';
 import { HandlerError } from '../errors/handler-error.js';
 import { MaxRestartsExceededError } from '../errors/max-restarts-exceeded-error.js';
@@ -125,6 +126,8 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     options: SupervisorOptions,
     private readonly specs$: Observable<ChildSpec>,
     sink: Sink<SupervisorNotification> | null,
+    /** The supervisor stream this incarnation is a subscription of. */
+    private readonly tree: object,
   ) {
     const { scheduler, name } = options;
     super(sink, scheduler!, name);
@@ -150,6 +153,11 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   boot(): this {
     enter();
     try {
+      const running = this.registry.claimTree(this.tree, this.pid);
+      if (running !== null) {
+        const error = new TreeRunningError(String(running), this.registry.someNames());
+        return (this.exit(errorExit(error)), this);
+      }
       this.initial = [];
       const subscription = this.specs$.subscribe({
         next: (spec) =>
