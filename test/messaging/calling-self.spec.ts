@@ -65,3 +65,17 @@ describe.each([
     stop(other);
   });
 });
+
+test('a call to oneself from init rejects at once too', async () => {
+  let outcome: Promise<unknown> | undefined;
+  const def = genServer({
+    init: (_: void, ctx) => {
+      outcome = call(ctx.self, 'x').catch((e: unknown) => e);
+      return 0;
+    },
+    handleCall: (_req: 'x', _from, n: number) => ({ reply: n, state: n }),
+  });
+  const pid = spawn(def, undefined);
+  expect(await outcome).toBeInstanceOf(CallingSelfError);
+  stop(pid);
+});
