@@ -69,12 +69,15 @@ export { restForOne } from './supervisor/rest-for-one.js';
 export { restartChild } from './supervisor/restart-child.js';
 export { supervise } from './supervisor/supervise.js';
 export { terminateChild } from './supervisor/terminate-child.js';
+export { startChild } from './supervisor/start-child.js';
 export { whichChildren } from './supervisor/which-children.js';
 
 // Errors
 export { ActorExitError } from './errors/actor-exit-error.js';
 export { AlreadyRegisteredError } from './errors/already-registered-error.js';
 export { CallTimeoutError } from './errors/call-timeout-error.js';
+export { CallingSelfError } from './errors/calling-self-error.js';
+export { TreeRunningError } from './errors/tree-running-error.js';
 export { ChildRunningError } from './errors/child-running-error.js';
 export { ChildSpecError } from './errors/child-spec-error.js';
 export { HandlerError } from './errors/handler-error.js';

@@ -63,6 +63,7 @@ export class GenServerProcess extends Process implements Ctx {
   }
 
   private initialized(state: unknown): void {
+    if (state === undefined) return this.crash(this.noState('init'));
     this.state = state;
     this.committed(state);
     const { registry, name } = this;
@@ -125,6 +126,7 @@ export class GenServerProcess extends Process implements Ctx {
 
   private handled(kind: number, payload: unknown, result: unknown): void {
     if (kind !== CALL) {
+      if (result === undefined) return this.crashOn(kind, payload, this.noState(handlerName(kind)));
       this.state = result;
       this.committed(result);
       return;
@@ -138,6 +140,7 @@ export class GenServerProcess extends Process implements Ctx {
       );
     }
     const { state } = result;
+    if (state === undefined) return this.crashOn(kind, payload, this.noState('handleCall'));
     this.state = state;
     this.committed(state);
     if ((result as { noreply?: unknown }).noreply === true) {
@@ -165,6 +168,16 @@ export class GenServerProcess extends Process implements Ctx {
     return this.handlerError(
       handler,
       `is missing, and a message came by ${via}. Add ${handler} to the behavior.`,
+    );
+  }
+
+  /** OTP's `bad_return_value`: `undefined` is never a state. */
+  private noState(handler: string): HandlerError {
+    return this.handlerError(
+      handler,
+      handler === 'handleCall'
+        ? 'returned undefined as the state. Return { reply, state } with the state; use null for none.'
+        : 'returned undefined as the state. Return the state; use null for none.',
     );
   }
 

@@ -11,11 +11,21 @@ export class NoProcError extends Error {
   override readonly name = 'NoProcError';
   /** The target, as text (`<pid 3>` or `via 'db'`). */
   readonly target: string;
-  constructor(target: string) {
+  /**
+   * For a `via` name: `true` when no supervisor has ever registered that name
+   * in the registry (a tree not subscribed yet, or a misspelt name).
+   */
+  readonly neverSupervised: boolean;
+  /** @param neverSupervised The target is a name no supervisor has used in its registry. */
+  constructor(target: string, neverSupervised = false) {
     super(
-      `No process at ${target}: it has exited or was never started. ` +
-        `Use a live pid, or a via() name that a supervisor keeps registered.`,
+      neverSupervised
+        ? `No process at ${target}: no supervisor has ever registered that name in this registry. ` +
+            `Is its supervisor subscribed? Check the name and that the tree using this registry runs.`
+        : `No process at ${target}: it has exited or was never started. ` +
+            `Use a live pid, or a via() name that a supervisor keeps registered.`,
     );
     this.target = target;
+    this.neverSupervised = neverSupervised;
   }
 }

@@ -7,7 +7,7 @@ import { checkCall, startCall, type CallOptions } from './start-call.js';
  * `call` as a cold Observable: each subscription sends the request, emits the
  * reply and completes, or errors like `call` rejects. The timeout runs on
  * `options.scheduler`, so it is virtual time under `TestScheduler.run`.
- * Unsubscribing drops the reply.
+ * Unsubscribing, or aborting `options.signal`, drops the reply.
  *
  * @example
  * ```ts

@@ -24,6 +24,8 @@ export class CallRef<R = unknown> {
   owner: { paid(ref: CallRef): void } | null = null;
   /** @internal The timeout, once scheduled. */
   timer: Subscription | null = null;
+  /** @internal Removes the abort listener, once one is added. */
+  unlisten: (() => void) | null = null;
   /** @internal Type-level only: what the reply must be. */
   declare readonly replyType?: R;
   private readonly onReply: (value: unknown) => void;
@@ -61,6 +63,7 @@ export class CallRef<R = unknown> {
     this.owner?.paid(this);
     this.done = true;
     this.timer?.unsubscribe();
+    if (this.unlisten !== null) this.unlisten();
     return true;
   }
 }

@@ -5,8 +5,10 @@ import { checkCall, startCall, type CallOptions } from './start-call.js';
 /**
  * Sends a request to `handleCall` and resolves with the reply. Rejects at once
  * with `NoProcError` for a dead pid or unknown name, with `ActorExitError` if
- * the actor exits before replying, and with `CallTimeoutError` after `timeout`
- * ms (default 5000). Bad arguments throw before anything is sent.
+ * the actor exits before replying, with `CallTimeoutError` after `timeout`
+ * ms (default 5000), with `CallingSelfError` at once when an actor calls
+ * itself, and with `signal.reason` when `options.signal` aborts. Bad arguments
+ * throw before anything is sent.
  *
  * @example
  * ```ts

@@ -1,5 +1,8 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { badTarget, describe, isPid, isVia } from '../actor/address.js';
+import { running } from '../actor/process.js';
+import { CallingSelfError } from '../errors/calling-self-error.js';
+import { holds } from '../check/holds.js';
 import { isScheduler } from '../check/is-scheduler.js';
 import { readFields } from '../check/read-fields.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
@@ -16,6 +19,9 @@ import { deliver } from './deliver.js';
  * @example
  * ```ts
  * await call(pid, 'get', { timeout: 1000 });
+ * const controller = new AbortController();
+ * const reply = call(pid, 'slow', { signal: controller.signal });
+ * controller.abort(); // reply rejects with the signal's reason
  * ```
  */
 export interface CallOptions {
@@ -23,6 +29,12 @@ export interface CallOptions {
   readonly timeout?: number;
   /** The scheduler the timeout runs on (default `asyncScheduler`). */
   readonly scheduler?: SchedulerLike;
+  /**
+   * Aborting it fails the call with `signal.reason` (an `AbortError` if it has
+   * none); a reply after that is dropped quietly, as after a timeout. An
+   * already aborted signal fails the call before anything is sent.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** @internal Checks a call's arguments; throws before anything is sent. Returns the checked options. */
@@ -33,9 +45,20 @@ export function checkCall(
   arg = 'target',
 ): CallOptions | undefined {
   if (!isPid(target) && !isVia(target)) badTarget(fn, target, arg);
-  const read = readFields(fn, 'options', options, ['timeout', 'scheduler'], '{ timeout: 5000 }');
+  const read = readFields(
+    fn,
+    'options',
+    options,
+    ['timeout', 'scheduler', 'signal'],
+    '{ timeout: 5000 }',
+  );
   if (read === undefined) return undefined;
-  const { timeout, scheduler } = read;
+  const { timeout, scheduler, signal } = read;
+  if (signal !== undefined && !isSignal(signal)) {
+    throw new TypeError(
+      `${fn}: options.signal must be an AbortSignal (new AbortController().signal), got ${describe(signal)}.`,
+    );
+  }
   if (scheduler !== undefined && !isScheduler(scheduler)) {
     throw new TypeError(
       `${fn}: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler), got ${describe(scheduler)}.`,
@@ -55,6 +78,19 @@ export function startCall(
 ): CallRef {
   const timeout = options?.timeout ?? 5000;
   const ref = new CallRef(request, onReply, onError);
+  const caller = running.process;
+  if (caller !== null && isSelf(target, caller)) {
+    ref.reject(new CallingSelfError(String(caller.pid), String(target)));
+    return ref;
+  }
+  const signal = options?.signal;
+  if (signal !== undefined) {
+    if (signal.aborted) {
+      ref.reject(abortReason(signal));
+      return ref;
+    }
+    listen(ref, signal);
+  }
   deliver('call', target, CALL, ref);
   if (!ref.done && timeout !== Infinity) {
     ref.timer = scheduleAfter(options?.scheduler ?? asyncScheduler, timeout, () => {
@@ -67,4 +103,41 @@ export function startCall(
     });
   }
   return ref;
+}
+
+/** Whether `target` is `caller`'s own pid, or a name that resolves to it now. */
+function isSelf(target: unknown, caller: { readonly pid: unknown }): boolean {
+  if (isPid(target)) return target === caller.pid;
+  return isVia(target) && target.registry.whereis(target.name) === caller.pid;
+}
+
+/** Whether `x` looks like an `AbortSignal`; never throws. */
+function isSignal(x: unknown): x is AbortSignal {
+  return holds(
+    () =>
+      typeof x === 'object' &&
+      x !== null &&
+      typeof (x as AbortSignal).aborted === 'boolean' &&
+      typeof (x as AbortSignal).addEventListener === 'function' &&
+      typeof (x as AbortSignal).removeEventListener === 'function',
+  );
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  const reason: unknown = signal.reason;
+  return reason === undefined ? new DOMException('The call was aborted.', 'AbortError') : reason;
+}
+
+/** Fails `ref` when `signal` aborts; the listener goes once the call settles. */
+function listen(ref: CallRef, signal: AbortSignal): void {
+  const onAbort = (): void => {
+    enter();
+    try {
+      ref.reject(abortReason(signal));
+    } finally {
+      leave();
+    }
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  ref.unlisten = () => signal.removeEventListener('abort', onAbort);
 }

@@ -47,6 +47,10 @@ export class Registry {
   /** Bumped on every change, so a `via` can keep its last lookup until then. */
   private version = 0;
   private readonly pending = new Map<string, Hold>();
+  /** Every name a supervisor has registered here, for `NoProcError`'s hint. */
+  private readonly supervised = new Set<string>();
+  /** The running incarnation of each supervisor stream using this registry (one copy at a time). */
+  private readonly trees = new Map<object, Pid>();
   private readonly watchers = new Map<string, Set<Watcher>>();
   private readonly view: ReadonlyMap<string, Pid> = readonlyView(this.names);
   private readonly entries = new BehaviorSubject<ReadonlyMap<string, Pid>>(this.view);
@@ -137,6 +141,7 @@ export class Registry {
       named?(r: Registry, n: string, h: number): void;
     };
     if (target.dead === true) throw new NoProcError(String(pid));
+    if (hold >= 0) this.supervised.add(name);
     target.named?.(this, name, hold);
     if (held !== undefined) {
       // Held messages go in first: whoever hears of the new pid sends behind them.
@@ -189,9 +194,36 @@ export class Registry {
     }
     const held = this.pending.get(name);
     if (held !== undefined) return this.hold(held, name, kind, payload, via);
-    const error = new NoProcError(String(via));
+    const error = new NoProcError(String(via), !this.supervised.has(name));
     lost(via, kind, payload, errorExit(error), error);
     return false;
+  }
+
+  /**
+   * @internal Claims `tree` (a supervisor stream) for `pid`, the incarnation
+   * starting it: returns the running copy's pid if another live incarnation of
+   * the same stream holds it, else `null`. The claim ends when `pid` exits.
+   */
+  claimTree(tree: object, pid: Pid): Pid | null {
+    const holder = this.trees.get(tree);
+    if (
+      holder !== undefined &&
+      holder !== pid &&
+      (holder.target as { dead?: boolean }).dead !== true
+    )
+      return holder;
+    this.trees.set(tree, pid);
+    pid.target.onExit(() => {
+      if (this.trees.get(tree) === pid) this.trees.delete(tree);
+    });
+    return null;
+  }
+
+  /** @internal A few of the names held here, for error messages. */
+  someNames(): string[] {
+    const some: string[] = [];
+    for (const name of this.names.keys()) if (some.push(name) === 3) break;
+    return some;
   }
 
   /** @internal Whether `name` is waiting for its supervised child's restart. */

@@ -17,8 +17,12 @@ export function supervisorOperator(
 ): OperatorFunction<ChildSpec, SupervisorNotification> {
   const checked = checkOptions(fn, options);
   const resolved = { ...checked, scheduler: checked.scheduler ?? asyncScheduler };
-  return (specs$: Observable<ChildSpec>) =>
-    lifecycleStream<SupervisorNotification>('supervisor', (sink) =>
-      new SupervisorProcess(strategy, resolved, specs$, sink).boot(),
+  return (specs$: Observable<ChildSpec>) => {
+    // The stream is the tree's identity: one running copy of it per registry.
+    const tree: Observable<SupervisorNotification> = lifecycleStream<SupervisorNotification>(
+      'supervisor',
+      (sink) => new SupervisorProcess(strategy, resolved, specs$, sink, tree).boot(),
     );
+    return tree;
+  };
 }

@@ -6,6 +6,7 @@ import type { Pid } from '../actor/pid.js';
 import { Process, lost, type Sink } from '../actor/process.js';
 import { ActorExitError } from '../errors/actor-exit-error.js';
 import { ChildRunningError } from '../errors/child-running-error.js';
+import { TreeRunningError } from '../errors/tree-running-error.js';
 import { ChildSpecError } from '../errors/child-spec-error.js';
 import { HandlerError } from '../errors/handler-error.js';
 import { MaxRestartsExceededError } from '../errors/max-restarts-exceeded-error.js';
@@ -125,6 +126,8 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     options: SupervisorOptions,
     private readonly specs$: Observable<ChildSpec>,
     sink: Sink<SupervisorNotification> | null,
+    /** The supervisor stream this incarnation is a subscription of. */
+    private readonly tree: object,
   ) {
     const { scheduler, name } = options;
     super(sink, scheduler!, name);
@@ -150,6 +153,11 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   boot(): this {
     enter();
     try {
+      const running = this.registry.claimTree(this.tree, this.pid);
+      if (running !== null) {
+        const error = new TreeRunningError(String(running), this.registry.someNames());
+        return (this.exit(errorExit(error)), this);
+      }
       this.initial = [];
       const subscription = this.specs$.subscribe({
         next: (spec) =>
@@ -498,17 +506,23 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     this.emit({ kind: 'child-removed', path: c.path, incarnation: c.incarnation });
   }
 
+  /** Throws the refusal unless `spec` can be added now: a valid spec, a new id, room under maxChildren. */
+  private admit(spec: unknown, fn?: string): asserts spec is ChildSpec {
+    checkSpec(spec, fn);
+    if (this.byId.has(spec.id)) throw duplicateId(spec.id);
+    if (this.children.length >= this.maxChildren) {
+      throw new ChildSpecError(
+        spec.id,
+        'maxChildren',
+        `the supervisor already has ${this.children.length} children.`,
+        fn,
+      );
+    }
+  }
+
   private addSpec(spec: unknown): void {
     try {
-      checkSpec(spec);
-      if (this.byId.has(spec.id)) throw duplicateId(spec.id);
-      if (this.children.length >= this.maxChildren) {
-        throw new ChildSpecError(
-          spec.id,
-          'maxChildren',
-          `the supervisor already has ${this.children.length} children.`,
-        );
-      }
+      this.admit(spec);
     } catch (error) {
       const id = (spec as { id?: unknown } | null)?.id;
       this.emit({
@@ -536,6 +550,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
         workers: this.children.length - supervisors,
       });
     }
+    if (request.op === 'start') return this.startSpec(ref, request.spec);
     const c = this.byId.get(request.id);
     if (c === undefined) return ref.reject(new NoSuchChildError(request.id));
     this.owe(ref);
@@ -568,6 +583,25 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
         this.remove(c);
         return ref.resolve(undefined);
     }
+  }
+
+  /** `startChild`: adds the spec and starts it; the caller gets its pid, or the refusal or start failure. */
+  private startSpec(ref: CallRef, spec: unknown): void {
+    try {
+      this.admit(spec, 'startChild');
+    } catch (error) {
+      return ref.reject(error);
+    }
+    const c = this.add(spec);
+    this.owe(ref);
+    this.transition((done) => {
+      this.startChild(c, () => {
+        if (c.status === 'running') ref.resolve(c.process!.pid);
+        else ref.reject(new ActorExitError(`child '${c.id}'`, c.lastExit ?? CANCELLED));
+        done();
+      });
+      return noop;
+    });
   }
 
   // ---- Lifecycle hooks ----------------------------------------------------------------------

@@ -28,6 +28,7 @@ import {
   state$,
   stop,
   supervise,
+  startChild,
   terminateChild,
   via,
   whichChildren,
@@ -101,6 +102,7 @@ const throwingGetters = Object.fromEntries(
     'maxPeers',
     'bucket',
     'cluster',
+    'signal',
   ].map((key) => [key, { get: fail, enumerable: true }]),
 );
 const getterObject: object = Object.defineProperties({}, throwingGetters);
@@ -267,6 +269,8 @@ const ROWS: readonly Row[] = [
   row('call', 'options', (v) => call(anActor(), 1, as(v)), OPTIONAL),
   row('call$', 'target', (v) => call$(as(v), 1)),
   row('call$', 'options', (v) => call$(anActor(), 1, as(v)), OPTIONAL),
+  row('call', 'signal', (v) => call(anActor(), 1, { signal: as(v) }), OPTIONAL),
+  row('call$', 'signal', (v) => call$(anActor(), 1, { signal: as(v) }), OPTIONAL),
   row('stop', 'target', (v) => stop(as(v))),
   row('stop', 'reason', (v) => stop(anActor(), as(v)), OPTIONAL),
   // registry
@@ -291,6 +295,13 @@ const ROWS: readonly Row[] = [
   row('childrenOf', 'supervisor', (v) => childrenOf(as(v))),
   row('whichChildren', 'supervisor', (v) => whichChildren(as(v))),
   row('countChildren', 'supervisor', (v) => countChildren(as(v))),
+  row('startChild', 'supervisor', (v) =>
+    startChild(
+      as(v),
+      child('n', () => echo.start()),
+    ),
+  ),
+  row('startChild', 'spec', (v) => startChild(aSupervisor(), as(v))),
   row('terminateChild', 'supervisor', (v) => terminateChild(as(v), 'w')),
   row('terminateChild', 'id', (v) => terminateChild(aSupervisor(), as(v)), STRING),
   row('restartChild', 'supervisor', (v) => restartChild(as(v), 'w')),
