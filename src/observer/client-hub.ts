@@ -31,8 +31,8 @@ export class ClientHub {
     return this.clients.size;
   }
 
-  /** Opens `res` as an event stream whose first frame is `first`. */
-  add(res: ServerResponse, first: string): void {
+  /** Opens `res` as an event stream whose first frame is `first` (its parts, in order). */
+  add(res: ServerResponse, first: readonly (string | Buffer)[]): void {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -40,7 +40,9 @@ export class ClientHub {
       'X-Accel-Buffering': 'no',
     });
     // A dropped page comes back after `retry` ms, and gets a fresh snapshot.
-    res.write(`retry: 2000\n\n${first}`);
+    res.write('retry: 2000\n\n');
+    // A shared buffer is not copied: many pages cost one snapshot.
+    for (const part of first) res.write(part);
     // Whatever of the snapshot the socket has not taken yet is allowed on top of the bound.
     this.clients.set(res, res.writableLength + this.maxBuffered);
     res.on('close', () => this.drop(res));

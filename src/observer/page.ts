@@ -201,15 +201,14 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
       if (selected === key) selected = null;
     });
     c.nodes.forEach(function (n) { nodes.set(n.key, n); got.set(n.key, now); dirty.add(n.key); });
-    var e = c.event;
-    if (e) {
+    c.events.forEach(function (e) {
       logLine(e);
       var parent = e.path.slice(0, -1);
       if (e.kind === 'restart') e.ids.forEach(function (id) { flashes.set(keyOf(parent.concat([id])), 'flash-restart'); });
       else if (e.kind === 'child-exited' || e.kind === 'exit') flashes.set(keyOf(e.path), 'flash-exit');
       else if (e.kind === 'child-started' || e.kind === 'started') flashes.set(keyOf(e.path), 'flash-start');
       else if (e.kind === 'give-up') { flashes.set(keyOf(e.path), 'flash-give-up'); hidden.delete(keyOf(e.path)); }
-    }
+    });
     schedule();
   }
 
@@ -448,7 +447,7 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
       box.appendChild(make('p', 'hint', clock(n.gaveUp.at) + ': child \\'' + n.gaveUp.childId +
         '\\' needed restart number ' + n.gaveUp.restarts + ' within ' + n.gaveUp.period + ' ms'));
     }
-    box.appendChild(make('h3', null, 'Recent exits'));
+    box.appendChild(make('h3', null, 'Recent exits' + (n.exitCount > n.exits.length ? ' (' + n.exitCount + ' in all)' : '')));
     if (n.exits.length === 0) box.appendChild(make('p', 'hint', 'none yet'));
     var exits = make('ol', 'hist exits');
     n.exits.slice().reverse().forEach(function (x) {

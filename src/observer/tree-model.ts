@@ -19,9 +19,13 @@ import type {
   Status,
 } from './views.js';
 
-/** How much history each node and the log keep: enough to debug, bounded however long it runs. */
-const MAX_EXITS = 20;
-const MAX_LOST = 20;
+/**
+ * How much history each node and the log keep: enough to debug, bounded
+ * however long it runs, and small enough that a snapshot of a 10,000-child
+ * tree stays under 2 MB. Counters keep the totals.
+ */
+const MAX_EXITS = 5;
+const MAX_LOST = 5;
 const MAX_LOG = 200;
 /** Old pids kept per node, so letters to a just-exited incarnation still find their child. */
 const MAX_PAST_PIDS = 3;
@@ -49,6 +53,7 @@ interface Node {
   gaveUp: GiveUpView | null;
   children: string[];
   exits: ExitView[];
+  exitCount: number;
   lost: LostView[];
   lostCount: number;
   /** The event sequence number of the last event about it (or of its creation). */
@@ -316,9 +321,9 @@ export class TreeModel {
     };
   }
 
-  /** What changed since the last call, with the event that changed it; `undefined` if nothing did. */
-  changes(event?: EventView): ChangeMessage | undefined {
-    if (event === undefined && this.dirty.size === 0 && this.removed.size === 0) return undefined;
+  /** What changed since the last call, with the events that changed it; `undefined` if nothing did. */
+  changes(events: readonly EventView[] = [], skipped = 0): ChangeMessage | undefined {
+    if (events.length === 0 && this.dirty.size === 0 && this.removed.size === 0) return undefined;
     const now = this.now();
     const nodes: NodeView[] = [];
     for (const key of this.dirty) {
@@ -328,7 +333,8 @@ export class TreeModel {
     const message: ChangeMessage = {
       nodes,
       removed: [...this.removed],
-      ...(event !== undefined ? { event } : {}),
+      events,
+      skipped,
     };
     this.dirty.clear();
     this.removed.clear();
@@ -354,6 +360,7 @@ export class TreeModel {
       gaveUp: null,
       children: [],
       exits: [],
+      exitCount: 0,
       lost: [],
       lostCount: 0,
       touched: this.seq,
@@ -403,6 +410,7 @@ export class TreeModel {
   private exited(n: Node, incarnation: number, reason: ExitReason): void {
     n.exits.push({ at: this.now(), incarnation, kind: reason.kind, reason: formatExit(reason) });
     if (n.exits.length > MAX_EXITS) n.exits.shift();
+    n.exitCount++;
     this.dirty.add(n.key);
   }
 
@@ -508,6 +516,7 @@ function view(n: Node, now: number): NodeView {
     backoffDelay: n.backoffDelay,
     gaveUp: n.gaveUp,
     exits: n.exits.slice(),
+    exitCount: n.exitCount,
     lost: n.lost.slice(),
     lostCount: n.lostCount,
   };

@@ -55,8 +55,9 @@ export interface NodeView {
   readonly backoffDelay: number | null;
   /** Set on a supervisor that gave up. */
   readonly gaveUp: GiveUpView | null;
-  /** Its most recent exits, oldest first. */
+  /** Its most recent exits (at most 5), oldest first, and how many it has had in all. */
   readonly exits: readonly ExitView[];
+  readonly exitCount: number;
   /** Its most recent lost messages, oldest first, and how many in all. */
   readonly lost: readonly LostView[];
   readonly lostCount: number;
@@ -88,9 +89,14 @@ export interface SnapshotMessage {
   readonly log: readonly EventView[];
 }
 
-/** @internal Every later message: nodes that changed or went away, and the event that did it. */
+/**
+ * @internal Every later message, one per frame (about 10 a second at most):
+ * nodes that changed or went away since the last one, and the events that did
+ * it, oldest first (the latest 50; `skipped` counts those left out).
+ */
 export interface ChangeMessage {
   readonly nodes: readonly NodeView[];
   readonly removed: readonly string[];
-  readonly event?: EventView;
+  readonly events: readonly EventView[];
+  readonly skipped: number;
 }
