@@ -5,7 +5,7 @@ import { describe, isPid, isVia } from '../actor/address.js';
 import { holds } from '../check/holds.js';
 import { readFields } from '../check/read-fields.js';
 import { scheduleEvery } from '../time/schedule-every.js';
-import { ClientHub, frame } from './client-hub.js';
+import { ClientHub } from './client-hub.js';
 import { observerServer } from './server.js';
 import { TreeModel } from './tree-model.js';
 import { watchTree, type ObserveSource } from './watch-tree.js';
@@ -35,9 +35,12 @@ export interface ObserveOptions {
    */
   readonly showMessages?: boolean;
   /**
-   * Bytes a page may have waiting to be sent (beyond its first snapshot)
-   * before it is dropped; its browser then reconnects and starts from a fresh
-   * snapshot. Default 1 MiB.
+   * How far a page may fall behind before it is dropped: the bytes of frames
+   * that go by while its socket takes nothing. A page that is behind is sent
+   * nothing new; what it missed is merged (one view per child) and sent as one
+   * frame once its socket drains, so a slow page costs bounded memory and
+   * holds no other page up. A dropped page's browser reconnects and starts
+   * from a fresh snapshot. Default 1 MiB.
    */
   readonly maxBuffered?: number;
   /**
@@ -163,7 +166,7 @@ export function observe(source: ObserveSource, options: ObserveOptions = {}): Ob
   let version = 0;
   const watch = watchTree(source, model, (change) => {
     version++;
-    if (hub.size > 0) hub.broadcast(frame('change', change));
+    if (hub.size > 0) hub.broadcast(change);
   });
   /**
    * The snapshot as JSON bytes, made at most once per frame (and per second
