@@ -141,6 +141,7 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
   var showMessages = false;
   var scheduled = false;
   var LOG_MAX = 200;
+  var HISTORY = 5;
 
   function byId(id) { return document.getElementById(id); }
   function make(tag, cls, text) {
@@ -186,10 +187,31 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
     byId('tree').textContent = '';
     byId('log').textContent = '';
     var now = performance.now();
-    s.nodes.forEach(function (n) { nodes.set(n.key, n); got.set(n.key, now); dirty.add(n.key); });
+    s.nodes.forEach(function (n) { put(n, now); });
     s.log.forEach(logLine);
     if (selected !== null && !nodes.has(selected)) selected = null;
     schedule();
+  }
+
+  // A node comes without the fields at their defaults, and with its latest exit
+  // and lost message only: the page keeps the last few of each it has seen.
+  function put(n, now) {
+    var old = nodes.get(n.key);
+    ['restart', 'queued', 'pid', 'backoffLeft', 'backoffDelay', 'gaveUp'].forEach(function (f) {
+      if (n[f] === undefined) n[f] = null;
+    });
+    n.exitCount = n.exitCount || 0;
+    n.lostCount = n.lostCount || 0;
+    n.exits = kept(old && old.exitCount <= n.exitCount ? old.exits : [], n.exits || [], n.exitCount);
+    n.lost = kept(old && old.lostCount <= n.lostCount ? old.lost : [], n.lost || [], n.lostCount);
+    nodes.set(n.key, n); got.set(n.key, now); dirty.add(n.key);
+  }
+  function kept(seen, fresh, count) {
+    var out = seen.slice();
+    fresh.forEach(function (x) {
+      if (!out.some(function (y) { return y.at === x.at && y.reason === x.reason; })) out.push(x);
+    });
+    return out.slice(Math.max(0, out.length - Math.min(HISTORY, count)));
   }
 
   function change(c) {
@@ -200,7 +222,7 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
       if (r) { r.li.remove(); rows.delete(key); }
       if (selected === key) selected = null;
     });
-    c.nodes.forEach(function (n) { nodes.set(n.key, n); got.set(n.key, now); dirty.add(n.key); });
+    c.nodes.forEach(function (n) { put(n, now); });
     c.events.forEach(function (e) {
       logLine(e);
       var parent = e.path.slice(0, -1);

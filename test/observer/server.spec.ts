@@ -293,7 +293,7 @@ describe('observe: snapshot, then events', () => {
     await a.next(nodeFrame((n) => n.incarnation === 2 && n.status === 'running', 'inner'));
     await a.next(nodeFrame((n) => n.incarnation === 1 && n.status === 'running', 'inner', 'c'));
     const inner = latest(a, 'inner')!;
-    expect(inner.exits[0]!.reason).toMatch(/^error: MaxRestartsExceededError: /);
+    expect(inner.exits![0]!.reason).toMatch(/^error: MaxRestartsExceededError: /);
   });
 });
 
@@ -508,7 +508,7 @@ describe('observe: safety', () => {
         0,
         'the lost message',
       );
-      const [letter] = nodeIn(lost, 'w1')!.lost;
+      const [letter] = nodeIn(lost, 'w1')!.lost!;
       expect(letter).toMatchObject({ kind: 'info', reason: 'error: Error: planned' });
       const everything = JSON.stringify(a.frames);
       if (showMessages) {
@@ -556,7 +556,7 @@ describe('observe: a message no preview can print', () => {
       0,
       'the lost message',
     );
-    expect(nodeIn(lost, 'w1')!.lost[0]!.message).toBe('[unprintable]');
+    expect(nodeIn(lost, 'w1')!.lost![0]!.message).toBe('[unprintable]');
     expect(reported).toEqual([
       expect.objectContaining({ kind: 'callback', callback: 'preview', pid: old }),
     ]);
