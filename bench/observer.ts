@@ -166,7 +166,8 @@ async function main(): Promise<void> {
   });
   const page = await browser.newPage();
   await page.goto(url);
-  await page.locator('#conn', { hasText: 'live' }).waitFor();
+  // Up once its snapshot is drawn (a 10,000-row tree takes the page a while).
+  await page.locator('#summary b').first().waitFor({ timeout: 120_000 });
   // Count the frames the page receives and the times its summary changes, from inside it.
   // A string, run in the page (it has the DOM this program's types do not).
   await page.evaluate(`
