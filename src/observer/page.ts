@@ -406,13 +406,16 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
     keys.sort(function (a, b) { return nodes.get(a).path.length - nodes.get(b).path.length; });
     keys.forEach(function (k) { update(nodes.get(k)); });
     keys.forEach(function (k) { place(nodes.get(k)); });
+    // One layout for all the flashes of a frame (one per row made a busy tree's page crawl).
+    var flashed = [];
     flashes.forEach(function (cls, key) {
       var r = rows.get(key);
       if (!r) return;
       r.li.classList.remove('flash-restart', 'flash-exit', 'flash-start', 'flash-give-up');
-      void r.li.offsetWidth;
-      r.li.classList.add(cls);
+      flashed.push([r.li, cls]);
     });
+    if (flashed.length > 0) void byId('tree').offsetWidth;
+    flashed.forEach(function (f) { f[0].classList.add(f[1]); });
     flashes.clear();
     culprits();
     banners();
