@@ -5,10 +5,13 @@ import { describe, isPid, isVia } from '../actor/address.js';
 import { holds } from '../check/holds.js';
 import { readFields } from '../check/read-fields.js';
 import { scheduleEvery } from '../time/schedule-every.js';
-import { ClientHub, frame } from './client-hub.js';
+import { ClientHub } from './client-hub.js';
 import { observerServer } from './server.js';
 import { TreeModel } from './tree-model.js';
 import { watchTree, type ObserveSource } from './watch-tree.js';
+
+/** How long a snapshot made while nothing changed is served before it is made again (ms). */
+const SNAPSHOT_MAX_AGE = 1000;
 
 /**
  * Options of `observe`.
@@ -32,9 +35,12 @@ export interface ObserveOptions {
    */
   readonly showMessages?: boolean;
   /**
-   * Bytes a page may have waiting to be sent (beyond its first snapshot)
-   * before it is dropped; its browser then reconnects and starts from a fresh
-   * snapshot. Default 1 MiB.
+   * How far a page may fall behind before it is dropped: the bytes of frames
+   * that go by while its socket takes nothing. A page that is behind is sent
+   * nothing new; what it missed is merged (one view per child) and sent as one
+   * frame once its socket drains, so a slow page costs bounded memory and
+   * holds no other page up. A dropped page's browser reconnects and starts
+   * from a fresh snapshot. Default 1 MiB.
    */
   readonly maxBuffered?: number;
   /**
@@ -156,17 +162,37 @@ export function observe(source: ObserveSource, options: ObserveOptions = {}): Ob
       ? scheduleEvery(asyncScheduler, refreshInterval, () => watch.refresh())
       : undefined;
   });
+  /** Counts frames sent: a snapshot made since the last one is still current. */
+  let version = 0;
   const watch = watchTree(source, model, (change) => {
-    if (hub.size > 0) hub.broadcast(frame('change', change));
+    version++;
+    if (hub.size > 0) hub.broadcast(change);
   });
+  /**
+   * The snapshot as JSON bytes, made at most once per frame (and per second
+   * while nothing changes, for backoff countdowns) and shared by every
+   * reader: one buffer however many sockets send it.
+   */
+  let cached: { version: number; at: number; json: Buffer } | undefined;
+  const snapshot = (): Buffer => {
+    watch.flush();
+    const at = Date.now();
+    if (cached === undefined || cached.version !== version || at - cached.at >= SNAPSHOT_MAX_AGE) {
+      cached = { version, at, json: Buffer.from(JSON.stringify(model.snapshot(title))) };
+    }
+    return cached.json;
+  };
 
   const server = observerServer({
     host,
-    snapshot: () => JSON.stringify(model.snapshot(title)),
+    snapshot,
     watch(res) {
       // Closing: the server may still take a request before it stops listening.
       if (closing !== undefined) return void res.destroy();
-      hub.add(res, frame('snapshot', model.snapshot(title)));
+      // Whatever waits for the next frame goes to the pages already open first,
+      // so the new page's snapshot and the frames after it do not overlap.
+      const json = snapshot();
+      hub.add(res, ['event: snapshot\ndata: ', json, '\n\n']);
       // The snapshot is current as far as events go; this brings mailbox depths up to date.
       watch.refresh();
     },

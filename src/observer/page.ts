@@ -141,6 +141,7 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
   var showMessages = false;
   var scheduled = false;
   var LOG_MAX = 200;
+  var HISTORY = 5;
 
   function byId(id) { return document.getElementById(id); }
   function make(tag, cls, text) {
@@ -186,10 +187,31 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
     byId('tree').textContent = '';
     byId('log').textContent = '';
     var now = performance.now();
-    s.nodes.forEach(function (n) { nodes.set(n.key, n); got.set(n.key, now); dirty.add(n.key); });
+    s.nodes.forEach(function (n) { put(n, now); });
     s.log.forEach(logLine);
     if (selected !== null && !nodes.has(selected)) selected = null;
     schedule();
+  }
+
+  // A node comes without the fields at their defaults, and with its latest exit
+  // and lost message only: the page keeps the last few of each it has seen.
+  function put(n, now) {
+    var old = nodes.get(n.key);
+    ['restart', 'queued', 'pid', 'backoffLeft', 'backoffDelay', 'gaveUp'].forEach(function (f) {
+      if (n[f] === undefined) n[f] = null;
+    });
+    n.exitCount = n.exitCount || 0;
+    n.lostCount = n.lostCount || 0;
+    n.exits = kept(old && old.exitCount <= n.exitCount ? old.exits : [], n.exits || [], n.exitCount);
+    n.lost = kept(old && old.lostCount <= n.lostCount ? old.lost : [], n.lost || [], n.lostCount);
+    nodes.set(n.key, n); got.set(n.key, now); dirty.add(n.key);
+  }
+  function kept(seen, fresh, count) {
+    var out = seen.slice();
+    fresh.forEach(function (x) {
+      if (!out.some(function (y) { return y.at === x.at && y.reason === x.reason; })) out.push(x);
+    });
+    return out.slice(Math.max(0, out.length - Math.min(HISTORY, count)));
   }
 
   function change(c) {
@@ -200,16 +222,15 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
       if (r) { r.li.remove(); rows.delete(key); }
       if (selected === key) selected = null;
     });
-    c.nodes.forEach(function (n) { nodes.set(n.key, n); got.set(n.key, now); dirty.add(n.key); });
-    var e = c.event;
-    if (e) {
+    c.nodes.forEach(function (n) { put(n, now); });
+    c.events.forEach(function (e) {
       logLine(e);
       var parent = e.path.slice(0, -1);
       if (e.kind === 'restart') e.ids.forEach(function (id) { flashes.set(keyOf(parent.concat([id])), 'flash-restart'); });
       else if (e.kind === 'child-exited' || e.kind === 'exit') flashes.set(keyOf(e.path), 'flash-exit');
       else if (e.kind === 'child-started' || e.kind === 'started') flashes.set(keyOf(e.path), 'flash-start');
       else if (e.kind === 'give-up') { flashes.set(keyOf(e.path), 'flash-give-up'); hidden.delete(keyOf(e.path)); }
-    }
+    });
     schedule();
   }
 
@@ -385,13 +406,16 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
     keys.sort(function (a, b) { return nodes.get(a).path.length - nodes.get(b).path.length; });
     keys.forEach(function (k) { update(nodes.get(k)); });
     keys.forEach(function (k) { place(nodes.get(k)); });
+    // One layout for all the flashes of a frame (one per row made a busy tree's page crawl).
+    var flashed = [];
     flashes.forEach(function (cls, key) {
       var r = rows.get(key);
       if (!r) return;
       r.li.classList.remove('flash-restart', 'flash-exit', 'flash-start', 'flash-give-up');
-      void r.li.offsetWidth;
-      r.li.classList.add(cls);
+      flashed.push([r.li, cls]);
     });
+    if (flashed.length > 0) void byId('tree').offsetWidth;
+    flashed.forEach(function (f) { f[0].classList.add(f[1]); });
     flashes.clear();
     culprits();
     banners();
@@ -448,7 +472,7 @@ footer.legend span::before { content: ""; display: inline-block; width: 8px; hei
       box.appendChild(make('p', 'hint', clock(n.gaveUp.at) + ': child \\'' + n.gaveUp.childId +
         '\\' needed restart number ' + n.gaveUp.restarts + ' within ' + n.gaveUp.period + ' ms'));
     }
-    box.appendChild(make('h3', null, 'Recent exits'));
+    box.appendChild(make('h3', null, 'Recent exits' + (n.exitCount > n.exits.length ? ' (' + n.exitCount + ' in all)' : '')));
     if (n.exits.length === 0) box.appendChild(make('p', 'hint', 'none yet'));
     var exits = make('ol', 'hist exits');
     n.exits.slice().reverse().forEach(function (x) {

@@ -7,13 +7,19 @@ import { page } from './page.js';
 export interface ServerParts {
   /** The host it binds to: a loopback host also makes it refuse other `Host` headers. */
   readonly host: string;
-  /** The snapshot as JSON, made per request. */
-  snapshot(): string;
+  /** The snapshot as JSON bytes (shared: made once per frame, not per request). */
+  snapshot(): Buffer;
   /** Opens an event stream on `res`. */
   watch(res: ServerResponse): void;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+/**
+ * `/snapshot.json` responses being sent at once; more get a 503 with
+ * `Retry-After`, so readers that do not read cost a bounded number of sockets.
+ */
+const MAX_SNAPSHOT_READERS = 32;
 
 /**
  * @internal The observer's HTTP server: `GET /` the page, `GET /events` the
@@ -23,6 +29,7 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 export function observerServer(parts: ServerParts): Server {
   const isLoopback = (host: string): boolean => LOOPBACK.has(host) || /^127(\.\d+){3}$/.test(host);
   const loopbackOnly = isLoopback(parts.host);
+  let readers = 0;
   const server = createServer((req, res) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
@@ -47,10 +54,16 @@ export function observerServer(parts: ServerParts): Server {
         if (req.method === 'HEAD')
           return reply(res, 200, '', { 'Content-Type': 'text/event-stream' });
         return parts.watch(res);
-      case '/snapshot.json':
+      case '/snapshot.json': {
+        if (readers >= MAX_SNAPSHOT_READERS) {
+          return reply(res, 503, 'busy: too many snapshot readers\n', { 'Retry-After': '1' });
+        }
+        readers++;
+        res.once('close', () => readers--);
         return reply(res, 200, parts.snapshot(), {
           'Content-Type': 'application/json; charset=utf-8',
         });
+      }
       default:
         return reply(res, 404, 'not found\n');
     }
@@ -66,7 +79,7 @@ export function observerServer(parts: ServerParts): Server {
 function reply(
   res: ServerResponse,
   status: number,
-  body: string,
+  body: string | Buffer,
   headers: Record<string, string> = {},
 ): void {
   res.writeHead(status, {

@@ -19,9 +19,16 @@ import type {
   Status,
 } from './views.js';
 
-/** How much history each node and the log keep: enough to debug, bounded however long it runs. */
-const MAX_EXITS = 20;
-const MAX_LOST = 20;
+/**
+ * How much history each node keeps: its latest exit and lost message, with
+ * counts of all (a page keeps the last few it has seen). Bounded however long
+ * it runs, and small enough that a snapshot of a 10,000-child tree stays
+ * near 2 MB.
+ */
+const MAX_EXITS = 1;
+const MAX_LOST = 1;
+/** Nodes whose latest exit and lost message a snapshot carries: the most recently changed. */
+const SNAPSHOT_HISTORIES = 1000;
 const MAX_LOG = 200;
 /** Old pids kept per node, so letters to a just-exited incarnation still find their child. */
 const MAX_PAST_PIDS = 3;
@@ -49,6 +56,7 @@ interface Node {
   gaveUp: GiveUpView | null;
   children: string[];
   exits: ExitView[];
+  exitCount: number;
   lost: LostView[];
   lostCount: number;
   /** The event sequence number of the last event about it (or of its creation). */
@@ -308,17 +316,23 @@ export class TreeModel {
 
   snapshot(title: string): SnapshotMessage {
     const now = this.now();
+    // Histories only for the nodes touched most recently, so a big tree's snapshot stays small.
+    let recent = -Infinity;
+    if (this.nodes.size > SNAPSHOT_HISTORIES) {
+      const touched = [...this.nodes.values()].map((n) => n.touched).sort((a, b) => b - a);
+      recent = touched[SNAPSHOT_HISTORIES - 1]!;
+    }
     return {
       title,
       showMessages: this.showMessages,
-      nodes: this.inOrder(this.root).map((n) => view(n, now)),
+      nodes: this.inOrder(this.root).map((n) => view(n, now, n.touched >= recent)),
       log: this.log.slice(),
     };
   }
 
-  /** What changed since the last call, with the event that changed it; `undefined` if nothing did. */
-  changes(event?: EventView): ChangeMessage | undefined {
-    if (event === undefined && this.dirty.size === 0 && this.removed.size === 0) return undefined;
+  /** What changed since the last call, with the events that changed it; `undefined` if nothing did. */
+  changes(events: readonly EventView[] = [], skipped = 0): ChangeMessage | undefined {
+    if (events.length === 0 && this.dirty.size === 0 && this.removed.size === 0) return undefined;
     const now = this.now();
     const nodes: NodeView[] = [];
     for (const key of this.dirty) {
@@ -328,7 +342,8 @@ export class TreeModel {
     const message: ChangeMessage = {
       nodes,
       removed: [...this.removed],
-      ...(event !== undefined ? { event } : {}),
+      events,
+      skipped,
     };
     this.dirty.clear();
     this.removed.clear();
@@ -354,6 +369,7 @@ export class TreeModel {
       gaveUp: null,
       children: [],
       exits: [],
+      exitCount: 0,
       lost: [],
       lostCount: 0,
       touched: this.seq,
@@ -403,6 +419,7 @@ export class TreeModel {
   private exited(n: Node, incarnation: number, reason: ExitReason): void {
     n.exits.push({ at: this.now(), incarnation, kind: reason.kind, reason: formatExit(reason) });
     if (n.exits.length > MAX_EXITS) n.exits.shift();
+    n.exitCount++;
     this.dirty.add(n.key);
   }
 
@@ -492,23 +509,32 @@ export class TreeModel {
 const signature = (n: Node): string =>
   `${n.type} ${n.restart} ${n.status} ${n.restarts} ${n.incarnation} ${n.queued} ${n.pid?.id}`;
 
-function view(n: Node, now: number): NodeView {
-  return {
+/**
+ * A node as pages get it. A field at its default (`null`, `0`, none) is left
+ * out, and the page puts it back: with 10,000 children, every byte per node
+ * is 10 KB of snapshot.
+ */
+function view(n: Node, now: number, history = true): NodeView {
+  const v: Mutable<NodeView> = {
     key: n.key,
     path: n.path,
     id: n.id,
     type: n.type,
-    restart: n.restart,
     status: n.status,
     restarts: n.restarts,
     incarnation: n.incarnation,
-    queued: n.queued,
-    pid: n.pid === undefined ? null : String(n.pid),
-    backoffLeft: n.backoffUntil === null ? null : Math.max(0, n.backoffUntil - now),
-    backoffDelay: n.backoffDelay,
-    gaveUp: n.gaveUp,
-    exits: n.exits.slice(),
-    lost: n.lost.slice(),
-    lostCount: n.lostCount,
   };
+  if (n.restart !== null) v.restart = n.restart;
+  if (n.queued !== null) v.queued = n.queued;
+  if (n.pid !== undefined) v.pid = String(n.pid);
+  if (n.backoffUntil !== null) v.backoffLeft = Math.max(0, n.backoffUntil - now);
+  if (n.backoffDelay !== null) v.backoffDelay = n.backoffDelay;
+  if (n.gaveUp !== null) v.gaveUp = n.gaveUp;
+  if (n.exitCount > 0) v.exitCount = n.exitCount;
+  if (n.lostCount > 0) v.lostCount = n.lostCount;
+  if (history && n.exits.length > 0) v.exits = n.exits.slice();
+  if (history && n.lost.length > 0) v.lost = n.lost.slice();
+  return v;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

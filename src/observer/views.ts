@@ -31,35 +31,43 @@ export interface GiveUpView {
   readonly period: number;
 }
 
-/** @internal One node of the tree as the page draws it (the root has `path: []`). */
+/**
+ * @internal One node of the tree as the page draws it (the root has `path: []`).
+ * A field at its default (`null`, `0`, none) is left out.
+ */
 export interface NodeView {
   /** `JSON.stringify(path)`: ids are any string, so joining them could collide. */
   readonly key: string;
   readonly path: readonly string[];
   readonly id: string;
   readonly type: 'worker' | 'supervisor';
-  /** `null` for the root and for a child not yet reported by its supervisor. */
-  readonly restart: RestartType | null;
+  /** Absent for the root and for a child not yet reported by its supervisor. */
+  readonly restart?: RestartType;
   readonly status: Status;
   /** Restarts in its supervisor's current incarnation. */
   readonly restarts: number;
   /** Starts so far (1 = first); 0 before the first start is known. */
   readonly incarnation: number;
-  /** Mailbox depth at the last refresh; `null` when not known. */
-  readonly queued: number | null;
-  /** The current incarnation's pid, as `String(pid)`. */
-  readonly pid: string | null;
-  /** ms left of a backoff wait when this view was made. */
-  readonly backoffLeft: number | null;
+  /** Mailbox depth at the last refresh; absent when not known. */
+  readonly queued?: number;
+  /** The current incarnation's pid, as `String(pid)`; absent while it has none. */
+  readonly pid?: string;
+  /** ms left of a backoff wait when this view was made; absent when not waiting. */
+  readonly backoffLeft?: number;
   /** The whole backoff wait in ms. */
-  readonly backoffDelay: number | null;
+  readonly backoffDelay?: number;
   /** Set on a supervisor that gave up. */
-  readonly gaveUp: GiveUpView | null;
-  /** Its most recent exits, oldest first. */
-  readonly exits: readonly ExitView[];
-  /** Its most recent lost messages, oldest first, and how many in all. */
-  readonly lost: readonly LostView[];
-  readonly lostCount: number;
+  readonly gaveUp?: GiveUpView;
+  /**
+   * Its latest exit, and how many it has had (absent: none). A snapshot of a
+   * big tree carries the latest exit only for the 1,000 nodes changed most
+   * recently; a page keeps the last few it has seen.
+   */
+  readonly exits?: readonly ExitView[];
+  readonly exitCount?: number;
+  /** Its latest lost message, as with `exits`, and how many in all. */
+  readonly lost?: readonly LostView[];
+  readonly lostCount?: number;
 }
 
 /** @internal One supervision event, as the page's log shows it. */
@@ -88,9 +96,14 @@ export interface SnapshotMessage {
   readonly log: readonly EventView[];
 }
 
-/** @internal Every later message: nodes that changed or went away, and the event that did it. */
+/**
+ * @internal Every later message, one per frame (about 10 a second at most):
+ * nodes that changed or went away since the last one, and the events that did
+ * it, oldest first (the latest 50; `skipped` counts those left out).
+ */
 export interface ChangeMessage {
   readonly nodes: readonly NodeView[];
   readonly removed: readonly string[];
-  readonly event?: EventView;
+  readonly events: readonly EventView[];
+  readonly skipped: number;
 }

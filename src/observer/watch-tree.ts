@@ -40,6 +40,14 @@ export type ObserveSource = Observable<SupervisorNotification> | Address;
 
 /** How soon after a child exits its supervisor is asked for the outcome (down or restarting). */
 const SETTLE_MS = 100;
+/**
+ * Changes go out at most once per this many ms: the first at once, the rest
+ * of a busy period gathered into one frame each interval (about 10 a second),
+ * however many events the tree makes.
+ */
+const FRAME_MS = 100;
+/** Events kept for one frame: the page's log shows only the latest anyway. */
+const MAX_FRAME_EVENTS = 50;
 
 /** A root supervisor coming and going: `started` for each incarnation, `exit` at its end. */
 type RootNote =
@@ -52,6 +60,8 @@ export interface TreeWatch {
   refresh(): void;
   /** Refreshes run only while someone looks: a page that goes away costs the tree nothing. */
   setActive(active: boolean): void;
+  /** Sends what is waiting for the next frame now (before a new page's snapshot). */
+  flush(): void;
   /** Unsubscribes everything (a tree that `observe` started is torn down). */
   stop(): void;
 }
@@ -72,9 +82,40 @@ export function watchTree(
   let settleTimer: Subscription | undefined;
   const subscription = new Subscription();
 
-  const send = (event?: EventView): void => {
-    const change = model.changes(event);
+  /** Events since the last frame (the latest `MAX_FRAME_EVENTS`), and how many more there were. */
+  let events: EventView[] = [];
+  let skipped = 0;
+  let pending = false;
+  let frameTimer: Subscription | undefined;
+
+  const flush = (): void => {
+    if (!pending) return;
+    const change = model.changes(events, skipped);
+    events = [];
+    skipped = 0;
+    pending = false;
     if (change !== undefined) publish(change);
+  };
+  /** Throttled: the first change at once, then one frame per `FRAME_MS` while changes keep coming. */
+  const tick = (): void => {
+    frameTimer = undefined;
+    if (!pending || stopped) return;
+    flush();
+    frameTimer = timer(FRAME_MS).subscribe(tick);
+  };
+  const send = (event?: EventView): void => {
+    if (event !== undefined) {
+      events.push(event);
+      if (events.length > MAX_FRAME_EVENTS) {
+        events.shift();
+        skipped++;
+      }
+    }
+    pending = true;
+    if (frameTimer === undefined) {
+      flush();
+      frameTimer = timer(FRAME_MS).subscribe(tick);
+    }
   };
 
   /** Reads one supervisor's children (synchronously: no call), then each nested supervisor's. */
@@ -141,6 +182,7 @@ export function watchTree(
 
   return {
     refresh,
+    flush,
     setActive(next) {
       active = next;
       if (active) refresh();
@@ -148,6 +190,7 @@ export function watchTree(
     stop() {
       stopped = true;
       settleTimer?.unsubscribe();
+      frameTimer?.unsubscribe();
       subscription.unsubscribe();
     },
   };

@@ -176,4 +176,42 @@ describe('the observer page', () => {
       .waitFor();
     expect(pageErrors).toEqual([]);
   });
+
+  it('keeps its counters moving under a tree that restarts all the time', async () => {
+    const registry = new Registry();
+    const size = 300;
+    const specs = Array.from({ length: size }, (_, i) => w(`w${i}`));
+    const o = observe(of(...specs).pipe(oneForOne({ registry, intensity: Infinity })));
+    observers.push(o);
+    const page = await open(await o.ready);
+    const restarts = async (): Promise<number> =>
+      Number(await page.locator('#summary b').nth(2).textContent());
+    await page.locator('#summary b', { hasText: new RegExp(`^${size}$`) }).waitFor();
+
+    // Crashes keep coming, far more than frames: a few dozen every tick.
+    let next = 0;
+    const load = setInterval(() => {
+      for (let i = 0; i < 30; i++) crash(registry, `w${next++ % size}`);
+    }, 5);
+    try {
+      // The count the page shows goes up, and up again: it is not frozen or swamped.
+      let seen = await restarts();
+      for (let round = 0; round < 5; round++) {
+        await page
+          .locator('#summary b')
+          .nth(2)
+          .filter({ hasNotText: new RegExp(`^${seen}$`) })
+          .waitFor();
+        const now = await restarts();
+        expect(now).toBeGreaterThan(seen);
+        seen = now;
+      }
+      await page.locator('#conn', { hasText: 'live' }).waitFor();
+    } finally {
+      clearInterval(load);
+    }
+    // Once the crashes stop, every child is shown up again.
+    await page.locator('#summary b').nth(3).filter({ hasText: /^0$/ }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
 });
