@@ -1,8 +1,9 @@
 /**
  * The core runs in a browser: everything `rxotp` and `rxotp/testing` export
  * bundles for the browser platform, where Node's modules do not exist, from
- * rxotp's own sources and rxjs (with its helper tslib) alone, and stays within
- * its size budget.
+ * rxotp's own sources and rxjs (with its helper tslib) alone; and the core,
+ * everything `rxotp` exports, stays within its size budget (the test helpers of
+ * `rxotp/testing` are not shipped to users' pages).
  */
 import { bundle } from '../../examples/browser/build.js';
 
@@ -10,6 +11,7 @@ import { bundle } from '../../examples/browser/build.js';
 const budgetBytes = 15 * 1024;
 
 const everything = "export * from 'rxotp'; export * from 'rxotp/testing';";
+const core = "export * from 'rxotp';";
 
 describe('the core in a browser bundle', () => {
   it('reaches no Node module, nor the observer or remote entry points', async () => {
@@ -27,7 +29,7 @@ describe('the core in a browser bundle', () => {
   });
 
   it(`is at most ${budgetBytes / 1024} KB minified and gzipped, without rxjs`, async () => {
-    const { gzipBytes, inputs } = await bundle({ source: everything }, { withoutRxjs: true });
+    const { gzipBytes, inputs } = await bundle({ source: core }, { withoutRxjs: true });
     expect(inputs.filter((file) => file.includes('rxjs'))).toEqual([]);
     expect(gzipBytes).toBeLessThanOrEqual(budgetBytes);
   });
