@@ -383,9 +383,10 @@ export class ClusterRegistry extends Registry {
         if (isConflict(error)) return this.lose(name);
         // The bucket is out of reach (a server restarting, no JetStream leader):
         // the write is tried again until it lands or a newer one supersedes it.
-        if (attempt === 1 || attempt % 10 === 0)
-          this.host.reportFailure(`registry write of '${name}' (retrying)`, error);
-        await wait(this.host.scheduler, Math.min(LONGEST_RETRY, 50 * 2 ** attempt));
+        await wait(
+          this.host.scheduler,
+          this.retryPause(attempt, `registry write of '${name}'`, error),
+        );
       }
     }
   }
@@ -489,20 +490,26 @@ export class ClusterRegistry extends Registry {
    * late (the bucket was out of reach, as when the server restarted) would
    * only make its owner write them back, the name missing meanwhile.
    */
+  /**
+   * Try `n` of a write or delete failed with the bucket out of reach: reported
+   * on the first try and every tenth; gives the pause before the next (doubling
+   * from 100 ms, at most 2 s).
+   */
+  private retryPause(n: number, what: string, error: unknown): number {
+    if (n === 1 || n % 10 === 0) this.host.reportFailure(`${what} (retrying)`, error);
+    return Math.min(LONGEST_RETRY, 50 * 2 ** n);
+  }
+
   private remove(name: string, revision: number, address: string): void {
     const key = encodeKey(name);
     const attempt = (n: number): void => {
       this.kv.delete(key, { previousSeq: revision }).catch((error: unknown) => {
         if (isConflict(error) || this.closed || this.host.isMet(address)) return;
-        if (n === 1 || n % 10 === 0)
-          this.host.reportFailure(`registry delete of '${name}' (retrying)`, error);
+        const pause = this.retryPause(n, `registry delete of '${name}'`, error);
         if ((this.revisions.get(key) ?? 0) > revision) return;
-        this.host.scheduler.schedule(
-          () => {
-            if (!this.closed && !this.host.isMet(address)) attempt(n + 1);
-          },
-          Math.min(LONGEST_RETRY, 50 * 2 ** n),
-        );
+        this.host.scheduler.schedule(() => {
+          if (!this.closed && !this.host.isMet(address)) attempt(n + 1);
+        }, pause);
       });
     };
     attempt(1);

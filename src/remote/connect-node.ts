@@ -412,7 +412,7 @@ export class Connection implements ConnectedNode, Forwarder {
 
   /** A call's frame found no one to take it: the peer node is gone, so is the pid. */
   unreachable(ref: number): void {
-    this.receive({ t: 'fail', ref, error: { name: 'NoProcError', message: 'noproc' } });
+    this.accept({ t: 'fail', ref, error: { name: 'NoProcError', message: 'noproc' } });
   }
 
   /** @internal Asks the peer to unregister its pid `id` from `name` (a cluster name it holds). */

@@ -9,7 +9,7 @@ import {
 import { Kvm } from '@nats-io/kv';
 import type { Pid } from '../actor/pid.js';
 import { describe } from '../actor/address.js';
-import { holds } from '../check/holds.js';
+import { hasMethods } from '../check/has-methods.js';
 import { isScheduler } from '../check/is-scheduler.js';
 import { readFields } from '../check/read-fields.js';
 import { NodeDownError } from '../errors/node-down-error.js';
@@ -215,15 +215,7 @@ export function joinCluster(options: ClusterOptions): Promise<ClusterNode> {
     throw new TypeError(`joinCluster: options must be an object like ${like}, got undefined.`);
   }
   const connection = fields.connection as ClusterConnection;
-  if (
-    !holds(
-      () =>
-        typeof connection.publish === 'function' &&
-        typeof connection.subscribe === 'function' &&
-        typeof connection.flush === 'function' &&
-        typeof connection.closed === 'function',
-    )
-  ) {
+  if (!hasMethods(connection, ['publish', 'subscribe', 'flush', 'closed'])) {
     throw new TypeError(
       "joinCluster: options.connection must be a NatsConnection from @nats-io/transport-node's connect().",
     );
@@ -246,11 +238,7 @@ export function joinCluster(options: ClusterOptions): Promise<ClusterNode> {
   const bucket = fields.bucket as ClusterKv | undefined;
   if (
     bucket !== undefined &&
-    !holds(() =>
-      ['create', 'update', 'delete', 'watch', 'status'].every(
-        (method) => typeof (bucket as unknown as Record<string, unknown>)[method] === 'function',
-      ),
-    )
+    !hasMethods(bucket, ['create', 'update', 'delete', 'watch', 'status'])
   ) {
     throw new TypeError(
       `joinCluster: options.bucket must be a KV bucket from @nats-io/kv (create, update, delete, watch, status), got ${describe(bucket)}.`,

@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import { describe, isPid } from '../actor/address.js';
-import { holds } from '../check/holds.js';
+import { hasMethods } from '../check/has-methods.js';
 import { readFields } from '../check/read-fields.js';
 import { report } from '../report/reports.js';
 import { checkedPublish } from './checked-publish.js';
@@ -133,13 +133,7 @@ export function checkSubjectToken(
 /** @internal A codec option, checked: `jsonCodec` when absent. */
 export function checkCodec(fn: string, codec: unknown): NatsLinkCodec {
   if (codec === undefined) return jsonCodec;
-  if (
-    !holds(
-      () =>
-        typeof (codec as NatsLinkCodec).encode === 'function' &&
-        typeof (codec as NatsLinkCodec).decode === 'function',
-    )
-  ) {
+  if (!hasMethods(codec, ['encode', 'decode'])) {
     throw new TypeError(
       `${fn}: options.codec must be { encode(frame): Uint8Array, decode(bytes) } (default jsonCodec), got ${describe(codec)}.`,
     );
@@ -183,15 +177,7 @@ export function natsLink(options: NatsLinkOptions): Link {
   if (fields === undefined)
     throw new TypeError(`natsLink: options must be an object like ${like}, got undefined.`);
   const connection = fields.connection as NatsLinkConnection;
-  if (
-    !holds(
-      () =>
-        typeof connection.publish === 'function' &&
-        typeof connection.subscribe === 'function' &&
-        typeof connection.closed === 'function' &&
-        typeof connection.isClosed === 'function',
-    )
-  ) {
+  if (!hasMethods(connection, ['publish', 'subscribe', 'closed', 'isClosed'])) {
     throw new TypeError(
       "natsLink: options.connection must be a NatsConnection from @nats-io/transport-node's connect().",
     );

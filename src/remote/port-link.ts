@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
 import { describe } from '../actor/address.js';
-import { holds } from '../check/holds.js';
+import { hasMethods } from '../check/has-methods.js';
 import type { Link } from './link.js';
 
 /**
@@ -40,14 +40,7 @@ export interface LinkPort {
  * ```
  */
 export function portLink(port: LinkPort): Link {
-  if (
-    !holds(
-      () =>
-        typeof port.postMessage === 'function' &&
-        typeof port.on === 'function' &&
-        typeof port.off === 'function',
-    )
-  ) {
+  if (!hasMethods(port, ['postMessage', 'on', 'off'])) {
     throw new TypeError(
       `portLink: port must be a Worker, a MessagePort or a parentPort from node:worker_threads, got ${describe(port)}.`,
     );

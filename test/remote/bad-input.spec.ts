@@ -24,3 +24,24 @@ describe('connectNode checks its options before connecting', () => {
     node.close();
   });
 });
+
+describe('connectNode heartbeats are exact over their whole range', () => {
+  // Node clamps a timer of 2^31 ms or more to 1 ms: unchained, a 3e9 ms
+  // interval would tick every millisecond and take the peer for lost at once.
+  test('an interval of 3e9 ms takes no peer for lost within a real macrotask or two', async () => {
+    const [a] = linkPair();
+    const node = connectNode({ name: 'a', link: a, heartbeat: { interval: 3e9, missed: 1 } });
+    let down = false;
+    node.down$.subscribe(() => (down = true));
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(down).toBe(false);
+    node.close();
+  });
+
+  test.each([Infinity, -1, NaN])('an interval of %s is a RangeError', (interval) => {
+    const [a] = linkPair();
+    expect(() => connectNode({ name: 'a', link: a, heartbeat: { interval } })).toThrow(
+      /connectNode: options\.heartbeat\.interval/,
+    );
+  });
+});
