@@ -285,6 +285,48 @@ async function reconnecting(servers: string | string[], pinned = false): Promise
 }
 
 /** Stops the test's actors and nodes and closes its connections: before its servers stop. */
+/**
+ * Nodes a and b of one cluster: a claims 'echo' and b 'held', both seen by
+ * both nodes and in the bucket (read on `checker`), and calls by name from b
+ * to a's 'echo', 20 at a time, under way with 100 answered.
+ */
+async function servingPair(
+  [ncA, ncB]: readonly [NatsConnection, NatsConnection],
+  options: { cluster: string; heartbeat: typeof heartbeat; replicas?: number },
+  checker: NatsConnection,
+  bucket: string,
+) {
+  const a = await joinCluster({ connection: ncA, name: 'a', ...options });
+  members.push(a);
+  const b = await joinCluster({ connection: ncB, name: 'b', ...options });
+  members.push(b);
+  const kv = await checkerBucket(checker, bucket);
+
+  const served = spawn(echo, null);
+  const held = spawn(idle, null);
+  actors.push(served, held);
+  await a.registry.claim('echo', served);
+  await b.registry.claim('held', held);
+  await untilViewsMatchBucket(
+    [a, b],
+    kv,
+    30_000,
+    new Map([
+      ['echo', `a:${served.id}`],
+      ['held', `b:${held.id}`],
+    ]),
+  );
+
+  const calls = hammer(() => via<EchoProtocol>(b.registry, 'echo'));
+  await pollUntil(
+    'calls to be answered before the fault',
+    30_000,
+    () => (calls.outcomes.answered >= 100 ? true : undefined),
+    calls.describe,
+  );
+  return { a, b, kv, served, held, calls };
+}
+
 async function cleanUp(): Promise<void> {
   for (const pid of actors.splice(0)) stop(pid);
   for (const node of members.splice(0)) await node.close().catch(() => undefined);
@@ -309,34 +351,11 @@ describe('engine faults: a lone JetStream server SIGKILLed, restarted on its sto
       await reconnecting(server.url),
       await reconnecting(server.url),
     ];
-    const a = await joinCluster({ connection: ncA, name: 'a', cluster, heartbeat });
-    members.push(a);
-    const b = await joinCluster({ connection: ncB, name: 'b', cluster, heartbeat });
-    members.push(b);
-    const kv = await checkerBucket(checker, `${cluster}_names`);
-
-    const served = spawn(echo, null);
-    const held = spawn(idle, null);
-    actors.push(served, held);
-    await a.registry.claim('echo', served);
-    await b.registry.claim('held', held);
-    await untilViewsMatchBucket(
-      [a, b],
-      kv,
-      30_000,
-      new Map([
-        ['echo', `a:${served.id}`],
-        ['held', `b:${held.id}`],
-      ]),
-    );
-
-    // Calls by name from b to a's 'echo', 20 at a time, while the server goes away.
-    const calls = hammer(() => via<EchoProtocol>(b.registry, 'echo'));
-    await pollUntil(
-      'calls to be answered before the fault',
-      30_000,
-      () => (calls.outcomes.answered >= 100 ? true : undefined),
-      calls.describe,
+    const { a, b, kv, served, held, calls } = await servingPair(
+      [ncA, ncB],
+      { cluster, heartbeat },
+      checker,
+      `${cluster}_names`,
     );
     const inFlight = calls.pending.size;
     await server.kill();
@@ -418,33 +437,11 @@ describe('engine faults: one server of a routed 3-server JetStream cluster SIGKI
     const ncA = await reconnecting([urlOf(leader), ...others.map(urlOf)], true);
     const ncB = await reconnecting([urlOf(others[0]!), urlOf(others[1]!)], true);
     const checker = await reconnecting([urlOf(others[1]!), urlOf(others[0]!)], true);
-    const a = await joinCluster({ connection: ncA, name: 'a', cluster, heartbeat, replicas: 3 });
-    members.push(a);
-    const b = await joinCluster({ connection: ncB, name: 'b', cluster, heartbeat, replicas: 3 });
-    members.push(b);
-    const kv = await checkerBucket(checker, bucket);
-
-    const served = spawn(echo, null);
-    const held = spawn(idle, null);
-    actors.push(served, held);
-    await a.registry.claim('echo', served);
-    await b.registry.claim('held', held);
-    await untilViewsMatchBucket(
-      [a, b],
-      kv,
-      30_000,
-      new Map([
-        ['echo', `a:${served.id}`],
-        ['held', `b:${held.id}`],
-      ]),
-    );
-
-    const calls = hammer(() => via<EchoProtocol>(b.registry, 'echo'));
-    await pollUntil(
-      'calls to be answered before the fault',
-      30_000,
-      () => (calls.outcomes.answered >= 100 ? true : undefined),
-      calls.describe,
+    const { a, b, kv, served, held, calls } = await servingPair(
+      [ncA, ncB],
+      { cluster, heartbeat, replicas: 3 },
+      checker,
+      bucket,
     );
     const inFlight = calls.pending.size;
     await servers.servers[leader]!.kill();
