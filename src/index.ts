@@ -19,7 +19,7 @@ export type { Protocol } from './actor/protocol.js';
 export { published$ } from './actor/published.js';
 export { spawn } from './actor/spawn.js';
 export { state$ } from './actor/state.js';
-export type { Via } from './actor/via.js';
+export type { NameTable, Via } from './actor/via.js';
 export type { Mailbox } from './mailbox/mailbox.js';
 export type { MailboxOptions } from './mailbox/mailbox-options.js';
 

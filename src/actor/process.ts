@@ -10,12 +10,11 @@ import type { CallRef } from '../messaging/call-ref.js';
 import { deadLettersObserved, publishDeadLetter } from '../messaging/dead-letters.js';
 import { report } from '../report/reports.js';
 import { scheduleAfter } from '../time/schedule-after.js';
-import type { Registry } from '../registry/registry.js';
 import type { Address } from './address.js';
 import type { Lifecycle } from './lifecycle.js';
 import { Pid } from './pid.js';
 import { awaitResult, isAsync } from './settle.js';
-import type { Via } from './via.js';
+import type { NameTable, Via } from './via.js';
 
 /** @internal Where an incarnation's lifecycle notifications go: an rxjs Subscriber, or a supervisor. */
 export interface Sink<N = Lifecycle> {
@@ -25,7 +24,7 @@ export interface Sink<N = Lifecycle> {
 
 /** @internal A name a process holds; `hold >= 0` keeps the name pending for a restart. */
 interface NameEntry {
-  readonly registry: Registry;
+  readonly registry: NameTable;
   readonly name: string;
   readonly hold: number;
 }
@@ -487,7 +486,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
   }
 
   /** @internal Records a name this incarnation holds, so its exit frees (or parks) it. */
-  named(registry: Registry, name: string, hold: number): void {
+  named(registry: NameTable, name: string, hold: number): void {
     const entry = { registry, name, hold };
     const names = this.names;
     const held = names === null ? [] : Array.isArray(names) ? names : [names];

@@ -1,8 +1,9 @@
 import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
-import { describe, isPid } from '../actor/address.js';
+import { isPid } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import type { Pid } from '../actor/pid.js';
 import { lost } from '../actor/process.js';
-import type { Via } from '../actor/via.js';
+import type { NameTable, Via } from '../actor/via.js';
 import { AlreadyRegisteredError } from '../errors/already-registered-error.js';
 import { HoldOverflowError } from '../errors/hold-overflow-error.js';
 import { NoProcError } from '../errors/no-proc-error.js';
@@ -42,7 +43,7 @@ interface Hold {
  * registry.whereis$('db').subscribe((p) => console.log(p ? String(p) : 'down'));
  * ```
  */
-export class Registry {
+export class Registry implements NameTable {
   private readonly names = new Map<string, Pid>();
   /** Bumped on every change, so a `via` can keep its last lookup until then. */
   private version = 0;

@@ -1,7 +1,7 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Pid } from '../actor/pid.js';
 import type { Via } from '../actor/via.js';
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import { holds } from '../check/holds.js';
 import { isScheduler } from '../check/is-scheduler.js';
 import { readFields } from '../check/read-fields.js';

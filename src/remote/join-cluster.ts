@@ -8,7 +8,7 @@ import {
 } from 'rxjs';
 import { Kvm } from '@nats-io/kv';
 import type { Pid } from '../actor/pid.js';
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import { hasMethods } from '../check/has-methods.js';
 import { isScheduler } from '../check/is-scheduler.js';
 import { readFields } from '../check/read-fields.js';
