@@ -94,12 +94,9 @@ describe('the layering lint (docs/design.md, "Arrows")', () => {
       writeFileSync(file, source + '\n');
       return relative(root, file);
     });
-    const violations = cruise(files);
-    breaches.forEach(({ rule }, i) => {
-      expect(violations).toContainEqual(
-        expect.objectContaining({ rule: expect.objectContaining({ name: rule }), from: files[i] }),
-      );
-    });
+    const found = cruise(files).map((v) => `${v.rule.name} ${v.from}`);
+    breaches.forEach(({ rule }, k) => expect(found).toContain(`${rule} ${files[k]}`));
+  });
   });
 
   it('fails on an import cycle closed only through type imports', () => {

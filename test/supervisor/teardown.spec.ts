@@ -275,6 +275,28 @@ test('stop() on a supervisor stops its children in reverse order and exits with 
   expect(liveActorCount()).toBe(before);
 });
 
+test('stop() on a supervisor exits once a stuck child has had its shutdown time', () => {
+  const ts = newScheduler();
+  const before = liveActorCount();
+  const log: string[] = [];
+  const stuck = genServer({ init: () => 0, terminate: () => NEVER });
+  ts.run(() => {
+    let root: Pid | undefined;
+    const sub = of(child('stuck', () => stuck.start(), { shutdown: 7 }))
+      .pipe(oneForOne())
+      .subscribe((n) => {
+        if (n.kind === 'started') root = n.pid;
+        if (n.kind === 'child-exited')
+          log.push(`${ts.now()} exited ${n.path.join('/')} ${n.reason.kind}`);
+        if (n.kind === 'exit') log.push(`${ts.now()} supervisor ${n.reason.kind}`);
+      });
+    ts.schedule(() => stop(root!), 3);
+    ts.schedule(() => sub.unsubscribe(), 1000);
+  });
+  expect(log).toEqual(['10 exited stuck cancelled', '10 supervisor normal']);
+  expect(liveActorCount()).toBe(before);
+});
+
 test('a supervisor waits for a slow child to stop before the next one is stopped', () => {
   const ts = newScheduler();
   const before = liveActorCount();
