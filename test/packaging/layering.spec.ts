@@ -97,7 +97,6 @@ describe('the layering lint (docs/design.md, "Arrows")', () => {
     const found = cruise(files).map((v) => `${v.rule.name} ${v.from}`);
     breaches.forEach(({ rule }, k) => expect(found).toContain(`${rule} ${files[k]}`));
   });
-  });
 
   it('fails on an import cycle closed only through type imports', () => {
     const dir = inside('actor');
