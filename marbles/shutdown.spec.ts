@@ -58,9 +58,9 @@ describe('shutdown', () => {
     });
   });
 
-  // DESIGN: the supervisor "keeps the subscription until the child's exit
-  // arrives or shutdown elapses on the scheduler, then unsubscribes"; after a
-  // teardown, async terminates "finish afterwards within their shutdown".
+  // docs/design.md, "Lifecycle": a child torn down by its supervisor has its Observable
+  // terminate unsubscribed once shutdown ms pass on the supervisor's scheduler, during a
+  // restart and after the tree is unsubscribed alike.
   test('a terminate that never settles is unsubscribed when its shutdown runs out', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const terminate = cold('-');

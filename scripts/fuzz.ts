@@ -15,8 +15,8 @@ import fc from 'fast-check';
 import { caseArb, skippable, type Case, type Skippable } from '../test/property/arbitraries.js';
 import { allChecks, checkCase } from '../test/property/check-case.js';
 import { runImpl } from '../test/property/run-impl.js';
-import { formatTrace } from '../test/model/format-trace.js';
-import { runModel } from '../test/model/run-model.js';
+import { formatTrace } from '../test/property/model/format-trace.js';
+import { runModel } from '../test/property/model/run-model.js';
 
 interface Options {
   readonly cases: number;

@@ -349,7 +349,8 @@ test('a whereis$ subscriber that registers the name on its first value is told t
     seen.push(p);
     if (p === undefined) registry.register('a', pid);
   });
-  // DESIGN: "whereis$(name) emits the current pid (or undefined) at once, then only when that name's pid changes."
+  // docs/design.md, "Names": whereis$(name) emits the current pid (or undefined) at once, then
+  // only when that name's pid changes.
   expect(registry.whereis('a')).toBe(pid);
   expect(seen.map((p) => p?.id)).toEqual([undefined, pid.id]);
 });

@@ -647,7 +647,7 @@ describe("a crash of the supervisor's parent while children are mid-restart", ()
       );
     });
     expect(out!.log.at(-1)).toBe('5 restart sub/crashy x1');
-    // DESIGN.md: on teardown "async ones finish afterwards within their shutdown". slow's
+    // docs/design.md, "Lifecycle": a terminate already running at teardown finishes within its shutdown. slow's
     // terminate began at 5 with the default 5000 ms shutdown, so it may run to its end at 55.
     expect(finished).toEqual(['55 slow done']);
   });

@@ -394,7 +394,8 @@ test('messages held for a restart are handled before a send made by a whereis$ w
     },
   });
   send(spawn(driver, undefined), 'go');
-  // DESIGN: held messages are "delivered right after started", in order; 'hello' was sent later.
+  // docs/design.md, "Names": held messages are posted to the next incarnation in order before the
+  // name is published, so what a watcher sends on hearing the new pid ('hello') queues behind them.
   expect(log).toEqual(['a', 'b', 'hello']);
   sub.unsubscribe();
 });
