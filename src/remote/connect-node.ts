@@ -20,10 +20,11 @@ import { stop } from '../messaging/stop.js';
 import { Registry } from '../registry/registry.js';
 import { checkHeartbeat } from './check-heartbeat.js';
 import { deadPid } from './dead-pid.js';
-import { BadFrameError, decodeFrame, decodeWirePid } from './frame-schema.js';
-import { scheduleHeartbeat } from './heartbeat.js';
-import { isAddressOf } from './subjects.js';
+import { BadFrameError, decodeFrame } from './frame-schema.js';
 import type { Link } from './link.js';
+import { Liveness } from './liveness.js';
+import { NameMirror } from './name-mirror.js';
+import { PidTables } from './pid-tables.js';
 import { RemoteTarget, type Forwarder } from './remote-target.js';
 import {
   decodeError,
@@ -33,7 +34,6 @@ import {
   packPids,
   unpackPids,
   type Frame,
-  type WirePid,
 } from './wire.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -207,37 +207,27 @@ interface Query {
 export class Connection implements ConnectedNode, Forwarder {
   peer: string | undefined;
   readonly down$: Observable<NodeDownError>;
-  private down: NodeDownError | null = null;
-  private downWatchers: ((error: NodeDownError) => void)[] = [];
+  /** Heartbeats, and the peer's loss once it happens. */
+  private readonly liveness = new Liveness();
+  /** The pids this node and the peer share, and how they cross the wire. */
+  private readonly pids: PidTables;
+  /** Our names as the peer watches them, and our mirror of the peer's. */
+  private readonly mirror = new NameMirror();
   private seq = 0;
-  /** Local pids the peer holds, by id; each tells the peer when it exits. */
-  private readonly exported = new Map<number, { pid: Pid; remove: () => void }>();
-  /** The peer's pids we hold, by id, while they live. */
-  private readonly remote = new Map<number, RemoteTarget>();
   private readonly pending = new Map<number, Pending>();
   private readonly queries = new Map<number, Query>();
-  private heard = false;
   /** Whether the peer's greeting has arrived. */
   private greeted = false;
-  private mirror: Registry | null = null;
   /** The registry whose names the peer's registry shares (see `ConnectionOptions.names`). */
   private names: Registry | null;
-  private readonly resolve: ((id: number) => Pid | undefined) | undefined;
   /** @internal The peer's cluster address, when in a cluster. */
   readonly address: string | undefined;
-  private readonly self: string | undefined;
-  private readonly pidAt: ConnectionOptions['pidAt'];
-  private readonly publish: ConnectionOptions['publish'];
   private readonly unregister: ConnectionOptions['unregister'];
   private readonly dropped: ConnectionOptions['dropped'];
   /** The peer's name is given (by the subject it speaks on), not taken from its greeting. */
   private readonly fixedPeer: boolean;
   private badFrames = 0;
   private readonly vias = new Map<string, Via>();
-  /** What the peer was last told of our names, while it watches them. */
-  private told: Map<string, number> | null = null;
-  private watching: Subscription | null = null;
-  private timer: Subscription | null = null;
   private readonly inbound: Subscription;
 
   constructor(
@@ -248,25 +238,25 @@ export class Connection implements ConnectedNode, Forwarder {
   ) {
     this.peer = options.peer;
     this.names = options.names ?? null;
-    this.resolve = options.resolve;
     this.address = options.address;
-    this.self = options.self;
-    this.pidAt = options.pidAt;
-    this.publish = options.publish;
     this.unregister = options.unregister;
     this.dropped = options.dropped;
     this.fixedPeer = options.peer !== undefined;
-    this.down$ = new Observable<NodeDownError>((subscriber) => {
-      const emit = (error: NodeDownError): void => {
-        subscriber.next(error);
-        subscriber.complete();
-      };
-      if (this.down !== null) return emit(this.down);
-      this.downWatchers.push(emit);
-      return () => {
-        const i = this.downWatchers.indexOf(emit);
-        if (i >= 0) this.downWatchers.splice(i, 1);
-      };
+    this.down$ = this.liveness.down$;
+    this.pids = new PidTables(this, {
+      node: name,
+      peer: () => this.peer ?? '?',
+      down: () => this.liveness.down,
+      exited: (id, reason) => {
+        if (this.liveness.down === null) {
+          this.send({ t: 'exit', id, reason: encodeReason(reason) });
+        }
+      },
+      addressOf: (forwarder) => (forwarder instanceof Connection ? forwarder.address : undefined),
+      resolve: options.resolve,
+      self: options.self,
+      publish: options.publish,
+      pidAt: options.pidAt,
     });
     this.inbound = link.incoming$.subscribe({
       next: (frame) => this.receive(frame),
@@ -279,18 +269,13 @@ export class Connection implements ConnectedNode, Forwarder {
 
   /** Sends a heartbeat every `interval` ms; the peer is down after `missed` silent intervals. */
   beat(scheduler: SchedulerLike, interval: number, missed: number): void {
-    if (this.down !== null) return;
-    let silent = 0;
-    this.timer = scheduleHeartbeat(scheduler, interval, () => {
-      silent = this.heard ? 0 : silent + 1;
-      this.heard = false;
-      if (silent >= missed) {
-        this.lose(`missed ${missed} heartbeats`);
-        return false;
-      }
-      this.send({ t: 'hb' });
-      return true;
-    });
+    this.liveness.beat(
+      scheduler,
+      interval,
+      missed,
+      () => this.send({ t: 'hb' }),
+      (why) => this.lose(why),
+    );
   }
 
   whereis(name: string): Promise<Pid | undefined> {
@@ -304,7 +289,8 @@ export class Connection implements ConnectedNode, Forwarder {
       throw new TypeError(`whereis: name must be a string, got ${describe(name)}.`);
     }
     return new Observable<Pid | undefined>((subscriber) => {
-      if (this.down !== null) return subscriber.error(this.down);
+      const down = this.liveness.down;
+      if (down !== null) return subscriber.error(down);
       const q = ++this.seq;
       this.queries.set(q, {
         next: (pid) => {
@@ -319,15 +305,16 @@ export class Connection implements ConnectedNode, Forwarder {
   }
 
   remoteRegistry(): Registry {
-    if (this.mirror === null) {
-      this.mirror = this.names = new Registry();
-      if (this.down === null) this.send({ t: 'watch' });
+    const { registry, made } = this.mirror.open();
+    if (made) {
+      this.names = registry;
+      if (this.liveness.down === null) this.send({ t: 'watch' });
     }
-    return this.mirror;
+    return registry;
   }
 
   close(): void {
-    if (this.down !== null) return;
+    if (this.liveness.down !== null) return;
     this.send({ t: 'bye' });
     this.lose('closed here');
   }
@@ -341,7 +328,7 @@ export class Connection implements ConnectedNode, Forwarder {
       // A call held while its name waited for a restart may have timed out meanwhile.
       if (call?.done === true) return;
       const content = call === undefined ? payload : call.request;
-      const packed = packPids(content, this.toWire);
+      const packed = packPids(content, this.pids.toWire);
       const n = call === undefined ? 0 : ++this.seq;
       const frame: Mutable<Frame & { t: 'msg' | 'call' }> =
         call === undefined
@@ -371,43 +358,12 @@ export class Connection implements ConnectedNode, Forwarder {
     }
   }
 
-  /** A pid inside an outgoing message, as it crosses (see `WirePid`). */
-  private readonly toWire = (pid: Pid): WirePid => {
-    const name = pid.name ?? null;
-    if (pid.node === undefined) {
-      // The peer (and any node it passes the pid on to) may address it.
-      if (pid.target.reason === undefined) {
-        this.export(pid);
-        this.publish?.(pid);
-      }
-      return [0, pid.id, name, this.name];
-    }
-    const owner = pid.target instanceof RemoteTarget ? pid.target.forwarder : undefined;
-    if (owner === this) return [1, pid.id, name, pid.node];
-    if (!(owner instanceof Connection) || owner.address === undefined || this.pidAt === undefined) {
-      throw new TypeError(
-        `${String(pid)} cannot be sent to node '${this.peer ?? '?'}': ` +
-          `pids cross only between nodes of one cluster`,
-      );
-    }
-    return [owner.address, pid.id, name, pid.node];
-  };
-
-  /** A pid inside an incoming message. */
-  private readonly fromWire = (raw: unknown): Pid => {
-    const [where, id, name, node] = decodeWirePid(raw);
-    if (where === 0) return this.remotePid(id, name);
-    if (where === 1 || where === this.self) return this.local(id) ?? deadPid(id, noProc);
-    if (this.pidAt === undefined || !isAddressOf(where, node)) return deadPid(id, noProc);
-    return this.pidAt(where, node, id, name ?? undefined);
-  };
-
   stopRemote(target: RemoteTarget, reason: ExitReason): void {
     this.send({ t: 'stop', to: target.pid.id, reason: encodeReason(reason) });
   }
 
   monitor(target: RemoteTarget): void {
-    if (this.down === null) this.send({ t: 'mon', id: target.pid.id });
+    if (this.liveness.down === null) this.send({ t: 'mon', id: target.pid.id });
   }
 
   /** A call's frame found no one to take it: the peer node is gone, so is the pid. */
@@ -417,7 +373,7 @@ export class Connection implements ConnectedNode, Forwarder {
 
   /** @internal Asks the peer to unregister its pid `id` from `name` (a cluster name it holds). */
   unregisterRemote(name: string, id: number): void {
-    if (this.down === null) this.send({ t: 'unreg', name, id });
+    if (this.liveness.down === null) this.send({ t: 'unreg', name, id });
   }
 
   stats(): { readonly badFrames: number } {
@@ -435,7 +391,7 @@ export class Connection implements ConnectedNode, Forwarder {
    * what a transport that demultiplexes many peers calls directly.
    */
   receive(raw: unknown): void {
-    if (this.down !== null) return;
+    if (this.liveness.down !== null) return;
     let frame: Frame;
     try {
       frame = decodeFrame(raw);
@@ -447,8 +403,8 @@ export class Connection implements ConnectedNode, Forwarder {
 
   /** @internal Handles one frame already checked against the schema (a cluster member checks its own). */
   accept(frame: Frame): void {
-    if (this.down !== null) return;
-    this.heard = true;
+    if (this.liveness.down !== null) return;
+    this.liveness.heardFrom();
     // Like any rxotp callback: handlers the frame wakes run after it, not inside it.
     enter();
     try {
@@ -490,11 +446,12 @@ export class Connection implements ConnectedNode, Forwarder {
       case 'hb':
         return;
       case 'msg': {
-        const payload = frame.p === 1 ? unpackPids(frame.payload, this.fromWire) : frame.payload;
+        const payload =
+          frame.p === 1 ? unpackPids(frame.payload, this.pids.fromWire) : frame.payload;
         return this.route(kindName(frame.kind), frame.to, frame.via, frame.kind, payload);
       }
       case 'mon': {
-        const pid = this.local(frame.id);
+        const pid = this.pids.local(frame.id);
         if (pid === undefined) {
           const reason = errorExit(new NoProcError(`<pid ${frame.id}@${this.name}>`));
           this.send({ t: 'exit', id: frame.id, reason: encodeReason(reason) });
@@ -503,12 +460,13 @@ export class Connection implements ConnectedNode, Forwarder {
       }
       case 'call': {
         const { ref: n } = frame;
-        const request = frame.p === 1 ? unpackPids(frame.request, this.fromWire) : frame.request;
+        const request =
+          frame.p === 1 ? unpackPids(frame.request, this.pids.fromWire) : frame.request;
         const ref = new CallRef(
           request,
           (value) => {
             try {
-              const packed = packPids(value, this.toWire);
+              const packed = packPids(value, this.pids.toWire);
               this.link.send(
                 packed === value
                   ? { t: 'reply', ref: n, value }
@@ -526,7 +484,9 @@ export class Connection implements ConnectedNode, Forwarder {
         const pending = this.pending.get(frame.ref);
         if (pending === undefined) return;
         this.pending.delete(frame.ref);
-        pending.ref.resolve(frame.p === 1 ? unpackPids(frame.value, this.fromWire) : frame.value);
+        pending.ref.resolve(
+          frame.p === 1 ? unpackPids(frame.value, this.pids.fromWire) : frame.value,
+        );
         return;
       }
       case 'fail': {
@@ -537,17 +497,12 @@ export class Connection implements ConnectedNode, Forwarder {
         return;
       }
       case 'stop': {
-        const pid = this.local(frame.to);
+        const pid = this.pids.local(frame.to);
         if (pid !== undefined) stop(pid, decodeReason(frame.reason, String(pid)));
         return;
       }
-      case 'exit': {
-        const target = this.remote.get(frame.id);
-        if (target === undefined) return;
-        this.remote.delete(frame.id);
-        target.exited(decodeReason(frame.reason, String(target.pid)));
-        return;
-      }
+      case 'exit':
+        return this.pids.remoteExited(frame.id, (pid) => decodeReason(frame.reason, String(pid)));
       case 'whereis': {
         const pid = this.registry.whereis(frame.name);
         // Only this node's own pids are offered: a remote pid registered here is not forwarded.
@@ -555,32 +510,20 @@ export class Connection implements ConnectedNode, Forwarder {
           this.send({ t: 'where', q: frame.q, id: null, name: null });
           return;
         }
-        this.export(pid);
+        this.pids.export(pid);
         this.send({ t: 'where', q: frame.q, id: pid.id, name: pid.name ?? null });
         return;
       }
-      case 'watch': {
-        if (this.watching !== null) return;
-        this.told = new Map();
-        this.watching = this.registry.entries$.subscribe((names) => this.tell(names));
-        return;
-      }
-      case 'names': {
-        const mirror = this.mirror;
-        if (mirror === null) return;
-        for (const name of frame.del) mirror.unregister(name);
-        for (const [name, id, pidName] of frame.set) {
-          const pid = this.remotePid(id, pidName);
-          mirror.unregister(name);
-          // A pid whose exit already arrived is not named again.
-          if (!(pid.target as RemoteTarget).dead) {
-            mirror.register(name, pid);
-          }
-        }
-        return;
-      }
+      case 'watch':
+        return this.mirror.watch(
+          this.registry,
+          (pid) => this.pids.export(pid),
+          (names) => this.send(names),
+        );
+      case 'names':
+        return this.mirror.apply(frame, (id, name) => this.pids.remotePid(id, name));
       case 'unreg': {
-        const pid = this.local(frame.id);
+        const pid = this.pids.local(frame.id);
         if (pid !== undefined) this.unregister?.(frame.name, pid);
         return;
       }
@@ -588,41 +531,10 @@ export class Connection implements ConnectedNode, Forwarder {
         const query = this.queries.get(frame.q);
         if (query === undefined) return;
         this.queries.delete(frame.q);
-        query.next(frame.id === null ? undefined : this.remotePid(frame.id, frame.name));
+        query.next(frame.id === null ? undefined : this.pids.remotePid(frame.id, frame.name));
         return;
       }
     }
-  }
-
-  /** Sends the peer what changed in our names since it was last told. */
-  private tell(names: ReadonlyMap<string, Pid>): void {
-    const told = this.told!;
-    const set: [string, number, string | null][] = [];
-    const del: string[] = [];
-    for (const [name, pid] of names) {
-      if (pid.node !== undefined || told.get(name) === pid.id) continue;
-      this.export(pid);
-      told.set(name, pid.id);
-      set.push([name, pid.id, pid.name ?? null]);
-    }
-    for (const name of told.keys()) {
-      const pid = names.get(name);
-      if (pid === undefined || pid.node !== undefined) {
-        told.delete(name);
-        del.push(name);
-      }
-    }
-    if (set.length > 0 || del.length > 0) this.send({ t: 'names', set, del });
-  }
-
-  /** The live local pid `id` the peer addresses, now watched for the peer. */
-  private local(id: number): Pid | undefined {
-    const entry = this.exported.get(id);
-    if (entry !== undefined) return entry.pid;
-    const pid = this.resolve?.(id);
-    if (pid === undefined || pid.target.reason !== undefined) return undefined;
-    this.export(pid);
-    return pid;
   }
 
   /**
@@ -639,7 +551,7 @@ export class Connection implements ConnectedNode, Forwarder {
     kind: number,
     payload: unknown,
   ): void {
-    const pid = this.local(id);
+    const pid = this.pids.local(id);
     const named = name === undefined ? undefined : this.via(name);
     if (pid !== undefined && pid.target.post(kind, payload, named)) return;
     deliver(fn, named ?? pid ?? deadPid(id, noProc), kind, payload);
@@ -652,64 +564,32 @@ export class Connection implements ConnectedNode, Forwarder {
     return address;
   }
 
-  private export(pid: Pid): void {
-    if (this.exported.has(pid.id)) return;
-    const entry = { pid, remove: noop };
-    this.exported.set(pid.id, entry);
-    entry.remove = pid.target.onExit((reason) => {
-      this.exported.delete(pid.id);
-      if (this.down === null) this.send({ t: 'exit', id: pid.id, reason: encodeReason(reason) });
-    });
-  }
-
   /** @internal The peer's pid `id`: the same object while that incarnation lives. */
   remotePid(id: number, name: string | null): Pid {
-    let target = this.remote.get(id);
-    if (target === undefined) {
-      target = new RemoteTarget(this, id, name ?? undefined, this.peer ?? '?');
-      // Met after its node was lost (in a message, or a stale entry): born dead.
-      if (this.down !== null) {
-        target.exited(errorExit(this.down));
-      } else {
-        this.remote.set(id, target);
-        // Watched from the start: its exit, when the peer reports it, takes it out of `remote`.
-        target.onExit(noop);
-      }
-    }
-    return target.pid;
+    return this.pids.remotePid(id, name);
   }
 
   // ---- Losing the peer ------------------------------------------------------------
 
   private lose(why: string): void {
-    if (this.down !== null) return;
+    if (this.liveness.down !== null) return;
     const error = new NodeDownError(this.peer ?? '?', why);
-    this.down = error;
-    this.timer?.unsubscribe();
+    this.liveness.lose(error);
     this.inbound?.unsubscribe();
-    this.watching?.unsubscribe();
-    const reason = errorExit(error);
+    this.mirror.close();
     enter();
     try {
       for (const { ref } of [...this.pending.values()]) ref.reject(error);
       this.pending.clear();
       for (const query of [...this.queries.values()]) query.error(error);
       this.queries.clear();
-      for (const { remove } of this.exported.values()) remove();
-      this.exported.clear();
-      const targets = [...this.remote.values()];
-      this.remote.clear();
-      for (const target of targets) target.exited(reason);
-      const watchers = this.downWatchers;
-      this.downWatchers = [];
-      for (const watch of watchers) watch(error);
+      this.pids.lose(errorExit(error));
+      this.liveness.tell();
     } finally {
       leave();
     }
     this.link.close();
   }
 }
-
-function noop(): void {}
 
 const noProc = errorExit(new NoProcError('a pid that has exited'));
