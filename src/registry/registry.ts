@@ -4,6 +4,7 @@ import { describe } from '../exit/describe.js';
 import type { Pid } from '../actor/pid.js';
 import { lost } from '../actor/process.js';
 import type { NameTable, Via } from '../actor/via.js';
+import type { LocalNames, NameSync } from './name-sync.js';
 import { AlreadyRegisteredError } from '../errors/already-registered-error.js';
 import { HoldOverflowError } from '../errors/hold-overflow-error.js';
 import { NoProcError } from '../errors/no-proc-error.js';
@@ -55,6 +56,8 @@ export class Registry implements NameTable {
   private readonly watchers = new Map<string, Set<Watcher>>();
   private readonly view: ReadonlyMap<string, Pid> = readonlyView(this.names);
   private readonly entries = new BehaviorSubject<ReadonlyMap<string, Pid>>(this.view);
+  /** What keeps these names in step with other nodes, if anything (see `attach`). */
+  private sync: NameSync | null = null;
 
   /**
    * The names and their pids: a read-only live view, emitted at once and on each
@@ -81,10 +84,7 @@ export class Registry implements NameTable {
     checkName('unregister', name);
     if (pid !== undefined && !isPid(pid))
       throw new TypeError(`unregister: pid must be a Pid or omitted, got ${describe(pid)}.`);
-    const holder = this.names.get(name);
-    if (holder === undefined || (pid !== undefined && holder !== pid)) return false;
-    this.set(name, undefined);
-    return true;
+    return this.sync === null ? this.remove(name, pid) : this.sync.unregister(name, pid);
   }
 
   /** The pid registered under `name`, or `undefined` (also while it is pending a restart). */
@@ -129,6 +129,47 @@ export class Registry implements NameTable {
    * previous incarnation was down are delivered to `pid` now, in order.
    */
   add(name: string, pid: Pid, hold: number): void {
+    if (this.sync === null) this.put(name, pid, hold);
+    else this.sync.add(name, pid, hold);
+  }
+
+  /** @internal `pid` exited: free its name, or keep it pending when supervised. */
+  exited(name: string, pid: Pid, hold: number): void {
+    if (this.sync === null) this.free(name, pid, hold);
+    else this.sync.exited(name, pid, hold);
+  }
+
+  /** @internal No restart follows: the held messages go to dead letters. */
+  abandon(name: string): void {
+    if (this.sync === null) this.release(name);
+    else this.sync.abandon(name);
+  }
+
+  /**
+   * @internal Hands every later change of these names to the sync `attach` makes, which makes
+   * them through the registry's own operations it is given (docs/design.md, "Names").
+   */
+  attach<S extends NameSync>(make: (local: LocalNames) => S): S {
+    const sync = make({
+      whereis: (name) => this.names.get(name),
+      pendingFor: (name) => this.pending.has(name),
+      add: (name, pid, hold) => this.put(name, pid, hold),
+      unregister: (name, pid) => this.remove(name, pid),
+      exited: (name, pid, hold) => this.free(name, pid, hold),
+      abandon: (name) => this.release(name),
+    });
+    this.sync = sync;
+    return sync;
+  }
+
+  private remove(name: string, pid: Pid | undefined): boolean {
+    const holder = this.names.get(name);
+    if (holder === undefined || (pid !== undefined && holder !== pid)) return false;
+    this.set(name, undefined);
+    return true;
+  }
+
+  private put(name: string, pid: Pid, hold: number): void {
     const holder = this.names.get(name);
     if (holder === pid) return;
     if (holder !== undefined) throw new AlreadyRegisteredError(name, String(holder));
@@ -164,8 +205,7 @@ export class Registry implements NameTable {
     this.set(name, pid);
   }
 
-  /** @internal `pid` exited: free its name, or keep it pending when supervised. */
-  exited(name: string, pid: Pid, hold: number): void {
+  private free(name: string, pid: Pid, hold: number): void {
     if (this.names.get(name) !== pid) return;
     const reason = pid.target.reason!;
     if (hold >= 0) this.pending.set(name, { bound: hold, queue: [], reason });
@@ -232,8 +272,7 @@ export class Registry implements NameTable {
     return this.pending.has(name);
   }
 
-  /** @internal No restart follows: the held messages go to dead letters. */
-  abandon(name: string): void {
+  private release(name: string): void {
     const held = this.pending.get(name);
     if (held === undefined) return;
     this.pending.delete(name);

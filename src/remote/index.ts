@@ -28,7 +28,7 @@ export type {
   ClusterStats,
 } from './join-cluster.js';
 export { joinCluster } from './join-cluster.js';
-export type { ClusterKv, ClusterKvEntry } from './cluster-registry.js';
+export type { ClusterKv, ClusterKvEntry } from './cluster-kv.js';
 export { ClusterRegistry } from './cluster-registry.js';
 export type { ClusterPermissionsOptions } from './cluster-permissions.js';
 export { clusterPermissions } from './cluster-permissions.js';

@@ -15,8 +15,6 @@ type NamesFrame = Extract<Frame, { t: 'names' }>;
 export class NameMirror {
   /** The peer's names, once this node has asked for them. */
   private mirror: Registry | null = null;
-  /** What the peer was last told of our names, while it watches them. */
-  private told: Map<string, number> | null = null;
   private watching: Subscription | null = null;
 
   /** The mirror of the peer's names, and whether it was made by this call. */
@@ -31,7 +29,8 @@ export class NameMirror {
    */
   watch(registry: Registry, exported: (pid: Pid) => void, send: (frame: NamesFrame) => void): void {
     if (this.watching !== null) return;
-    const told = (this.told = new Map<string, number>());
+    // What the peer was last told of our names.
+    const told = new Map<string, number>();
     this.watching = registry.entries$.subscribe((names) => {
       const set: [string, number, string | null][] = [];
       const del: string[] = [];
