@@ -1,6 +1,6 @@
 // The long campaign of the supervision properties in test/property: random
 // trees and schedules on virtual time, every case checked against the
-// reference model in test/model with all the checks at once.
+// reference model in test/property/model with all the checks at once.
 //
 //   npm run fuzz                                  100,000 cases, a random seed
 //   npm run fuzz -- --cases 1000000 --minutes 60  stop at whichever comes first
