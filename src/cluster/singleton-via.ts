@@ -1,0 +1,35 @@
+import type { Protocol } from '../actor/protocol.js';
+import type { Via } from '../actor/via.js';
+import type { ClusterNode } from '../remote/join-cluster.js';
+import { via } from '../registry/via.js';
+import { checkHoldBound, checkKey, checkNode } from './cluster-singleton.js';
+import { readFields } from '../check/read-fields.js';
+import { viewOf } from './singleton-view.js';
+
+/**
+ * The address of cluster singleton `name` from `node`, which need not declare
+ * it: resolved through `node.registry` at each send, and, while no owner runs
+ * (the last one lost, the next not started), holding up to `holdBound`
+ * messages (default 1000) on this node, delivered in order to the next
+ * incarnation. A call's timeout keeps running while it is held.
+ *
+ * @example
+ * ```ts
+ * const ticker = singletonVia<TickerProtocol>(node, 'ticker');
+ * await call(ticker, 'count');
+ * ```
+ *
+ * @typeParam P - The singleton's protocol.
+ */
+export function singletonVia<P extends Protocol = Protocol>(
+  node: ClusterNode,
+  name: string,
+  options?: { readonly holdBound?: number },
+): Via<P> {
+  const fn = 'singletonVia';
+  checkNode(fn, node);
+  checkKey(fn, 'name', name);
+  const fields = readFields(fn, 'options', options, ['holdBound'], '{ holdBound: 1000 }');
+  const holdBound = checkHoldBound(fn, fields?.holdBound);
+  return via<P>(viewOf(node, name, holdBound), name);
+}
