@@ -116,7 +116,7 @@ export function clusterSingleton<P extends Protocol = Protocol>(
       `${fn}: options.bucket must be a KV bucket from @nats-io/kv (create, update, delete, watch), got ${describe(bucket)}.`,
     );
   }
-  const name = fields.name ?? spec.name ?? spec.id;
+  const name = fields.name === undefined ? (spec.name ?? spec.id) : fields.name;
   checkKey(fn, 'options.name', name);
   const { interval, missed } = checkHeartbeat(fn, { missed: 4, ...readHeartbeat(fn, fields) });
   if (missed < 3) {
@@ -126,7 +126,9 @@ export function clusterSingleton<P extends Protocol = Protocol>(
     );
   }
   const holdBound = checkHoldBound(fn, fields.holdBound);
-  const scheduler = (fields.scheduler ?? asyncScheduler) as SchedulerLike;
+  const scheduler = (
+    fields.scheduler === undefined ? asyncScheduler : fields.scheduler
+  ) as SchedulerLike;
   if (!isScheduler(scheduler)) {
     throw new TypeError(
       `${fn}: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler), got ${describe(scheduler)}.`,
@@ -182,9 +184,9 @@ export function checkNode(fn: string, node: unknown): asserts node is ClusterNod
 
 /** @internal Checks a singleton's name: a bucket key of one token. */
 export function checkKey(fn: string, arg: string, name: unknown): asserts name is string {
-  if (typeof name !== 'string' || !KEY.test(name)) {
+  if (typeof name !== 'string' || name.length > 256 || !KEY.test(name)) {
     throw new TypeError(
-      `${fn}: ${arg} must be a non-empty string of letters, digits, '-' and '_' (a lease key), got ${describe(name)}.`,
+      `${fn}: ${arg} must be a string of 1 to 256 letters, digits, '-' and '_' (a lease key), got ${describe(name)}.`,
     );
   }
 }

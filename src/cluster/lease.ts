@@ -10,6 +10,9 @@ import type { ChildSpec } from '../supervisor/child-spec.js';
 import type { SingletonKv } from './singleton-kv.js';
 import type { SingletonEvent } from './singleton-event.js';
 
+/** The revision of each lease this node holds, by node and singleton name. */
+const keptLeases = new WeakMap<ClusterNode, Map<string, number>>();
+
 /** JetStream's "wrong last sequence": a compare-and-set that lost. */
 const CONFLICT = 10071;
 const text = new TextEncoder();
@@ -87,7 +90,10 @@ export class Lease {
   }
 
   start(): void {
-    const { interval, scheduler, node } = this.settings;
+    const { interval, scheduler, node, name } = this.settings;
+    // A lease this node held for an incarnation that crashed: adopted at its revision.
+    const kept = keptLeases.get(node)?.get(name);
+    if (kept !== undefined) this.seen = { revision: kept, value: this.decoded() };
     this.leaving = node.leaving$.subscribe(() => this.leave());
     if (this.role === 'left') return;
     this.out.next({ kind: 'contending', owner: undefined });
@@ -167,13 +173,13 @@ export class Lease {
       return true;
     }
     this.silent++;
-    if (this.silent > this.settings.missed || this.seen.value === undefined) this.acquire();
+    this.acquire();
     return true;
   }
 
   /** Creates the lease, or takes it over at the revision seen (a stale one, or ours). */
   private acquire(): void {
-    if (this.busy || this.role !== 'contending') return;
+    if (this.busy || this.role !== 'contending' || !this.mayTake()) return;
     this.busy = true;
     const { revision, value } = this.seen;
     const sent = this.ticks;
@@ -190,16 +196,29 @@ export class Lease {
           return;
         }
         this.role = 'owner';
-        this.revision = at;
+        this.keep(at);
         this.lastGood = sent;
         if (at > this.seen.revision) this.seen = { revision: at, value: this.decoded() };
         this.startChild();
       },
       (error: unknown) => {
         this.busy = false;
-        // Lost the race, or the lease was renewed meanwhile: the watch tells who holds it.
+        if (this.role === 'left') return;
+        // Lost the race, or the lease was renewed meanwhile: the watch tells who
+        // holds it; if it told something new while this write was out, try again.
         if (!isConflict(error)) this.failed('lease acquisition', error);
+        else if (this.seen.revision !== revision) this.acquire();
       },
+    );
+  }
+
+  /** A lease may be taken when there is none, when it is this node's, or when it has lapsed. */
+  private mayTake(): boolean {
+    const { value } = this.seen;
+    return (
+      value === undefined ||
+      value.token === this.settings.token ||
+      this.silent > this.settings.missed
     );
   }
 
@@ -213,12 +232,13 @@ export class Lease {
         this.failures = 0;
         if (this.handover) return this.release(at);
         if (this.role !== 'owner') return;
-        this.revision = at;
+        this.keep(at);
         this.lastGood = Math.max(this.lastGood, sent);
       },
       (error: unknown) => {
         this.busy = false;
         if (this.role !== 'owner') return;
+        if (this.handover) return;
         // Our revision is gone: another node holds the lease now.
         if (isConflict(error)) this.lost();
         else this.failed('lease renewal', error);
@@ -228,6 +248,7 @@ export class Lease {
 
   /** No longer the owner: the child stops at once, and this node contends again. */
   private lost(): void {
+    this.forget();
     this.role = 'contending';
     this.silent = 0;
     this.stopChild();
@@ -243,6 +264,7 @@ export class Lease {
    * neither retried nor reported.
    */
   private release(at = this.revision): void {
+    this.forget();
     this.settings.bucket.delete(this.key, { previousSeq: at }).catch(() => undefined);
   }
 
@@ -329,12 +351,27 @@ export class Lease {
     child?.unsubscribe();
   }
 
+  /** Our lease is at revision `at`: a restart of the singleton on this node adopts it there. */
+  private keep(at: number): void {
+    this.revision = at;
+    const { node, name } = this.settings;
+    let byName = keptLeases.get(node);
+    if (byName === undefined) keptLeases.set(node, (byName = new Map()));
+    byName.set(name, at);
+  }
+
+  private forget(): void {
+    keptLeases.get(this.settings.node)?.delete(this.settings.name);
+  }
+
   private decoded(): LeaseValue {
     return { node: this.settings.node.name, token: this.settings.token };
   }
 
   /** A bucket operation failed with no caller to tell: reported once per run of failures. */
   private failed(operation: string, error: unknown): void {
+    // After the end (the node left, its connection closed), a failure tells no one anything.
+    if (this.role === 'left') return;
     if (this.failures++ > 0) return;
     report({
       kind: 'remote',
