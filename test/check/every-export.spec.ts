@@ -222,7 +222,7 @@ const quietNode = {
   leaving$: EMPTY,
 } as unknown as ClusterNode;
 /** A lease bucket that is never reached: a valid clusterSingleton spec is only built here. */
-const unusedLeases: SingletonKv = missingBucket;
+const unusedLeases: SingletonKv = { ...missingBucket, watch: () => Promise.reject(new Error('no bucket')) };
 const singletonChild = () => child('s', () => echo.start());
 
 // ---- The table --------------------------------------------------------------------------------

@@ -28,8 +28,7 @@ import {
   leaseBucket,
   overlaps,
   singletonSpec,
-  type SingletonCall,
-  type SingletonCast,
+  type SingletonProtocol,
 } from './singleton-fixture.js';
 
 const { join, fresh, clusterName, connectNats } = useNatsCluster('sg');
@@ -39,7 +38,7 @@ const { join, fresh, clusterName, connectNats } = useNatsCluster('sg');
  * safe, but moves the singleton): the tests count in beats, never in ms.
  */
 const beat = { interval: 100, missed: 6 };
-type Proto = { call: SingletonCall; reply: unknown; cast: SingletonCast };
+type Proto = SingletonProtocol;
 
 const trees: Subscription[] = [];
 afterEach(() => {
@@ -64,7 +63,7 @@ async function declared(
     ncs.push(connection);
     const spec = clusterSingleton<Proto>(
       node,
-      singletonSpec('s', node.name, (line) => log.push(line), options.ledger),
+      singletonSpec('s', node.name, (line) => log.push(line), (mark) => options.ledger?.push(mark)),
       { bucket: options.bucket?.(real, i) ?? real, heartbeat: beat },
     );
     const tree = supervise([spec], { intensity: 10 });

@@ -8,25 +8,35 @@ import type { SingletonKv } from '../../src/remote/index.js';
 /** What the witness saw: `up <node>` and `down <node>`, in the order they happened. */
 export type Witness = (line: string) => void;
 
-/** The singleton's protocol: marks cast to it are kept; `marks` answers them. */
-export type SingletonCall = 'marks' | 'where';
+/** The singleton's protocol: `where` answers the node it runs on; marks cast to it are told to `onMark`. */
+export type SingletonCall = 'where';
 export type SingletonCast = { readonly mark: number } | 'crash';
+/** The worker's protocol, for the addresses that reach it. */
+export interface SingletonProtocol {
+  readonly call: SingletonCall;
+  readonly reply: string;
+  readonly cast: SingletonCast;
+  readonly info: never;
+}
 
 /**
- * A worker that appends `up <node>` to the witness on init and `down <node>` on terminate,
- * keeps the marks cast to it, and tells where it runs.
+ * A worker that tells the witness `up <node>` on init and `down <node>` on terminate, passes
+ * each mark cast to it to `onMark`, and tells where it runs.
  */
-export function singletonWorker(node: string, witness: Witness, ledger: number[] = []) {
-  return genServer<{ readonly marks: number[] }, null, SingletonCall, unknown, SingletonCast>({
+export function singletonWorker(
+  node: string,
+  witness: Witness,
+  onMark: (mark: number) => void = () => undefined,
+) {
+  return genServer<null, null, SingletonCall, string, SingletonCast>({
     init: () => {
       witness(`up ${node}`);
-      return { marks: ledger };
+      return null;
     },
-    handleCall: (request, _from, state) =>
-      request === 'marks' ? { reply: [...state.marks], state } : { reply: node, state },
+    handleCall: (_request, _from, state) => ({ reply: node, state }),
     handleCast: (request, state) => {
       if (request === 'crash') throw new Error('crashed on request');
-      state.marks.push(request.mark);
+      onMark(request.mark);
       return state;
     },
     terminate: () => witness(`down ${node}`),
@@ -38,8 +48,8 @@ export const singletonSpec = (
   id: string,
   node: string,
   witness: Witness,
-  ledger?: number[],
-): ChildSpec => child(id, () => singletonWorker(node, witness, ledger).start(null));
+  onMark?: (mark: number) => void,
+): ChildSpec => child(id, () => singletonWorker(node, witness, onMark).start(null));
 
 /** A lease bucket of its own for cluster `cluster`. */
 export async function leaseBucket(nc: NatsConnection, cluster: string): Promise<SingletonKv> {
