@@ -13,6 +13,9 @@ import type { SingletonEvent } from './singleton-event.js';
 /** The revision of each lease this node holds, by node and singleton name. */
 const keptLeases = new WeakMap<ClusterNode, Map<string, number>>();
 
+/** The failure in a row that is reported. */
+const REPORT_AT = 3;
+
 /** JetStream's "wrong last sequence": a compare-and-set that lost. */
 const CONFLICT = 10071;
 const text = new TextEncoder();
@@ -368,11 +371,17 @@ export class Lease {
     return { node: this.settings.node.name, token: this.settings.token };
   }
 
-  /** A bucket operation failed with no caller to tell: reported once per run of failures. */
+  /**
+   * A bucket operation failed with no caller to tell. Each is tried again at
+   * the next tick, so one that fails once (a JetStream leader being elected, a
+   * request timing out) and then succeeds lost nothing; a run of failures is
+   * reported once, at its third in a row (about `2 × interval` of trouble), and
+   * the failure to renew fences the child whether reported or not.
+   */
   private failed(operation: string, error: unknown): void {
     // After the end (the node left, its connection closed), a failure tells no one anything.
     if (this.role === 'left') return;
-    if (this.failures++ > 0) return;
+    if (++this.failures !== REPORT_AT) return;
     report({
       kind: 'remote',
       node: this.settings.node.name,
