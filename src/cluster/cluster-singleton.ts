@@ -178,7 +178,9 @@ export function checkNode(fn: string, node: unknown): asserts node is ClusterNod
         typeof (node as ClusterNode).leaving$?.subscribe === 'function',
     )
   ) {
-    throw new TypeError(`${fn}: node must be a ClusterNode from joinCluster(), got ${describe(node)}.`);
+    throw new TypeError(
+      `${fn}: node must be a ClusterNode from joinCluster(), got ${describe(node)}.`,
+    );
   }
 }
 

@@ -359,7 +359,7 @@ export class Lease {
     this.revision = at;
     const { node, name } = this.settings;
     let byName = keptLeases.get(node);
-    if (byName === undefined) keptLeases.set(node, (byName = new Map()));
+    if (byName === undefined) keptLeases.set(node, (byName = new Map<string, number>()));
     byName.set(name, at);
   }
 

@@ -222,7 +222,10 @@ const quietNode = {
   leaving$: EMPTY,
 } as unknown as ClusterNode;
 /** A lease bucket that is never reached: a valid clusterSingleton spec is only built here. */
-const unusedLeases: SingletonKv = { ...missingBucket, watch: () => Promise.reject(new Error('no bucket')) };
+const unusedLeases: SingletonKv = {
+  ...missingBucket,
+  watch: () => Promise.reject(new Error('no bucket')),
+};
 const singletonChild = () => child('s', () => echo.start());
 
 // ---- The table --------------------------------------------------------------------------------
@@ -389,7 +392,9 @@ const ROWS: readonly Row[] = [
   row('clusterSingleton', 'node', (v) =>
     clusterSingleton(as(v), singletonChild(), { bucket: unusedLeases }),
   ),
-  row('clusterSingleton', 'spec', (v) => clusterSingleton(quietNode, as(v), { bucket: unusedLeases })),
+  row('clusterSingleton', 'spec', (v) =>
+    clusterSingleton(quietNode, as(v), { bucket: unusedLeases }),
+  ),
   row('clusterSingleton', 'options', (v) => clusterSingleton(quietNode, singletonChild(), as(v))),
   row('clusterSingleton', 'bucket', (v) =>
     clusterSingleton(quietNode, singletonChild(), { bucket: as(v) }),
@@ -403,19 +408,22 @@ const ROWS: readonly Row[] = [
   row(
     'clusterSingleton',
     'heartbeat',
-    (v) => clusterSingleton(quietNode, singletonChild(), { bucket: unusedLeases, heartbeat: as(v) }),
+    (v) =>
+      clusterSingleton(quietNode, singletonChild(), { bucket: unusedLeases, heartbeat: as(v) }),
     OPTIONAL,
   ),
   row(
     'clusterSingleton',
     'holdBound',
-    (v) => clusterSingleton(quietNode, singletonChild(), { bucket: unusedLeases, holdBound: as(v) }),
+    (v) =>
+      clusterSingleton(quietNode, singletonChild(), { bucket: unusedLeases, holdBound: as(v) }),
     OPTIONAL,
   ),
   row(
     'clusterSingleton',
     'scheduler',
-    (v) => clusterSingleton(quietNode, singletonChild(), { bucket: unusedLeases, scheduler: as(v) }),
+    (v) =>
+      clusterSingleton(quietNode, singletonChild(), { bucket: unusedLeases, scheduler: as(v) }),
     OPTIONAL,
   ),
   row('singletonVia', 'node', (v) => singletonVia(as(v), 's')),

@@ -13,7 +13,12 @@ import {
 } from '../../src/remote/index.js';
 import { useUnhandledErrors } from '../support.js';
 import { useNatsCluster } from '../remote/cluster-fixture.js';
-import { leaseBucket, overlaps, singletonSpec, type SingletonProtocol } from './singleton-fixture.js';
+import {
+  leaseBucket,
+  overlaps,
+  singletonSpec,
+  type SingletonProtocol,
+} from './singleton-fixture.js';
 
 const unhandled = useUnhandledErrors();
 const { join, fresh, clusterName, connectNats } = useNatsCluster('sf');
@@ -48,10 +53,14 @@ it('an owner that cannot renew stops its singleton before another node starts it
   for (let i = 0; i < 2; i++) {
     const [node] = await join(`n${i}`);
     nodes.push(node);
-    const spec = clusterSingleton(node, singletonSpec('s', node.name, (l) => log.push(l)), {
-      bucket: cuttable(real, cuts[i]!),
-      heartbeat: beat,
-    });
+    const spec = clusterSingleton(
+      node,
+      singletonSpec('s', node.name, (l) => log.push(l)),
+      {
+        bucket: cuttable(real, cuts[i]!),
+        heartbeat: beat,
+      },
+    );
     trees.push(
       supervise([spec]).subscribe((n) => {
         if (n.kind === 'child-started') wrappers.push(n.pid);
@@ -66,7 +75,9 @@ it('an owner that cannot renew stops its singleton before another node starts it
   const o = nodes.findIndex((n) => n.name === owner);
   const other = nodes[1 - o]!;
   const events = (i: number, kind: SingletonEvent['kind']): Promise<unknown> =>
-    firstValueFrom(published$(wrappers[i]!).pipe(filter((e) => (e as SingletonEvent).kind === kind)));
+    firstValueFrom(
+      published$(wrappers[i]!).pipe(filter((e) => (e as SingletonEvent).kind === kind)),
+    );
   const fenced = events(o, 'fenced');
   const moved = events(1 - o, 'running');
   cuts[o]!.on = true;

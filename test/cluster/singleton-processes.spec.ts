@@ -141,7 +141,13 @@ describe.each([
     const urls = servers!.urls;
     const nc = await connect({ servers: urls[0]!, ignoreClusterUpdates: true });
     connections.push(nc);
-    const here = await joinCluster({ connection: nc, name: 't', cluster: name, heartbeat, replicas });
+    const here = await joinCluster({
+      connection: nc,
+      name: 't',
+      cluster: name,
+      heartbeat,
+      replicas,
+    });
     members.push(here);
     const nodes = ['a', 'b', 'c'].map(
       (node, i) =>

@@ -86,17 +86,22 @@ async function check(initial: number, ops: readonly Op[]): Promise<string[]> {
     const nc = await connect({ servers: server!.url });
     const name = `n${names++}`;
     const node = await joinCluster({ connection: nc, name, cluster, heartbeat });
-    const spec = clusterSingleton(node, singletonSpec('s', name, (l) => log.push(l)), {
-      bucket,
-      heartbeat: lease,
-    });
+    const spec = clusterSingleton(
+      node,
+      singletonSpec('s', name, (l) => log.push(l)),
+      {
+        bucket,
+        heartbeat: lease,
+      },
+    );
     live.push({ node, nc, tree: supervise([spec]).subscribe() });
   };
   /** Every live node reaches one incarnation through the name, and it runs on a live node. */
   const settled = async (): Promise<string> => {
     const answers = await Promise.all(live.map((m) => where(m.node)));
     const owners = new Set(answers);
-    if (owners.size !== 1) throw new Error(`nodes disagree on the owner: ${[...owners].join(', ')}`);
+    if (owners.size !== 1)
+      throw new Error(`nodes disagree on the owner: ${[...owners].join(', ')}`);
     return answers[0]!;
   };
   try {
