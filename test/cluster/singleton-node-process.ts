@@ -22,6 +22,8 @@ export interface SingletonNodeConfig {
   readonly replicas: number;
   /** The file the singleton's incarnations append `up`, `down` and `mark` lines to. */
   readonly witness: string;
+  /** Ends each line with the wall-clock time in ms (`performance.timeOrigin + now()`), for the bench. */
+  readonly stamp?: boolean;
 }
 
 export type SingletonNodeEvent =
@@ -41,11 +43,15 @@ async function main(): Promise<void> {
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
   process.on('disconnect', () => process.exit(1));
-  const { url, name, cluster, heartbeat, lease, replicas, witness } = settings;
+  const { url, name, cluster, heartbeat, lease, replicas, witness, stamp = false } = settings;
   const connection = await connect({ servers: url, ignoreClusterUpdates: true });
   const node = await joinCluster({ connection, name, cluster, heartbeat, replicas });
   const bucket = await new Kvm(connection).create(`${cluster}_leases`, { history: 1, replicas });
-  const write = (line: string): void => appendFileSync(witness, `${line}\n`);
+  const write = (line: string): void =>
+    appendFileSync(
+      witness,
+      stamp ? `${line} ${performance.timeOrigin + performance.now()}\n` : `${line}\n`,
+    );
   // Each mark is witnessed as it is handled.
   const mark = (n: number): void => write(`mark ${n} ${name}`);
   const spec = clusterSingleton(node, singletonSpec('s', name, write, mark), {
