@@ -68,7 +68,7 @@ export class Lease {
   private lastGood = 0;
   /** A write to the bucket in flight: one at a time. */
   private busy = false;
-  /** Failed writes in a row: the first is reported. */
+  /** Failed bucket operations in a row: the third is reported. */
   private failures = 0;
   /** Whether a late answer to a write releases the lease (a graceful end, not a crash). */
   private handover = false;
@@ -80,6 +80,8 @@ export class Lease {
   private claiming = false;
   private timer: Subscription | null = null;
   private watch: { stop(): void } | null = null;
+  /** A watch is open or being opened: one at a time. */
+  private following = false;
   private leaving: Subscription | null = null;
   private readonly key: string;
   private readonly mine: Uint8Array;
@@ -124,20 +126,32 @@ export class Lease {
     this.out.next({ kind: 'left' });
   }
 
-  /** Follows the lease's key in the bucket. */
+  /**
+   * Follows the lease's key in the bucket. A watch that cannot open, or that
+   * ends while the wrapper runs (a server restarted), is opened again at the
+   * next tick; it starts with the current value, and revisions already seen
+   * are skipped.
+   */
   private follow(): void {
+    if (this.following) return;
+    this.following = true;
+    const ended = (): void => {
+      this.following = false;
+      this.watch = null;
+    };
     this.settings.bucket.watch({ key: this.key }).then(
       (watch) => {
         if (this.role === 'left') return watch.stop();
         this.watch = watch;
         void (async () => {
           for await (const change of watch) this.changed(change);
-        })().catch((error: unknown) => this.failed('lease watch', error));
+        })()
+          .catch((error: unknown) => this.failed('lease watch', error))
+          .finally(ended);
       },
       (error: unknown) => {
+        ended();
         this.failed('lease watch', error);
-        // Tried again at the next tick.
-        this.watch = null;
       },
     );
   }
@@ -164,7 +178,7 @@ export class Lease {
   private tick(): boolean {
     if (this.role === 'left') return false;
     this.ticks++;
-    if (this.watch === null) this.follow();
+    this.follow();
     if (this.role === 'owner') {
       // Fencing: a whole interval before a contender may take the lease.
       if (this.ticks - this.lastGood >= this.settings.missed - 1) {
@@ -211,6 +225,9 @@ export class Lease {
         // holds it; if it told something new while this write was out, try again.
         if (!isConflict(error)) this.failed('lease acquisition', error);
         else if (this.seen.revision !== revision) this.acquire();
+        // A value the watch has not told: it is opened again (it starts with the
+        // current value), or this node could never take that lease once it lapses.
+        else if (this.seen.value === undefined) this.watch?.stop();
       },
     );
   }

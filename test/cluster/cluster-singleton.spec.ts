@@ -10,6 +10,8 @@ import {
   NoProcError,
   call,
   cast,
+  child,
+  stop,
   deadLetters$,
   published$,
   supervise,
@@ -196,6 +198,74 @@ describe('clusterSingleton', () => {
     expect(exits).toHaveLength(1);
     expect(errorOf(exits[0] as ExitReason)).toBeInstanceOf(AlreadyRegisteredError);
     expect(log).toEqual(['up n0']);
+  });
+});
+
+describe('clusterSingleton edges', () => {
+  it('a child that stops normally ends its wrapper and releases the lease: another node runs it', async () => {
+    const log: string[] = [];
+    const { nodes } = await declared(2, log);
+    const owner = String(await where(nodes[0]!));
+    const home = nodes.find((n) => n.name === owner)!;
+    stop(home.registry.whereis('s')!);
+    const next = String(await where(home));
+    expect(next).not.toBe(owner);
+    expect(log).toEqual([`up ${owner}`, `down ${owner}`, `up ${next}`]);
+  });
+
+  it("a start that throws is the wrapper's error exit", async () => {
+    fresh();
+    const nc = await connectNats();
+    const [node] = await join('n0');
+    const broken = child('s', () => {
+      throw new Error('no start');
+    });
+    const spec = clusterSingleton(node, broken, {
+      bucket: await leaseBucket(nc, clusterName()),
+      heartbeat: beat,
+    });
+    const exited = new Promise<ExitReason>((resolve) =>
+      trees.push(
+        supervise([{ ...spec, restart: 'temporary' }]).subscribe((n) => {
+          if (n.kind === 'child-exited') resolve(n.reason);
+        }),
+      ),
+    );
+    expect((errorOf(await exited) as Error).message).toBe('no start');
+  });
+
+  it('a lease watch that ends is opened again: a handover is still seen', async () => {
+    const log: string[] = [];
+    let watches = 0;
+    // Node n1's first watch tells n0's lease, then ends: only a reopened watch shows the handover.
+    const { nodes } = await declared(2, log, {
+      bucket: (real, i) =>
+        i === 0
+          ? real
+          : {
+              create: (key, value) => real.create(key, value),
+              update: (key, value, version) => real.update(key, value, version),
+              delete: (key, options) => real.delete(key, options),
+              watch: async (options) => {
+                const watch = await real.watch(options);
+                if (watches++ > 0) return watch;
+                // Tells the current value, then ends.
+                const once = async function* () {
+                  for await (const entry of watch) {
+                    yield entry;
+                    break;
+                  }
+                  watch.stop();
+                };
+                return Object.assign(once(), { stop: () => watch.stop() });
+              },
+            },
+    });
+    expect(await where(nodes[1]!)).toBe('n0');
+    await nodes[0]!.close();
+    expect(await where(nodes[1]!)).toBe('n1');
+    expect(watches).toBeGreaterThan(1);
+    expect(log).toEqual(['up n0', 'down n0', 'up n1']);
   });
 });
 
