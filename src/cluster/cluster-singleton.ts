@@ -3,7 +3,6 @@ import { describe } from '../actor/address.js';
 import type { Protocol } from '../actor/protocol.js';
 import type { Via } from '../actor/via.js';
 import { hasMethods } from '../check/has-methods.js';
-import { holds } from '../check/holds.js';
 import { isScheduler } from '../check/is-scheduler.js';
 import { readFields } from '../check/read-fields.js';
 import { AlreadyRegisteredError } from '../errors/already-registered-error.js';
@@ -15,7 +14,10 @@ import type { ChildSpec } from '../supervisor/child-spec.js';
 import { Lease } from './lease.js';
 import type { SingletonEvent } from './singleton-event.js';
 import type { SingletonKv } from './singleton-kv.js';
-import { viewOf } from './singleton-view.js';
+import { viewOf } from './view-of.js';
+import { checkHoldBound } from './check-hold-bound.js';
+import { checkLeaseKey } from './check-lease-key.js';
+import { checkNode } from './check-node.js';
 
 /**
  * Options of `clusterSingleton` (and `singletonVia`'s `holdBound`).
@@ -64,7 +66,6 @@ export interface ClusterSingletonSpec<P extends Protocol = Protocol> extends Chi
 
 const tokens = new WeakMap<ClusterNode, string>();
 const active = new WeakMap<ClusterNode, Set<string>>();
-const KEY = /^[-_A-Za-z0-9]+$/;
 
 /**
  * Marks `spec` for the cluster: under any supervisor of any node that declares
@@ -117,7 +118,7 @@ export function clusterSingleton<P extends Protocol = Protocol>(
     );
   }
   const name = fields.name === undefined ? (spec.name ?? spec.id) : fields.name;
-  checkKey(fn, 'options.name', name);
+  checkLeaseKey(fn, 'options.name', name);
   const { interval, missed } = checkHeartbeat(fn, { missed: 4, ...readHeartbeat(fn, fields) });
   if (missed < 3) {
     throw new RangeError(
@@ -166,42 +167,6 @@ export function clusterSingleton<P extends Protocol = Protocol>(
     start: () => wrapper,
     address: via<P>(viewOf(node, name, holdBound), name),
   };
-}
-
-/** @internal Checks that `node` is a node from `joinCluster`. */
-export function checkNode(fn: string, node: unknown): asserts node is ClusterNode {
-  if (
-    !holds(
-      () =>
-        typeof (node as ClusterNode).name === 'string' &&
-        hasMethods((node as ClusterNode).registry, ['claim', 'whereis$']) &&
-        typeof (node as ClusterNode).leaving$?.subscribe === 'function',
-    )
-  ) {
-    throw new TypeError(
-      `${fn}: node must be a ClusterNode from joinCluster(), got ${describe(node)}.`,
-    );
-  }
-}
-
-/** @internal Checks a singleton's name: a bucket key of one token. */
-export function checkKey(fn: string, arg: string, name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name.length > 256 || !KEY.test(name)) {
-    throw new TypeError(
-      `${fn}: ${arg} must be a string of 1 to 256 letters, digits, '-' and '_' (a lease key), got ${describe(name)}.`,
-    );
-  }
-}
-
-/** @internal Checks a hold bound: a whole number >= 0 (default 1000). */
-export function checkHoldBound(fn: string, bound: unknown): number {
-  if (bound === undefined) return 1000;
-  if (typeof bound !== 'number' || !Number.isInteger(bound) || bound < 0) {
-    throw new RangeError(
-      `${fn}: options.holdBound must be a whole number >= 0 (default 1000), got ${describe(bound)}.`,
-    );
-  }
-  return bound;
 }
 
 function readHeartbeat(
