@@ -11,7 +11,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { filter, firstValueFrom } from 'rxjs';
 import { call, cast } from '../../src/index.js';
 import { joinCluster, singletonVia, type ClusterNode } from '../../src/remote/index.js';
-import { startCluster, startServer } from '../remote/nats-servers.js';
+import { startCluster, startServer, type NatsServer } from '../remote/nats-servers.js';
 import { overlaps, type SingletonProtocol } from './singleton-fixture.js';
 import type { SingletonNodeConfig, SingletonNodeEvent } from './singleton-node-process.js';
 
@@ -86,6 +86,8 @@ class NodeProcess {
 
 interface Servers {
   readonly urls: readonly string[];
+  /** The servers of a cluster, to kill one (none for a lone server). */
+  readonly servers: readonly NatsServer[];
   stop(): Promise<void>;
 }
 
@@ -95,7 +97,7 @@ describe.each([
     replicas: 1,
     start: async (): Promise<Servers> => {
       const server = await startServer({ jetstream: true });
-      return { urls: [server.url], stop: () => server.stop() };
+      return { urls: [server.url], servers: [], stop: () => server.stop() };
     },
   },
   {
@@ -103,7 +105,7 @@ describe.each([
     replicas: 3,
     start: async (): Promise<Servers> => {
       const cluster = await startCluster(3, { jetstream: true });
-      return { urls: cluster.urls, stop: () => cluster.stop() };
+      return { urls: cluster.urls, servers: cluster.servers, stop: () => cluster.stop() };
     },
   },
 ])('singleton node processes on $where', ({ replicas, start }) => {
@@ -128,8 +130,11 @@ describe.each([
     await Promise.all(connections.splice(0).map((nc) => nc.close()));
   }, 60_000);
 
-  /** Three declaring node processes, one per server, and this process as node 't' on server 0. */
-  async function cluster(): Promise<{
+  /**
+   * Three declaring node processes, `a`, `b`, `c` on servers 1, 2, 0 (of a cluster), and this
+   * process as node 't' on server 0. With `aFirst`, `b` and `c` start once `a` runs the singleton.
+   */
+  async function cluster(aFirst = false): Promise<{
     nodes: NodeProcess[];
     here: ClusterNode;
     witness: string;
@@ -149,19 +154,30 @@ describe.each([
       replicas,
     });
     members.push(here);
-    const nodes = ['a', 'b', 'c'].map(
-      (node, i) =>
-        new NodeProcess({
-          url: urls[(i + 1) % urls.length]!,
-          name: node,
-          cluster: name,
-          heartbeat,
-          lease,
-          replicas,
-          witness,
-        }),
-    );
-    processes.push(...nodes);
+    const start = (node: string, i: number): NodeProcess =>
+      new NodeProcess({
+        url: urls[(i + 1) % urls.length]!,
+        name: node,
+        cluster: name,
+        heartbeat,
+        lease,
+        replicas,
+        witness,
+      });
+    const nodes: NodeProcess[] = [];
+    if (aFirst) {
+      nodes.push(start('a', 0));
+      processes.push(...nodes);
+      await nodes[0]!.ready;
+      const where = call(singletonVia<SingletonProtocol>(here, 's'), 'where', { timeout: 60_000 });
+      expect(await where).toBe('a');
+    }
+    for (const [i, node] of ['a', 'b', 'c'].entries()) {
+      if (aFirst && node === 'a') continue;
+      const started = start(node, i);
+      nodes.push(started);
+      processes.push(started);
+    }
     await Promise.all(nodes.map((n) => n.ready));
     const read = (): string[] => readFileSync(witness, 'utf8').split('\n').filter(Boolean);
     return { nodes, here, witness, read };
@@ -230,4 +246,23 @@ describe.each([
     ]);
     expect(marksOf(log).map(([n]) => n)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
+
+  // Only with a cluster: a lone server cut off would cut off every node.
+  if (replicas === 3) {
+    test('an owner cut off with its server stops the singleton before a survivor starts it', async () => {
+      const all = servers!.servers;
+      const { here, read } = await cluster(true);
+      // Node 'a' runs it, connected only to server 1; the test and the others are elsewhere.
+      const lost = firstValueFrom(here.down$.pipe(filter((e) => e.node === 'a')));
+      await all[1]!.kill();
+      await lost;
+      const next = await call(singletonVia<SingletonProtocol>(here, 's'), 'where', {
+        timeout: 60_000,
+      });
+      expect(['b', 'c']).toContain(next);
+      // The witness: 'a' stopped it (fenced: it could not renew) before the next one started.
+      expect(lifecycle(read())).toEqual(['up a', 'down a', `up ${String(next)}`]);
+      await all[1]!.restart();
+    });
+  }
 });
