@@ -4,8 +4,11 @@
 // `import type` edges in a cycle (tsPreCompilationDeps), which import-x/no-cycle does not.
 // One tool for every rule below.
 
-/** The core: every folder of src/ but the three with their own entry point, and src/index.ts. */
-const CORE = '^src/(index[.]ts$|(?!remote/|observer/|testing/)[^/]+/)';
+/**
+ * The core: every folder of src/ but remote/, cluster/ (a layer over remote/), observer/ and
+ * testing/, and src/index.ts.
+ */
+const CORE = '^src/(index[.]ts$|(?!remote/|cluster/|observer/|testing/)[^/]+/)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -70,9 +73,17 @@ module.exports = {
     {
       name: 'core-below-edges',
       severity: 'error',
-      comment: 'The core imports nothing from remote/, observer/ or testing/.',
+      comment: 'The core imports nothing from remote/, cluster/, observer/ or testing/.',
       from: { path: CORE },
-      to: { path: '^src/(remote|observer|testing)/' },
+      to: { path: '^src/(remote|cluster|observer|testing)/' },
+    },
+    {
+      name: 'cluster-above-remote',
+      severity: 'error',
+      comment:
+        'cluster/ is a layer over remote/: remote/ imports nothing from it but to re-export it from its entry point.',
+      from: { path: '^src/remote/', pathNot: '^src/remote/index[.]ts$' },
+      to: { path: '^src/cluster/' },
     },
     {
       name: 'no-rxjs-internal',
