@@ -32,7 +32,11 @@ async function callFailure(promise: Promise<unknown>): Promise<ActorExitError> {
   return error as ActorExitError;
 }
 
-const get = (_req: 'get', _from: CallRef<unknown>, state: unknown) => ({ reply: state, state });
+/** Answers with the state, whatever it is (a state is never `undefined`). */
+const get = (_req: 'get', _from: CallRef<unknown>, state: NonNullable<unknown> | null) => ({
+  reply: state,
+  state,
+});
 
 describe('init', () => {
   test('may return the state directly', async () => {
@@ -236,7 +240,13 @@ describe('handleCall results of the wrong shape', () => {
 describe('deferred replies', () => {
   type State = { waiting: CallRef<string>[] };
 
-  const deferring = genServer<State, void, 'wait', string, string>({
+  const deferring = genServer<{
+    state: State;
+    args: void;
+    call: 'wait';
+    reply: string;
+    cast: string;
+  }>()({
     init: () => ({ waiting: [] }),
     handleCall: (_req: 'wait', from: CallRef<string>, state: State) => ({
       noreply: true as const,
@@ -259,7 +269,7 @@ describe('deferred replies', () => {
 
   test('the state returned with noreply is committed', async () => {
     const sizes: number[] = [];
-    const def = genServer<number, void, 'wait' | 'size', number>({
+    const def = genServer<{ state: number; args: void; call: 'wait' | 'size'; reply: number }>()({
       init: () => 0,
       handleCall: (req: 'wait' | 'size', _from: CallRef<number>, n: number) =>
         req === 'wait' ? { noreply: true as const, state: n + 1 } : { reply: n, state: n },
@@ -284,7 +294,7 @@ describe('deferred replies', () => {
   });
 
   test('a second ctx.reply to the same caller is ignored', () => {
-    const def = genServer<number, void, 'twice', string>({
+    const def = genServer<{ state: number; args: void; call: 'twice'; reply: string }>()({
       init: () => 0,
       handleCall: (_req: 'twice', from: CallRef<string>, n: number, ctx) => {
         ctx.reply(from, 'first');
