@@ -6,15 +6,7 @@ import { checkMailbox, type MailboxOptions } from '../mailbox/mailbox-options.js
 import { Registry } from '../registry/registry.js';
 import { describe } from './address.js';
 import type { Behavior, CallResult, LiteralBehavior } from './behavior.js';
-import type {
-  CallOf,
-  CastOf,
-  InfoOf,
-  Protocol,
-  PublishedOf,
-  ReplyOf,
-  StateOf,
-} from './protocol.js';
+import type { CallOf, CastOf, InfoOf, Protocol, PublishedOf, ReplyOf } from './protocol.js';
 import { GenServerProcess, type AnyBehavior } from './gen-server-process.js';
 import { lifecycleStream, type Lifecycle } from './lifecycle.js';
 import type { Sink } from './process.js';

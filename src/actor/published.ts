@@ -21,13 +21,11 @@ import type { Process } from './process.js';
  * @typeParam P - The protocol the address carries, whose `published` values are emitted.
  */
 export function published$<P extends Protocol>(address: Address<P>): Observable<PublishedOf<P>> {
-  if (isPid(address)) return pidPublished(address) as Observable<PublishedOf<P>>;
+  if (isPid(address)) return pidPublished(address);
   if (isVia(address)) {
     return address.registry
       .whereis$(address.name)
-      .pipe(switchMap((pid) => (pid === undefined ? EMPTY : pidPublished(pid)))) as Observable<
-      PublishedOf<P>
-    >;
+      .pipe(switchMap((pid) => (pid === undefined ? EMPTY : pidPublished(pid))));
   }
   return badTarget('published$', address, 'address');
 }

@@ -22,12 +22,12 @@ import type { Protocol, StateOf } from './protocol.js';
  * @typeParam P - The protocol the address carries, whose `state` is emitted.
  */
 export function state$<P extends Protocol>(address: Address<P>): Observable<StateOf<P>> {
-  if (isPid(address)) return pidState(address) as Observable<StateOf<P>>;
+  if (isPid(address)) return pidState(address);
   if (isVia(address)) {
     return address.registry.whereis$(address.name).pipe(
       switchMap((pid) => (pid === undefined ? EMPTY : pidState(pid))),
-      distinctUntilChanged(),
-    ) as Observable<StateOf<P>>;
+      distinctUntilChanged<StateOf<P>>(),
+    );
   }
   return badTarget('state$', address, 'address');
 }

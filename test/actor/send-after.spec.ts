@@ -1,5 +1,5 @@
 import { TestScheduler } from 'rxjs/testing';
-import { genServer, published$, send, spawn, stop, type Pid } from '../../src/index.js';
+import { genServer, published$, send, spawn, stop } from '../../src/index.js';
 
 const newScheduler = () =>
   new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
