@@ -54,7 +54,7 @@ const poller = genServer({
     return { ...state, latest };
   },
   handleCall: (_: 'latest', _from, state: PollerState) => ({
-    reply: { latest: state.latest, from: state.self },
+    reply: { latest: state.latest, from: state.self } satisfies Answer,
     state,
   }),
 });
