@@ -12,6 +12,7 @@ export { formatExit } from './exit/format-exit.js';
 export type { Address } from './actor/address.js';
 export type { Behavior, CallResult, Ctx, LiteralBehavior, MaybeAsync } from './actor/behavior.js';
 export type {
+  DefineServer,
   GenServer,
   ProtocolOf,
   ServerProtocol,

@@ -99,10 +99,14 @@ export interface ServerProtocol<S, C, R, K, I, U> {
  * (a `noreply` branch adds nothing), else what an annotated `from` states,
  * else `unknown` (a server that only defers, with `from` not annotated).
  */
+/** @inline */
 type InferredReply<X, F> = [Replied<X>] extends [never] ? F : Replied<X>;
 type Replied<X> = X extends { readonly reply: infer R } ? R : never;
 
-/** A state: anything but `undefined` (docs/design.md, "Lifecycle": `null` stands for none). */
+/**
+ * A state: anything but `undefined` (docs/design.md, "Lifecycle": `null` stands for none).
+ * @inline
+ */
 type Defined = NonNullable<unknown> | null;
 
 const HANDLERS = ['handleCall', 'handleCast', 'handleInfo', 'terminate'] as const;
@@ -121,10 +125,42 @@ export interface ServerTypes extends Protocol {
   readonly args?: unknown;
 }
 
-/** The state of the protocol-first form: `P['state']` if stated (less `undefined`), else the inferred `S`. */
+/**
+ * The state of the protocol-first form: `P['state']` if stated (less `undefined`), else the inferred `S`.
+ * @inline
+ */
 type StateIn<P, S> = 'state' extends keyof P ? Exclude<P['state'], undefined> : S;
-/** The start arguments of the protocol-first form: `P['args']` if stated, else the inferred `A`. */
+/**
+ * The start arguments of the protocol-first form: `P['args']` if stated, else the inferred `A`.
+ * @inline
+ */
 type ArgsIn<P, A> = 'args' extends keyof P ? P['args'] : A;
+
+/**
+ * What `genServer<P>()` returns: it takes the behavior, checked against `P`,
+ * and gives the definition.
+ *
+ * @example
+ * ```ts
+ * const define: DefineServer<{ cast: 'inc'; state: number }> = genServer<{ cast: 'inc'; state: number }>();
+ * const counter = define({ init: () => 0, handleCast: (_req, n) => n + 1 });
+ * ```
+ *
+ * @typeParam P - The protocol: calls, reply, casts, info messages, and optionally state, published values and start arguments.
+ */
+export interface DefineServer<P extends ServerTypes> {
+  /**
+   * Defines the actor.
+   * @typeParam S - The state, inferred from `init` when `P` does not state it.
+   * @typeParam A - The start arguments, inferred from `init` when `P` does not state them.
+   */
+  <S extends Defined = Defined, A = void>(
+    behavior: Behavior<P, StateIn<P, S>, ArgsIn<P, A>>,
+  ): GenServer<
+    ServerProtocol<StateIn<P, S>, CallOf<P>, ReplyOf<P>, CastOf<P>, InfoOf<P>, PublishedOf<P>>,
+    ArgsIn<P, A>
+  >;
+}
 
 /**
  * Defines an actor from its protocol, stated first: the curried form
@@ -151,12 +187,7 @@ type ArgsIn<P, A> = 'args' extends keyof P ? P['args'] : A;
  *
  * @typeParam P - The protocol: calls, reply, casts, info messages, and optionally state, published values and start arguments.
  */
-export function genServer<P extends ServerTypes>(): <S extends Defined = Defined, A = void>(
-  behavior: Behavior<P, StateIn<P, S>, ArgsIn<P, A>>,
-) => GenServer<
-  ServerProtocol<StateIn<P, S>, CallOf<P>, ReplyOf<P>, CastOf<P>, InfoOf<P>, PublishedOf<P>>,
-  ArgsIn<P, A>
->;
+export function genServer<P extends ServerTypes>(): DefineServer<P>;
 /**
  * Defines an actor from `init` and handlers written as a plain object literal,
  * each of which may be synchronous or return a Promise or an Observable (which
