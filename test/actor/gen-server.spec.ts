@@ -325,3 +325,59 @@ describe('genServer definitions', () => {
     expect(await call(b, 'get')).toBe(100);
   });
 });
+
+// docs/design.md, "Types": the protocol-first form is the same actor at run time.
+describe('the protocol-first form, genServer<P>()', () => {
+  interface Ticker {
+    readonly call: 'count';
+    readonly reply: number;
+    readonly cast: 'reset';
+    readonly info: 'tick';
+    readonly state: number;
+  }
+
+  test('defines an actor that takes calls, casts and info messages', async () => {
+    const ticker = genServer<Ticker>()({
+      init: () => 0,
+      handleInfo: (_tick, n) => n + 1,
+      handleCast: () => 0,
+      handleCall: (_req, _from, n) => ({ reply: n, state: n }),
+    });
+    const pid = spawn(ticker);
+    send(pid, 'tick');
+    send(pid, 'tick');
+    expect(await call(pid, 'count')).toBe(2);
+    cast(pid, 'reset');
+    expect(await call(pid, 'count')).toBe(0);
+  });
+
+  test('its ctx is the incarnation: a deferred reply through ctx.reply reaches the caller', async () => {
+    const deferring = genServer<{
+      call: 'wait';
+      reply: string;
+      info: 'go';
+      state: CallRef<string>[];
+    }>()({
+      init: () => [],
+      handleCall: (_req, from, waiting, ctx) => {
+        ctx.mailbox.next('go');
+        return { noreply: true, state: [...waiting, from] };
+      },
+      handleInfo: (_go, waiting, ctx) => {
+        for (const from of waiting) ctx.reply(from, 'done');
+        return [];
+      },
+    });
+    expect(await call(spawn(deferring), 'wait')).toBe('done');
+  });
+
+  test('a behavior that is not one throws a TypeError naming genServer<P>() and the field', () => {
+    const define = genServer<Ticker>();
+    expect(() => define(undefined as never)).toThrow(
+      /^genServer<P>\(\): behavior.init must be a function/,
+    );
+    expect(() => define({ init: () => 0, handleCast: 1 } as never)).toThrow(
+      /^genServer<P>\(\): behavior.handleCast must be a function or left out, got 1\.$/,
+    );
+  });
+});
