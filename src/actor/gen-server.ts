@@ -98,9 +98,14 @@ export interface ServerProtocol<S, C, R, K, I, U> {
  * The reply type of a literal `handleCall`: the union of its `reply` branches
  * (a `noreply` branch adds nothing), else what an annotated `from` states,
  * else `unknown` (a server that only defers, with `from` not annotated).
+ * @inline
  */
-/** @inline */
 type InferredReply<X, F> = [Replied<X>] extends [never] ? F : Replied<X>;
+/**
+ * The `reply` of each branch that has one. A `noreply` object literal is
+ * widened by TypeScript with an optional `reply?: undefined`, which this skips.
+ * @inline
+ */
 type Replied<X> = X extends { readonly reply: infer R } ? R : never;
 
 /**
