@@ -2,7 +2,15 @@
 // handlers' order and whether they use ctx (docs/design.md, "Types"). Checked by
 // `npm run typecheck` under TypeScript 5.9 and the native 7.x compiler.
 import { expectTypeOf } from 'expect-type';
-import { call, cast, genServer, spawn, type CallRef, type ProtocolOf } from '../../src/index.js';
+import {
+  call,
+  cast,
+  genServer,
+  spawn,
+  type CallRef,
+  type Ctx,
+  type ProtocolOf,
+} from '../../src/index.js';
 
 // The known trap: handleCast uses ctx and comes before handleCall. The call
 // type used to be fixed to `never` there.
@@ -98,3 +106,17 @@ const pid = spawn(reversed, 0);
 void call(pid, 'pull');
 // @ts-expect-error not one of its casts
 cast(pid, 'dec');
+
+// init written last: with every parameter annotated it is read first anyway.
+const initLast = genServer({
+  handleCast: (_req: 'inc', n, ctx) => {
+    ctx.sendAfter(10, 'tick');
+    return n + 1;
+  },
+  init: (start: number, ctx: Ctx) => {
+    ctx.sendAfter(10, 'tick');
+    return start;
+  },
+});
+expectTypeOf<ProtocolOf<typeof initLast>['state']>().toEqualTypeOf<number>();
+expectTypeOf(initLast.start).parameter(0).toEqualTypeOf<number>();
