@@ -2,12 +2,14 @@ import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
 import { isPid } from '../actor/address.js';
 import { describe } from '../exit/describe.js';
 import type { Pid } from '../actor/pid.js';
+import type { Protocol } from '../actor/protocol.js';
 import { lost } from '../actor/process.js';
 import type { NameTable, Via } from '../actor/via.js';
 import type { LocalNames, NameSync } from './name-sync.js';
 import { AlreadyRegisteredError } from '../errors/already-registered-error.js';
 import { HoldOverflowError } from '../errors/hold-overflow-error.js';
 import { NoProcError } from '../errors/no-proc-error.js';
+import type { Name } from './typed-name.js';
 import { errorExit, type ExitReason } from '../exit/exit-reason.js';
 import { FULL } from '../mailbox/mailbox.js';
 import { enter, leave } from '../mailbox/run-queue.js';
@@ -87,13 +89,27 @@ export class Registry implements NameTable {
     return this.sync === null ? this.remove(name, pid) : this.sync.unregister(name, pid);
   }
 
+  /**
+   * The pid registered under a typed name, typed by its protocol, or
+   * `undefined` (also while it is pending a restart).
+   * @typeParam P - The protocol the name carries.
+   */
+  whereis<P extends Protocol>(name: Name<P>): Pid<P> | undefined;
   /** The pid registered under `name`, or `undefined` (also while it is pending a restart). */
+  whereis(name: string): Pid | undefined;
   whereis(name: string): Pid | undefined {
     checkName('whereis', name);
     return this.names.get(name);
   }
 
+  /**
+   * Emits the pid under a typed name (or `undefined`), typed by its protocol,
+   * at once, then each time it changes.
+   * @typeParam P - The protocol the name carries.
+   */
+  whereis$<P extends Protocol>(name: Name<P>): Observable<Pid<P> | undefined>;
   /** Emits the pid under `name` (or `undefined`) at once, then each time it changes. */
+  whereis$(name: string): Observable<Pid | undefined>;
   whereis$(name: string): Observable<Pid | undefined> {
     checkName('whereis$', name);
     return new Observable<Pid | undefined>((subscriber) => {
