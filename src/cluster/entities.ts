@@ -7,7 +7,8 @@ import { isScheduler } from '../check/is-scheduler.js';
 import { readFields } from '../check/read-fields.js';
 import { ClusterRegistry } from '../remote/cluster-registry.js';
 import type { ClusterNode } from '../remote/join-cluster.js';
-import type { BackoffFunction, BackoffOptions } from '../supervisor/options.js';
+import { oneForOne } from '../supervisor/one-for-one.js';
+import type { BackoffFunction, BackoffOptions, SupervisorOptions } from '../supervisor/options.js';
 import { checkDuration } from '../time/check-duration.js';
 import { EntityRouter, type EntityKv, type EntityRegion } from './entity-router.js';
 
@@ -140,13 +141,26 @@ export function entities<C, R, K, I>(
       `entities: options.holdBound must be a number >= 0 (default 1000), got ${describe(holdBound)}.`,
     );
   }
-  const scheduler = (fields.scheduler ?? asyncScheduler) as SchedulerLike;
+  const scheduler = (
+    fields.scheduler === undefined ? asyncScheduler : fields.scheduler
+  ) as SchedulerLike;
   if (!isScheduler(scheduler)) {
     throw new TypeError(
       `entities: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler), got ${describe(scheduler)}.`,
     );
   }
-  // The supervisor's own checks name its options; they run here, before anything starts.
+  // The local supervisor's options are checked by oneForOne's own checks, here, before anything starts.
+  const supervision = {
+    ...(fields.intensity === undefined ? {} : { intensity: fields.intensity }),
+    ...(fields.period === undefined ? {} : { period: fields.period }),
+    ...(fields.backoff === undefined ? {} : { backoff: fields.backoff }),
+  } as SupervisorOptions;
+  try {
+    oneForOne(supervision);
+  } catch (error) {
+    const Kind = error instanceof RangeError ? RangeError : TypeError;
+    throw new Kind(`entities: ${(error as Error).message}`);
+  }
   const router = new EntityRouter<{ call: C; reply: R; cast: K; info: I }>(
     node,
     type,

@@ -147,8 +147,7 @@ const LONGEST_RETRY = 2000;
 const text = new TextDecoder();
 
 /** @internal The registry name of a region of `type` on `node`. */
-export const regionName = (type: string, node: string): string =>
-  `rxotp.entities/${type}/${node}`;
+export const regionName = (type: string, node: string): string => `rxotp.entities/${type}/${node}`;
 
 /**
  * @internal The router of one entity type on one node. A `Registry` so that
@@ -202,7 +201,9 @@ export class EntityRouter<P extends Protocol = Protocol>
       await this.close();
       throw error;
     }
-    this.subscriptions.push(this.cluster.registry.entries$.subscribe((view) => this.members$(view)));
+    this.subscriptions.push(
+      this.cluster.registry.entries$.subscribe((view) => this.members$(view)),
+    );
     const { idleTimeout, scheduler } = this.options;
     if (idleTimeout !== Infinity) {
       this.subscriptions.push(
@@ -307,7 +308,8 @@ export class EntityRouter<P extends Protocol = Protocol>
       );
     }
     const owner = this.owner(id);
-    if (owner !== this.node && hops < MAX_HOPS) return this.forward(owner, id, kind, payload, hops + 1);
+    if (owner !== this.node && hops < MAX_HOPS)
+      return this.forward(owner, id, kind, payload, hops + 1);
     this.activate(id, kind, payload, hops);
     return true;
   }
@@ -457,7 +459,8 @@ export class EntityRouter<P extends Protocol = Protocol>
     act.state = 'stopping';
     const supervisor = this.supervisor;
     if (supervisor !== null) {
-      if (running) await terminateChild(supervisor.pid, id).catch((e: unknown) => this.controlFailed(e));
+      if (running)
+        await terminateChild(supervisor.pid, id).catch((e: unknown) => this.controlFailed(e));
       await deleteChild(supervisor.pid, id).catch((e: unknown) => this.controlFailed(e));
     }
     await this.free(this.keyPrefix + encodeKey(id), act);
@@ -611,7 +614,12 @@ export class EntityRouter<P extends Protocol = Protocol>
       const queue = act.queue;
       act.queue = [];
       for (let i = 0; i < queue.length; i += 3) {
-        this.lose(id, queue[i] as number, queue[i + 1], new NoProcError(`entity '${this.type}/${id}'`));
+        this.lose(
+          id,
+          queue[i] as number,
+          queue[i + 1],
+          new NoProcError(`entity '${this.type}/${id}'`),
+        );
       }
     }
     const { bucket } = this.options;
@@ -672,7 +680,8 @@ function ignoreConflict(error: unknown): void {
 function decodeHolder(value: Uint8Array): { node: string; run: string } | undefined {
   try {
     const v = JSON.parse(text.decode(value)) as { node?: unknown; run?: unknown } | null;
-    if (typeof v?.node === 'string' && typeof v.run === 'string') return { node: v.node, run: v.run };
+    if (typeof v?.node === 'string' && typeof v.run === 'string')
+      return { node: v.node, run: v.run };
   } catch {
     // Not a value entities wrote: stale for our purposes.
   }

@@ -38,7 +38,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 4,
     arbitrary: fc
-      .record({ pick: fc.nat(9), ids: fc.array(fc.nat(IDS.length - 1), { minLength: 1, maxLength: 4 }) })
+      .record({
+        pick: fc.nat(9),
+        ids: fc.array(fc.nat(IDS.length - 1), { minLength: 1, maxLength: 4 }),
+      })
       .map<Op>((s) => ({ kind: 'send', ...s })),
   },
 );
@@ -103,6 +106,15 @@ async function play(c: { start: number; ops: readonly Op[] }): Promise<void> {
     const member = { name, nc, node, region };
     members.push(member);
     all.push(member);
+    // Joined once every live region counts it (before that, a kill of it is a kill of a stranger).
+    const names = members
+      .map((m) => m.name)
+      .sort()
+      .join();
+    await until(
+      () => members.every((m) => m.region.members().join() === names),
+      `${name} is known`,
+    );
   };
   const at = (pick: number): Member | undefined =>
     members.length <= 1 ? undefined : members.splice(pick % members.length, 1)[0];
@@ -136,7 +148,10 @@ async function play(c: { start: number; ops: readonly Op[] }): Promise<void> {
         }
       }
     }
-    const names = members.map((m) => m.name).sort().join();
+    const names = members
+      .map((m) => m.name)
+      .sort()
+      .join();
     await until(
       () => members.every((m) => m.region.members().join() === names),
       `members settle at ${names}`,

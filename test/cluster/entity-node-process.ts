@@ -61,10 +61,11 @@ async function main(): Promise<void> {
   const region = await entities(node, 'counter', counter, { bucket, idleTimeout: Infinity });
   process.on('message', (message: { ref: number; command: EntityCommand }) => {
     const { ref, command } = message;
-    const answer = (value: Promise<unknown> | unknown): void => {
+    const answer = (value: unknown): void => {
       Promise.resolve(value).then(
         (v) => process.send!({ ref, ok: true, value: v } satisfies EntityReply),
-        (error: unknown) => process.send!({ ref, ok: false, error: String(error) } satisfies EntityReply),
+        (error: unknown) =>
+          process.send!({ ref, ok: false, error: String(error) } satisfies EntityReply),
       );
     };
     switch (command.op) {

@@ -29,7 +29,10 @@ class EntityNode {
   readonly ready: Promise<void>;
   private readonly child: ChildProcess;
   private readonly exited: Promise<void>;
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve(v: unknown): void; reject(e: Error): void }
+  >();
   private ref = 0;
   private stderr = '';
 
@@ -40,7 +43,10 @@ class EntityNode {
     });
     running.add(this.child);
     this.child.stderr?.setEncoding('utf8');
-    this.child.stderr?.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-4000)));
+    this.child.stderr?.on(
+      'data',
+      (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-4000)),
+    );
     this.exited = new Promise((resolve) =>
       this.child.once('exit', () => {
         running.delete(this.child);
@@ -51,7 +57,9 @@ class EntityNode {
       }),
     );
     this.ready = new Promise((resolve, reject) => {
-      void this.exited.then(() => reject(new Error(`node '${config.name}' exited: ${this.stderr}`)));
+      void this.exited.then(() =>
+        reject(new Error(`node '${config.name}' exited: ${this.stderr}`)),
+      );
       this.child.on('message', (message: EntityReply | { event: 'ready' }) => {
         if ('event' in message) return resolve();
         const waiter = this.pending.get(message.ref);
@@ -65,7 +73,7 @@ class EntityNode {
   run<T>(command: EntityCommand): Promise<T> {
     const ref = ++this.ref;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(ref, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(ref, { resolve: resolve, reject });
       this.child.send({ ref, command });
     });
   }
@@ -107,7 +115,8 @@ function witness(subject: string) {
       const note = JSON.parse(decoder.decode(message.data)) as WitnessNote;
       if (note.e === 'start') {
         const holder = live.get(note.id);
-        if (holder !== undefined) overlaps.push(`${note.id} on ${note.node} while live on ${holder}`);
+        if (holder !== undefined)
+          overlaps.push(`${note.id} on ${note.node} while live on ${holder}`);
         live.set(note.id, note.node);
         starts.push(note);
       } else if (live.get(note.id) === note.node) {
@@ -139,7 +148,13 @@ let run = 0;
 
 test('a node that owns shards is SIGKILLed: its entities run again elsewhere on their next message, never two at once; a new node takes its share', async () => {
   const cluster = `ep${process.pid}_${++run}`;
-  const base = { url: server!.url, cluster, bucket: `${cluster}_entities`, witness: `witness.${cluster}`, heartbeat };
+  const base = {
+    url: server!.url,
+    cluster,
+    bucket: `${cluster}_entities`,
+    witness: `witness.${cluster}`,
+    heartbeat,
+  };
   const seen = witness(base.witness);
   const start = async (name: string): Promise<EntityNode> => {
     const node = new EntityNode({ ...base, name });
@@ -154,31 +169,31 @@ test('a node that owns shards is SIGKILLed: its entities run again elsewhere on 
     }
     return true;
   };
-  await until(() => sameMembers([n0!, n1!, n2!], ['n0', 'n1', 'n2']), 'three members');
+  await until(() => sameMembers([n0, n1, n2], ['n0', 'n1', 'n2']), 'three members');
 
   const ids = Array.from({ length: 30 }, (_, i) => `k${i}`);
   // Each id: one cast then a get, from the same node (order holds per sender).
   for (const id of ids) {
-    await n0!.run({ op: 'cast', id });
-    expect(await n0!.run({ op: 'get', id })).toBe(1);
+    await n0.run({ op: 'cast', id });
+    expect(await n0.run({ op: 'get', id })).toBe(1);
   }
   await seen.flush();
   const onKilled = ids.filter((id) => seen.where(id) === 'n2');
   expect(onKilled.length).toBeGreaterThan(0);
 
-  await n2!.kill();
+  await n2.kill();
   seen.killed('n2');
-  await until(() => sameMembers([n0!, n1!], ['n0', 'n1']), 'n2 taken for lost');
+  await until(() => sameMembers([n0, n1], ['n0', 'n1']), 'n2 taken for lost');
   // Every message from here on arrives: state of the killed node's entities starts afresh.
   for (const id of ids) {
-    await n1!.run({ op: 'cast', id });
-    expect(await n1!.run({ op: 'get', id })).toBe(onKilled.includes(id) ? 1 : 2);
+    await n1.run({ op: 'cast', id });
+    expect(await n1.run({ op: 'get', id })).toBe(onKilled.includes(id) ? 1 : 2);
   }
   await seen.flush();
   for (const id of onKilled) expect(['n0', 'n1']).toContain(seen.where(id));
 
   const n3 = await start('n3');
-  await until(() => sameMembers([n0!, n1!, n3], ['n0', 'n1', 'n3']), 'n3 a member');
+  await until(() => sameMembers([n0, n1, n3], ['n0', 'n1', 'n3']), 'n3 a member');
   for (const id of ids) {
     await n3.run({ op: 'cast', id });
     await n3.run({ op: 'get', id });
