@@ -142,6 +142,8 @@ interface Act {
 const MAX_HOPS = 3;
 /** A message passed on this many times has met a routing loop: it is lost, with an error. */
 const HOP_LIMIT = MAX_HOPS + 6;
+/** Key writes (create, then read and delete on a conflict) one region makes at once. */
+const MAX_CLAIMS = 64;
 const CONFLICT = 10071;
 const LONGEST_RETRY = 2000;
 const text = new TextDecoder();
@@ -173,6 +175,10 @@ export class EntityRouter<P extends Protocol = Protocol>
   private readonly subscriptions: Subscription[] = [];
   private closed = false;
   private activations = 0;
+  /** Key writes in flight, and the claims waiting for one (a queue read from `waitingHead`). */
+  private claiming = 0;
+  private readonly waiting: (() => void)[] = [];
+  private waitingHead = 0;
   private passivations = 0;
   private handoffs = 0;
 
@@ -375,6 +381,44 @@ export class EntityRouter<P extends Protocol = Protocol>
    * the held messages there.
    */
   private async claim(id: string, act: Act): Promise<void> {
+    await this.slot();
+    try {
+      if (!(await this.takeKey(id, act))) return;
+    } finally {
+      this.unslot();
+    }
+    await this.startEntity(id, act);
+  }
+
+  /**
+   * Waits for one of the `MAX_CLAIMS` key writes this region makes at once:
+   * a burst of first messages to many new entities queues here, in order,
+   * instead of flooding the bucket with requests that time out.
+   */
+  private slot(): Promise<void> {
+    if (this.claiming < MAX_CLAIMS) {
+      this.claiming++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private unslot(): void {
+    if (this.waitingHead < this.waiting.length) {
+      const next = this.waiting[this.waitingHead]!;
+      this.waiting[this.waitingHead++] = noop;
+      if (this.waitingHead === this.waiting.length) {
+        this.waiting.length = 0;
+        this.waitingHead = 0;
+      }
+      next();
+    } else {
+      this.claiming--;
+    }
+  }
+
+  /** The key-writing half of a claim: `true` once the key is this activation's. */
+  private async takeKey(id: string, act: Act): Promise<boolean> {
     const key = this.keyPrefix + encodeKey(id);
     const value = jsonCodec.encode({ node: this.node, run: this.run });
     const { bucket } = this.options;
@@ -384,7 +428,10 @@ export class EntityRouter<P extends Protocol = Protocol>
         break;
       } catch (error) {
         if (!isConflict(error)) {
-          if (isClosed(error)) return this.connectionClosed();
+          if (isClosed(error)) {
+            this.connectionClosed();
+            return false;
+          }
           await this.pause(attempt, `entity key write of '${this.type}/${id}'`, error);
           continue;
         }
@@ -407,16 +454,24 @@ export class EntityRouter<P extends Protocol = Protocol>
           continue;
         }
         // A live member holds it: the messages go there.
-        if (this.acts.get(id) !== act) return;
+        if (this.acts.get(id) !== act) return false;
         this.acts.delete(id);
         this.reroute(id, act.queue, holder.node);
-        return;
+        return false;
       } catch (error) {
-        if (isClosed(error)) return this.connectionClosed();
+        if (isClosed(error)) {
+          this.connectionClosed();
+          return false;
+        }
         await this.pause(attempt, `entity key read of '${this.type}/${id}'`, error);
       }
     }
-    if (this.closed || this.acts.get(id) !== act) return;
+    return !this.closed && this.acts.get(id) === act;
+  }
+
+  /** Starts the entity's actor under the local supervisor, then lets the held messages in. */
+  private async startEntity(id: string, act: Act): Promise<void> {
+    const key = this.keyPrefix + encodeKey(id);
     const supervisor = this.supervisor!;
     try {
       await startChild(
@@ -427,7 +482,7 @@ export class EntityRouter<P extends Protocol = Protocol>
       // Its start failed, and the supervisor gave it up: the key goes, the held messages are lost.
       if (this.acts.get(id) !== act) return;
       this.acts.delete(id);
-      await this.free(key, act);
+      await this.free(id, key, act);
       const queue = act.queue;
       for (let i = 0; i < queue.length; i += 3) {
         this.lose(id, queue[i] as number, queue[i + 1], error);
@@ -463,7 +518,7 @@ export class EntityRouter<P extends Protocol = Protocol>
         await terminateChild(supervisor.pid, id).catch((e: unknown) => this.controlFailed(e));
       await deleteChild(supervisor.pid, id).catch((e: unknown) => this.controlFailed(e));
     }
-    await this.free(this.keyPrefix + encodeKey(id), act);
+    await this.free(id, this.keyPrefix + encodeKey(id), act);
     if (this.acts.get(id) !== act) return;
     this.acts.delete(id);
     this.reroute(id, act.queue, undefined);
@@ -480,9 +535,12 @@ export class EntityRouter<P extends Protocol = Protocol>
   }
 
   /** Deletes the key this activation wrote, retried until it lands or a newer write supersedes it. */
-  private async free(key: string, act: Act): Promise<void> {
+  private async free(id: string, key: string, act: Act): Promise<void> {
     if (act.revision === 0) return;
     for (let attempt = 1; ; attempt++) {
+      // A newer activation here took the key over (after the supervisor was replaced): it stays.
+      const now = this.acts.get(id);
+      if (now !== undefined && now !== act) return;
       try {
         await this.options.bucket.delete(key, { previousSeq: act.revision });
         return;
@@ -659,6 +717,8 @@ const regionServer = genServer({
     return router;
   },
 });
+
+function noop(): void {}
 
 function isConflict(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === CONFLICT;
