@@ -681,10 +681,11 @@ export class EntityRouter<P extends Protocol = Protocol>
       }
     }
     const { bucket } = this.options;
-    await Promise.all(
-      acts
-        .filter(([, act]) => act.revision > 0)
-        .map(([id, act]) =>
+    const held = acts.filter(([, act]) => act.revision > 0);
+    // MAX_CLAIMS at a time, as for claims: 100,000 deletes at once would only time out.
+    for (let i = 0; i < held.length; i += MAX_CLAIMS) {
+      await Promise.all(
+        held.slice(i, i + MAX_CLAIMS).map(([id, act]) =>
           bucket
             .delete(this.keyPrefix + encodeKey(id), { previousSeq: act.revision })
             .catch((error: unknown) => {
@@ -693,7 +694,8 @@ export class EntityRouter<P extends Protocol = Protocol>
               }
             }),
         ),
-    );
+      );
+    }
     if (this.region !== null) {
       this.cluster.registry.unregister(regionName(this.type, this.node), this.region);
       stop(this.region);

@@ -12,7 +12,7 @@ import type {
   EntityReply,
   WitnessNote,
 } from './entity-node-process.js';
-import { startServer, type NatsServer } from '../remote/nats-servers.js';
+import { startCluster, startServer } from '../remote/nats-servers.js';
 
 const nodeFile = join(__dirname, 'entity-node-process.ts');
 const repoRoot = join(__dirname, '..', '..');
@@ -84,20 +84,29 @@ class EntityNode {
   }
 }
 
-let server: NatsServer | undefined;
+/** The servers of the current test: one, or three routed ones; each node connects to one of them. */
+let urls: string[] = [];
+let stopServers: () => Promise<void> = () => Promise.resolve();
 let nc: NatsConnection | undefined;
 const nodes: EntityNode[] = [];
 
-beforeAll(async () => {
-  server = await startServer({ jetstream: true });
-  nc = await connect({ servers: server.url });
-}, 60_000);
+async function useServers(topology: 'one server' | 'three routed servers'): Promise<void> {
+  if (topology === 'one server') {
+    const server = await startServer({ jetstream: true });
+    urls = [server.url];
+    stopServers = () => server.stop();
+  } else {
+    const cluster = await startCluster(3, { jetstream: true });
+    urls = cluster.urls;
+    stopServers = () => cluster.stop();
+  }
+  nc = await connect({ servers: urls[0]! });
+}
+
 afterEach(async () => {
   await Promise.all(nodes.splice(0).map((n) => n.kill()));
-}, 60_000);
-afterAll(async () => {
   await nc?.close();
-  await server?.stop();
+  await stopServers();
 }, 60_000);
 
 /**
@@ -146,63 +155,69 @@ async function until(test: () => Promise<boolean> | boolean, what: string): Prom
 
 let run = 0;
 
-test('a node that owns shards is SIGKILLed: its entities run again elsewhere on their next message, never two at once; a new node takes its share', async () => {
-  const cluster = `ep${process.pid}_${++run}`;
-  const base = {
-    url: server!.url,
-    cluster,
-    bucket: `${cluster}_entities`,
-    witness: `witness.${cluster}`,
-    heartbeat,
-  };
-  const seen = witness(base.witness);
-  const start = async (name: string): Promise<EntityNode> => {
-    const node = new EntityNode({ ...base, name });
-    nodes.push(node);
-    await node.ready;
-    return node;
-  };
-  const [n0, n1, n2] = [await start('n0'), await start('n1'), await start('n2')];
-  const sameMembers = async (list: EntityNode[], names: string[]): Promise<boolean> => {
-    for (const n of list) {
-      if ((await n.run<string[]>({ op: 'members' })).join() !== names.join()) return false;
+test.each(['one server', 'three routed servers'] as const)(
+  '%s: a node that owns shards is SIGKILLed: its entities run again elsewhere on their next message, never two at once; a new node takes its share',
+  async (topology) => {
+    await useServers(topology);
+    const cluster = `ep${process.pid}_${++run}`;
+    let joined = 0;
+    const base = {
+      cluster,
+      bucket: `${cluster}_entities`,
+      witness: `witness.${cluster}`,
+      heartbeat,
+    };
+    const seen = witness(base.witness);
+    const start = async (name: string): Promise<EntityNode> => {
+      // Round the servers: on three servers, every node's traffic crosses routes.
+      const node = new EntityNode({ ...base, url: urls[joined++ % urls.length]!, name });
+      nodes.push(node);
+      await node.ready;
+      return node;
+    };
+    const [n0, n1, n2] = [await start('n0'), await start('n1'), await start('n2')];
+    const sameMembers = async (list: EntityNode[], names: string[]): Promise<boolean> => {
+      for (const n of list) {
+        if ((await n.run<string[]>({ op: 'members' })).join() !== names.join()) return false;
+      }
+      return true;
+    };
+    await until(() => sameMembers([n0, n1, n2], ['n0', 'n1', 'n2']), 'three members');
+
+    const ids = Array.from({ length: 30 }, (_, i) => `k${i}`);
+    // Each id: one cast then a get, from the same node (order holds per sender).
+    for (const id of ids) {
+      await n0.run({ op: 'cast', id });
+      expect(await n0.run({ op: 'get', id })).toBe(1);
     }
-    return true;
-  };
-  await until(() => sameMembers([n0, n1, n2], ['n0', 'n1', 'n2']), 'three members');
+    await seen.flush();
+    const onKilled = ids.filter((id) => seen.where(id) === 'n2');
+    expect(onKilled.length).toBeGreaterThan(0);
 
-  const ids = Array.from({ length: 30 }, (_, i) => `k${i}`);
-  // Each id: one cast then a get, from the same node (order holds per sender).
-  for (const id of ids) {
-    await n0.run({ op: 'cast', id });
-    expect(await n0.run({ op: 'get', id })).toBe(1);
-  }
-  await seen.flush();
-  const onKilled = ids.filter((id) => seen.where(id) === 'n2');
-  expect(onKilled.length).toBeGreaterThan(0);
+    await n2.kill();
+    seen.killed('n2');
+    await until(() => sameMembers([n0, n1], ['n0', 'n1']), 'n2 taken for lost');
+    // Every message from here on arrives: state of the killed node's entities starts afresh.
+    for (const id of ids) {
+      await n1.run({ op: 'cast', id });
+      expect(await n1.run({ op: 'get', id })).toBe(onKilled.includes(id) ? 1 : 2);
+    }
+    await seen.flush();
+    for (const id of onKilled) expect(['n0', 'n1']).toContain(seen.where(id));
 
-  await n2.kill();
-  seen.killed('n2');
-  await until(() => sameMembers([n0, n1], ['n0', 'n1']), 'n2 taken for lost');
-  // Every message from here on arrives: state of the killed node's entities starts afresh.
-  for (const id of ids) {
-    await n1.run({ op: 'cast', id });
-    expect(await n1.run({ op: 'get', id })).toBe(onKilled.includes(id) ? 1 : 2);
-  }
-  await seen.flush();
-  for (const id of onKilled) expect(['n0', 'n1']).toContain(seen.where(id));
-
-  const n3 = await start('n3');
-  await until(() => sameMembers([n0, n1, n3], ['n0', 'n1', 'n3']), 'n3 a member');
-  for (const id of ids) {
-    await n3.run({ op: 'cast', id });
-    await n3.run({ op: 'get', id });
-  }
-  await seen.flush();
-  const onNew = ids.filter((id) => seen.where(id) === 'n3');
-  expect(onNew.length).toBeGreaterThan(0);
-  expect(seen.overlaps).toEqual([]);
-  // Each id is live exactly once, as the witness sees it.
-  for (const id of ids) expect(seen.where(id)).toBeDefined();
-  seen.stop();
-}, 120_000);
+    const n3 = await start('n3');
+    await until(() => sameMembers([n0, n1, n3], ['n0', 'n1', 'n3']), 'n3 a member');
+    for (const id of ids) {
+      await n3.run({ op: 'cast', id });
+      await n3.run({ op: 'get', id });
+    }
+    await seen.flush();
+    const onNew = ids.filter((id) => seen.where(id) === 'n3');
+    expect(onNew.length).toBeGreaterThan(0);
+    expect(seen.overlaps).toEqual([]);
+    // Each id is live exactly once, as the witness sees it.
+    for (const id of ids) expect(seen.where(id)).toBeDefined();
+    seen.stop();
+  },
+  180_000,
+);
