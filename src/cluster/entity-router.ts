@@ -1,4 +1,4 @@
-import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
+import { EMPTY, Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { genServer, type GenServer } from '../actor/gen-server.js';
 import type { Pid } from '../actor/pid.js';
 import { lost } from '../actor/process.js';
@@ -473,15 +473,19 @@ export class EntityRouter<P extends Protocol = Protocol>
   private async startEntity(id: string, act: Act): Promise<void> {
     const key = this.keyPrefix + encodeKey(id);
     const supervisor = this.supervisor!;
+    // A first start that fails is not retried: its restart is an empty child that
+    // ends at once (normal, so not restarted again), and the activation is given up.
+    let starts = 0;
+    const start = (): Observable<unknown> =>
+      starts++ === 0 || act.state === 'running' ? this.def.start(id) : EMPTY;
     try {
-      await startChild(
-        supervisor.pid,
-        child(id, () => this.def.start(id), { restart: 'transient' }),
-      );
+      await startChild(supervisor.pid, child(id, start, { restart: 'transient' }));
     } catch (error) {
-      // Its start failed, and the supervisor gave it up: the key goes, the held messages are lost.
+      // Its first start failed: the spec goes, then the key; the held messages are lost with the error.
       if (this.acts.get(id) !== act) return;
       this.acts.delete(id);
+      await terminateChild(supervisor.pid, id).catch((e: unknown) => this.controlFailed(e));
+      await deleteChild(supervisor.pid, id).catch((e: unknown) => this.controlFailed(e));
       await this.free(id, key, act);
       const queue = act.queue;
       for (let i = 0; i < queue.length; i += 3) {

@@ -4,10 +4,21 @@
 // node joins or leaves; bad input.
 import { Kvm } from '@nats-io/kv';
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { ActorExitError, call, cast, deadLetters$, genServer, send } from '../../src/index.js';
+import {
+  ActorExitError,
+  HoldOverflowError,
+  call,
+  cast,
+  deadLetters$,
+  genServer,
+  send,
+  type DeadLetter,
+  type Pid,
+} from '../../src/index.js';
 import { entities, entity, type EntityKv, type EntityRegion } from '../../src/remote/index.js';
 import type { ClusterNode } from '../../src/remote/index.js';
 import { useNatsCluster } from '../remote/cluster-fixture.js';
+import { useUnhandledErrors } from '../support.js';
 
 const { cluster, clusterName, connectNats, join } = useNatsCluster('ent');
 
@@ -190,6 +201,68 @@ describe('entities', () => {
     const [letter] = await letters;
     expect(letter!.message).toEqual({ add: 1 });
     await expect(call(entity(r!, 'z'), 'get')).rejects.toThrow(/entity 'counter\/z'/);
+  }, 30_000);
+});
+
+describe('entities: failure paths', () => {
+  afterEach(closeRegions);
+  const unhandled = useUnhandledErrors();
+
+  test('past holdBound, a message for an entity being activated is a dead letter (HoldOverflowError)', async () => {
+    const { nodes } = await cluster(1);
+    const kv = await bucket();
+    const r = await entities(nodes[0]!, 'counter', counter('n0'), { bucket: kv, holdBound: 2 });
+    made.push(r);
+    const letters: DeadLetter[] = [];
+    const subscription = deadLetters$.subscribe((l) => letters.push(l));
+    // The key write is in flight: these are held, up to 2.
+    expect(cast(entity(r, 'h'), 'inc')).toBe(true);
+    expect(cast(entity(r, 'h'), 'inc')).toBe(true);
+    expect(cast(entity(r, 'h'), 'inc')).toBe(false);
+    subscription.unsubscribe();
+    expect(letters).toHaveLength(1);
+    const reason = letters[0]!.reason;
+    expect(reason.kind === 'error' && reason.error).toBeInstanceOf(HoldOverflowError);
+    for (let i = 0; i < 200 && r.stats().active === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(await call(entity(r, 'h'), 'get')).toBe(2);
+  }, 30_000);
+
+  test('a message for the region that is not { e, m, h } is reported, and a call among them rejected', async () => {
+    const { nodes } = await cluster(2);
+    const rs = await regions(nodes);
+    await settled(rs, 2);
+    const region = nodes[0]!.registry.whereis('rxotp.entities/counter/n1')!;
+    await expect(
+      call(region as Pid<{ call: unknown; reply: unknown; cast: unknown; info: unknown }>, {
+        e: 5,
+      }),
+    ).rejects.toThrow(/a message for the region must be \{ e: id, m: message, h: hops \}/);
+    expect(unhandled()).toHaveBeenCalledWith(expect.any(TypeError));
+  }, 30_000);
+
+  test('an entity whose init fails: its callers are told, the key is freed, and the other entities run on', async () => {
+    const { nodes } = await cluster(1);
+    const kv = await bucket();
+    const fragile = genServer({
+      init: (id: string) => {
+        if (id === 'bad') throw new Error('no such account');
+        return 0;
+      },
+      handleCall: (_: 'get', _from, n: number) => ({ reply: n, state: n }),
+    });
+    const r = await entities(nodes[0]!, 'fragile', fragile, { bucket: kv, intensity: 10 });
+    made.push(r);
+    expect(await call(entity(r, 'good'), 'get')).toBe(0);
+    await expect(call(entity(r, 'bad'), 'get')).rejects.toBeInstanceOf(ActorExitError);
+    // Not restarted in a loop: the supervisor did not give up (one restart counted, of 10).
+    expect(r.stats().active).toBe(1);
+    expect(await call(entity(r, 'good'), 'get')).toBe(0);
+    for (let i = 0; i < 100 && (await kv.get('e/fragile/bad'))?.operation === 'PUT'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect((await kv.get('e/fragile/bad'))?.operation).not.toBe('PUT');
   }, 30_000);
 });
 
