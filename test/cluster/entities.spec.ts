@@ -7,6 +7,7 @@ import { firstValueFrom, take, toArray } from 'rxjs';
 import {
   ActorExitError,
   HoldOverflowError,
+  MaxRestartsExceededError,
   call,
   cast,
   deadLetters$,
@@ -240,6 +241,24 @@ describe('entities: failure paths', () => {
       }),
     ).rejects.toThrow(/a message for the region must be \{ e: id, m: message, h: hops \}/);
     expect(unhandled()).toHaveBeenCalledWith(expect.any(TypeError));
+  }, 30_000);
+
+  test('the local supervisor giving up is reported; a fresh one takes over and each entity comes back on its next message', async () => {
+    const { nodes } = await cluster(1);
+    const kv = await bucket();
+    const r = await entities(nodes[0]!, 'counter', counter('n0'), { bucket: kv, intensity: 0 });
+    made.push(r);
+    cast(entity(r, 'x'), 'inc');
+    cast(entity(r, 'y'), 'inc');
+    expect(await call(entity(r, 'y'), 'get')).toBe(1);
+    await expect(call(entity(r, 'x'), 'crash')).rejects.toBeInstanceOf(ActorExitError);
+    expect(unhandled()).toHaveBeenCalledWith(expect.any(MaxRestartsExceededError));
+    // Both stopped with the supervisor; each starts afresh here, its key taken back.
+    expect(await call(entity(r, 'y'), 'get')).toBe(0);
+    expect(await call(entity(r, 'x'), 'get')).toBe(0);
+    expect(started.map((s) => s.id)).toEqual(['x', 'y', 'y', 'x']);
+    const key = await kv.get('e/counter/x');
+    expect(key?.operation).toBe('PUT');
   }, 30_000);
 
   test('an entity whose init fails: its callers are told, the key is freed, and the other entities run on', async () => {
