@@ -201,6 +201,9 @@ export class EntityRouter<P extends Protocol = Protocol>
     this.startSupervisor();
     const region = spawn(regionServer, this as EntityRouter);
     this.region = region;
+    // The node leaving (close(), or its connection closing) closes the region first:
+    // its entities stop and their keys go while the bucket is still in reach.
+    this.subscriptions.push(this.cluster.leaving$.subscribe(() => void this.close()));
     try {
       await this.cluster.registry.claim(regionName(this.type, this.node), region);
     } catch (error) {

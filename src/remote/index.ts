@@ -36,3 +36,11 @@ export type { EntitiesOptions } from '../cluster/entities.js';
 export { entities } from '../cluster/entities.js';
 export type { EntityKv, EntityRegion, EntityStats } from '../cluster/entity-router.js';
 export { entity } from '../cluster/entity.js';
+export type {
+  ClusterSingletonOptions,
+  ClusterSingletonSpec,
+} from '../cluster/cluster-singleton.js';
+export { clusterSingleton } from '../cluster/cluster-singleton.js';
+export { singletonVia } from '../cluster/singleton-via.js';
+export type { SingletonEvent } from '../cluster/singleton-event.js';
+export type { SingletonKv } from '../cluster/singleton-kv.js';

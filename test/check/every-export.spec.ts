@@ -41,6 +41,8 @@ import {
   connectNode,
   entities,
   entity,
+  clusterSingleton,
+  singletonVia,
   joinCluster,
   linkPair,
   natsLink,
@@ -49,6 +51,7 @@ import {
   type ClusterKv,
   type ClusterNode,
   type EntityKv,
+  type SingletonKv,
   type NatsLinkConnection,
 } from '../../src/remote/index.js';
 import { EntityRouter } from '../../src/cluster/entity-router.js';
@@ -109,6 +112,7 @@ const throwingGetters = Object.fromEntries(
     'bucket',
     'cluster',
     'signal',
+    'leaving$',
   ].map((key) => [key, { get: fail, enumerable: true }]),
 );
 const getterObject: object = Object.defineProperties({}, throwingGetters);
@@ -234,6 +238,7 @@ function leftNode(): ClusterNode {
     registry,
     nodes$: of([]),
     down$: EMPTY,
+    leaving$: EMPTY,
     stats: () => ({ peers: 0, badFrames: 0, refusedPeers: 0 }),
     close: () => Promise.resolve(),
   };
@@ -257,6 +262,18 @@ const aRegion = () =>
     backoff: undefined,
     scheduler: asyncScheduler,
   });
+/** A node that never hears of anything: clusterSingleton and singletonVia check before using it. */
+const quietNode = {
+  name: 'a',
+  registry: { claim: () => Promise.resolve(), whereis$: () => of(undefined) },
+  leaving$: EMPTY,
+} as unknown as ClusterNode;
+/** A lease bucket that is never reached: a valid clusterSingleton spec is only built here. */
+const unusedLeases: SingletonKv = {
+  ...missingBucket,
+  watch: () => Promise.reject(new Error('no bucket')),
+};
+const singletonChild = () => child('s', () => echo.start());
 
 // ---- The table --------------------------------------------------------------------------------
 
@@ -435,6 +452,46 @@ const ROWS: readonly Row[] = [
   row('entities', 'scheduler', (v) => anEntities({ scheduler: v }), OPTIONAL),
   row('entity', 'region', (v) => entity(as(v), 'x')),
   row('entity', 'id', (v) => entity(aRegion(), as(v)), STRING),
+  row('clusterSingleton', 'node', (v) =>
+    clusterSingleton(as(v), singletonChild(), { bucket: unusedLeases }),
+  ),
+  row('clusterSingleton', 'spec', (v) =>
+    clusterSingleton(quietNode, as(v), { bucket: unusedLeases }),
+  ),
+  row('clusterSingleton', 'options', (v) => clusterSingleton(quietNode, singletonChild(), as(v))),
+  row('clusterSingleton', 'bucket', (v) =>
+    clusterSingleton(quietNode, singletonChild(), { bucket: as(v) }),
+  ),
+  row(
+    'clusterSingleton',
+    'name',
+    (v) => clusterSingleton(quietNode, singletonChild(), { bucket: unusedLeases, name: as(v) }),
+    OPTIONAL,
+  ),
+  row(
+    'clusterSingleton',
+    'heartbeat',
+    (v) =>
+      clusterSingleton(quietNode, singletonChild(), { bucket: unusedLeases, heartbeat: as(v) }),
+    OPTIONAL,
+  ),
+  row(
+    'clusterSingleton',
+    'holdBound',
+    (v) =>
+      clusterSingleton(quietNode, singletonChild(), { bucket: unusedLeases, holdBound: as(v) }),
+    OPTIONAL,
+  ),
+  row(
+    'clusterSingleton',
+    'scheduler',
+    (v) =>
+      clusterSingleton(quietNode, singletonChild(), { bucket: unusedLeases, scheduler: as(v) }),
+    OPTIONAL,
+  ),
+  row('singletonVia', 'node', (v) => singletonVia(as(v), 's')),
+  row('singletonVia', 'name', (v) => singletonVia(quietNode, as(v))),
+  row('singletonVia', 'options', (v) => singletonVia(quietNode, 's', as(v)), OPTIONAL),
   row('clusterPermissions', 'options', (v) => clusterPermissions(as(v))),
   row('clusterPermissions', 'name', (v) => clusterPermissions({ name: as(v) })),
   row(
