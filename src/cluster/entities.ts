@@ -1,6 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { describe } from '../actor/address.js';
 import type { GenServer } from '../actor/gen-server.js';
+import type { Protocol } from '../actor/protocol.js';
 import { holds } from '../check/holds.js';
 import { hasMethods } from '../check/has-methods.js';
 import { isScheduler } from '../check/is-scheduler.js';
@@ -73,17 +74,14 @@ export interface EntitiesOptions {
  * await call(entity(counters, 'page-1'), 'get'); // 1, whichever node runs it
  * ```
  *
- * @typeParam C - The requests `handleCall` takes.
- * @typeParam R - What `handleCall` replies.
- * @typeParam K - The requests `handleCast` takes.
- * @typeParam I - The info messages `handleInfo` takes.
+ * @typeParam P - The entities' protocol, taken from `def`.
  */
-export function entities<C, R, K, I>(
+export function entities<P extends Protocol>(
   node: ClusterNode,
   type: string,
-  def: GenServer<string, C, R, K, I>,
+  def: GenServer<P, string>,
   options: EntitiesOptions,
-): Promise<EntityRegion<{ call: C; reply: R; cast: K; info: I }>> {
+): Promise<EntityRegion<P>> {
   if (
     !holds(
       () =>
@@ -161,20 +159,15 @@ export function entities<C, R, K, I>(
     const Kind = error instanceof RangeError ? RangeError : TypeError;
     throw new Kind(`entities: ${(error as Error).message}`);
   }
-  const router = new EntityRouter<{ call: C; reply: R; cast: K; info: I }>(
-    node,
-    type,
-    def as unknown as GenServer<string, unknown, unknown, unknown, unknown>,
-    {
-      bucket,
-      shards,
-      idleTimeout,
-      holdBound,
-      intensity: fields.intensity as number | undefined,
-      period: fields.period as number | undefined,
-      backoff: fields.backoff as BackoffOptions | BackoffFunction | undefined,
-      scheduler,
-    },
-  );
+  const router = new EntityRouter<P>(node, type, def, {
+    bucket,
+    shards,
+    idleTimeout,
+    holdBound,
+    intensity: fields.intensity as number | undefined,
+    period: fields.period as number | undefined,
+    backoff: fields.backoff as BackoffOptions | BackoffFunction | undefined,
+    scheduler,
+  });
   return router.start().then(() => router);
 }

@@ -186,7 +186,7 @@ export class EntityRouter<P extends Protocol = Protocol>
   constructor(
     private readonly cluster: ClusterNode,
     readonly type: string,
-    private readonly def: GenServer<string, unknown, unknown, unknown, unknown>,
+    private readonly def: GenServer<Protocol, string>,
     private readonly options: RouterOptions,
   ) {
     super();
