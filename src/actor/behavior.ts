@@ -3,6 +3,8 @@ import type { ExitReason } from '../exit/exit-reason.js';
 import type { CallRef } from '../messaging/call-ref.js';
 import type { Pid } from './pid.js';
 import type { Protocol } from './protocol.js';
+import type { Next } from './next.js';
+import type { MonitorRef } from './system-messages.js';
 
 /**
  * A value now, or later: a handler may return its result, a Promise of it, or an
@@ -64,6 +66,14 @@ export interface Ctx<P extends Protocol = Protocol> {
   sendAfter(delay: number, message: P['info']): Subscription;
   /** Emits `value` on `published$` for this incarnation (and, through a name, across restarts). */
   publish(value: unknown): void;
+  /**
+   * Watches `pid`: when it exits (at once if it has already exited), a
+   * `{ kind: 'down', ref, pid, reason }` message arrives in `handleInfo`.
+   * Ends with this incarnation.
+   */
+  monitor(pid: Pid): MonitorRef;
+  /** Turns a monitor off: no down message arrives after it. `true` if it was still on. */
+  demonitor(ref: MonitorRef): boolean;
 }
 
 /**
@@ -92,26 +102,45 @@ export interface Behavior<S, A = void, C = never, R = unknown, K = never, I = ne
    * `error` exit. (Its `ctx` is loosely typed so that using it here does not
    * stop TypeScript from inferring the message types from the handlers.)
    */
-  init(args: A, ctx: Ctx): MaybeAsync<S>;
+  init(args: A, ctx: Ctx): MaybeAsync<S | Next<S>>;
   /** Answers a `call`. */
   handleCall?(
     request: C,
     from: CallRef,
     state: S,
     ctx: Ctx<{ call: C; reply: R; cast: K; info: I }>,
-  ): MaybeAsync<CallResult<R, S>>;
+  ): MaybeAsync<CallResult<R, S> | Next<CallResult<R, S>>>;
   /** Handles a `cast`; returns the new state. */
   handleCast?(
     request: K,
     state: S,
     ctx: Ctx<{ call: C; reply: R; cast: K; info: I }>,
-  ): MaybeAsync<S>;
-  /** Handles a raw message (`send`, `sendAfter`, a fed Observable); returns the new state. */
+  ): MaybeAsync<S | Next<S>>;
+  /**
+   * Handles a raw message (`send`, `sendAfter`, a fed Observable) and the
+   * messages rxotp sends when asked to (`DownMessage`, `ExitMessage`,
+   * `TimeoutMessage`: include them in the message type); returns the new state.
+   */
   handleInfo?(
     message: I,
     state: S,
     ctx: Ctx<{ call: C; reply: R; cast: K; info: I }>,
-  ): MaybeAsync<S>;
+  ): MaybeAsync<S | Next<S>>;
+  /**
+   * Runs right after a result made with `next(state, { continue: value })`,
+   * before any other message (OTP's `handle_continue`); returns the new state.
+   */
+  handleContinue?(
+    value: unknown,
+    state: S,
+    ctx: Ctx<{ call: C; reply: R; cast: K; info: I }>,
+  ): MaybeAsync<S | Next<S>>;
+  /**
+   * When `true`, the exit of an actor spawned from a handler arrives as a
+   * `{ kind: 'exit', pid, reason }` message in `handleInfo` instead of ending
+   * this one on a crash (Erlang's `trap_exit`). Default `false`.
+   */
+  readonly trapExit?: boolean;
   /** Runs once on every exit after a successful `init`, with the reason and the last committed state. */
   terminate?(
     reason: ExitReason,

@@ -71,7 +71,7 @@ export type ProtocolOf<D> =
     ? { call: C; reply: R; cast: K; info: I }
     : never;
 
-const HANDLERS = ['handleCall', 'handleCast', 'handleInfo', 'terminate'] as const;
+const HANDLERS = ['handleCall', 'handleCast', 'handleInfo', 'handleContinue', 'terminate'] as const;
 
 /**
  * Defines an actor from `init` and handlers, each of which may be synchronous
@@ -103,7 +103,7 @@ export function genServer<S, A = void, C = never, R = unknown, K = never, I = ne
     'genServer',
     'behavior',
     behavior,
-    ['init', ...HANDLERS],
+    ['init', 'trapExit', ...HANDLERS],
     '{ init: (args) => state, handleCast, ... }',
   );
   if (read === undefined || typeof read.init !== 'function') {
@@ -118,6 +118,11 @@ export function genServer<S, A = void, C = never, R = unknown, K = never, I = ne
         `genServer: behavior.${handler} must be a function or left out, got ${describe(fn)}.`,
       );
     }
+  }
+  if (read.trapExit !== undefined && typeof read.trapExit !== 'boolean') {
+    throw new TypeError(
+      `genServer: behavior.trapExit must be true, false or left out, got ${describe(read.trapExit)}.`,
+    );
   }
   const any = behavior as unknown as AnyBehavior;
   const boot = (

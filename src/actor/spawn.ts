@@ -54,6 +54,6 @@ export function spawn<A, C, R, K, I>(
   const checked = checkStartOptions('spawn', options);
   const process = def.boot(args as A, checked, null);
   const parent = running.process;
-  if (parent !== null && !process.dead) parent.link(process);
+  if (parent !== null) parent.link(process);
   return process.pid as Pid<{ call: C; reply: R; cast: K; info: I }>;
 }
