@@ -345,7 +345,9 @@ export class GenServerProcess extends Process implements Ctx {
   }
 
   demonitor(ref: MonitorRef): boolean {
-    return this.monitors === null ? (this.monitors = new Monitors(this)).remove(ref) : this.monitors.remove(ref);
+    return this.monitors === null
+      ? (this.monitors = new Monitors(this)).remove(ref)
+      : this.monitors.remove(ref);
   }
 
   sendAfter(delay: number, message: unknown): Subscription {

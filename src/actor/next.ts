@@ -69,14 +69,26 @@ export interface NextOptions {
  * @typeParam T - The result it wraps.
  */
 export function next<T>(result: T, options: NextOptions): Next<T> {
-  const read = readFields('next', 'options', options, ['continue', 'timeout'], '{ continue, timeout }');
+  const read = readFields(
+    'next',
+    'options',
+    options,
+    ['continue', 'timeout'],
+    '{ continue, timeout }',
+  );
   if (read === undefined) {
     throw new TypeError('next: options must be { continue?, timeout? }, got undefined.');
   }
   const timeout = read.timeout ?? Infinity;
   checkDuration('next', 'options.timeout', timeout, 'allowed');
   const continues = read.continue !== undefined;
-  return Object.freeze({ [NEXT_BRAND]: true as const, result, continue: read.continue, continues, timeout });
+  return Object.freeze({
+    [NEXT_BRAND]: true as const,
+    result,
+    continue: read.continue,
+    continues,
+    timeout,
+  });
 }
 
 /** @internal Whether a handler's result is a `next(...)`. Never throws. */

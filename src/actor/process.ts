@@ -356,7 +356,8 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     this.kids = null;
     if (kids === null) return;
     const reason = childReason(this.pid, this.reason!);
-    for (let i = kids.length - 1; i >= 0; i--) kids[i]!.teardown(Infinity, kids[i]!.scheduler, false, reason);
+    for (let i = kids.length - 1; i >= 0; i--)
+      kids[i]!.teardown(Infinity, kids[i]!.scheduler, false, reason);
   }
 
   private die(): void {
