@@ -15,7 +15,7 @@ import { isAsync } from './settle.js';
 import { childExited } from './link.js';
 import { Monitors } from './monitor.js';
 import { isNext, type Next } from './next.js';
-import { DOWN, IDLE, LINK_EXIT } from './system-kinds.js';
+import { DOWN, IDLE } from './system-kinds.js';
 import type { DownMessage, MonitorRef, TimeoutMessage } from './system-messages.js';
 
 /** @internal */
@@ -199,20 +199,24 @@ export class GenServerProcess extends Process implements Ctx {
     let current = after;
     while (current.continues) {
       if (this.stopAsked) return false;
-      const handleContinue = this.behavior.handleContinue;
+      const behavior = this.behavior;
+      const previous = running.process;
+      running.process = this;
       let result: unknown;
       try {
-        if (handleContinue === undefined) {
+        if (behavior.handleContinue === undefined) {
           throw this.handlerError(
             'handleContinue',
             'is missing, and a result asked for { continue }. Add handleContinue to the behavior.',
           );
         }
-        result = this.run(() => handleContinue(current.continue, this.state, this));
+        result = behavior.handleContinue(current.continue, this.state, this);
       } catch (error) {
+        running.process = previous;
         this.crash(error);
         return false;
       }
+      running.process = previous;
       if (isAsync(result)) {
         this.wait(
           result,

@@ -160,7 +160,13 @@ describe('a spawn made inside a handler', () => {
     cast(parent, 'crash');
     // Through the link: an error naming the parent (docs/design.md, "Links and trapping exits").
     expect(seen).toEqual([
-      { kind: 'error', error: expect.objectContaining({ name: 'LinkedExitError', linked: String(parent) }) },
+      {
+        kind: 'error',
+        error: expect.objectContaining({
+          name: 'LinkedExitError',
+          linked: String(parent),
+        }) as unknown,
+      },
       'complete',
     ]);
   });
