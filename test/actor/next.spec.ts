@@ -22,7 +22,7 @@ describe('continue', () => {
     // Both casts are queued behind the outer one: the continue runs between them.
     const outer = genServer({
       init: () => 0,
-      handleInfo: (target: Pid<{ call: never; reply: never; cast: string; info: never }>, n) => {
+      handleInfo: (target: typeof pid, n) => {
         cast(target, 'first');
         cast(target, 'second');
         return n;
