@@ -1,6 +1,6 @@
 // next(result, { continue, timeout }): docs/design.md, "Continue and idle timeout".
 // Timing of the idle timeout is in marbles/idle-timeout.spec.ts.
-import { call, cast, genServer, next, send, spawn, state$, type Pid } from '../../src/index.js';
+import { call, cast, genServer, next, send, spawn, state$ } from '../../src/index.js';
 import { exitOf } from '../support.js';
 
 describe('continue', () => {
