@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
 import { describe, isPid } from '../actor/address.js';
 import type { Pid } from '../actor/pid.js';
+import type { ExitReason } from '../exit/exit-reason.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 
 /** @internal The brand that marks a group scope, shared by every copy of rxotp. */
@@ -31,23 +32,38 @@ interface Group {
 export class GroupScope {
   private readonly groups = new Map<string, Group>();
 
-  /** @internal Adds `pid` to `group`; `false` if it is already a member (or has exited). */
+  /** @internal What `join` does: adds `pid` to `group`; `false` if already a member (or exited). */
   join(group: string, pid: Pid): boolean {
+    return this.add(group, pid);
+  }
+
+  /** @internal What `leave` does: removes `pid` from `group`; `false` if it was not a member. */
+  leave(group: string, pid: Pid): boolean {
+    return this.remove(group, pid);
+  }
+
+  /** @internal Adds a member, with no side effect beyond this scope. */
+  protected add(group: string, pid: Pid): boolean {
     const g = this.group(group);
     if (g.members.has(pid)) return false;
     let exited = false;
-    const remove = pid.target.onExit(() => {
+    const remove = pid.target.onExit((reason) => {
       exited = true;
-      if (g.members.delete(pid)) this.changed(group, g);
+      if (!g.members.delete(pid)) return;
+      this.changed(group, g);
+      this.exited(group, pid, reason);
     });
-    if (exited) return false;
+    if (exited) {
+      this.drop(group, g);
+      return false;
+    }
     g.members.set(pid, remove);
     this.changed(group, g);
     return true;
   }
 
-  /** @internal Removes `pid` from `group`; `false` if it was not a member. */
-  leave(group: string, pid: Pid): boolean {
+  /** @internal Removes a member, with no side effect beyond this scope. */
+  protected remove(group: string, pid: Pid): boolean {
     const g = this.groups.get(group);
     const remove = g?.members.get(pid);
     if (g === undefined || remove === undefined) return false;
@@ -56,6 +72,9 @@ export class GroupScope {
     this.changed(group, g);
     return true;
   }
+
+  /** @internal A member exited and has left `group`: a subclass may tell others. */
+  protected exited(_group: string, _pid: Pid, _reason: ExitReason): void {}
 
   /** @internal The members of `group` now, in join order. */
   members(group: string): readonly Pid[] {
