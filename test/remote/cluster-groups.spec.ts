@@ -2,13 +2,15 @@
 // (docs/design.md, "Process groups"): a member joined on one node is seen on
 // every node, and leaves everywhere when it leaves, exits, or its node is lost.
 import type { NatsConnection } from '@nats-io/transport-node';
-import { firstValueFrom, interval, map } from 'rxjs';
+import { Kvm } from '@nats-io/kv';
+import { config, firstValueFrom, interval, map } from 'rxjs';
 import {
   broadcast,
   genServer,
   join,
   leave,
   members$,
+  reports$,
   spawn,
   stop,
   type Pid,
@@ -96,6 +98,27 @@ describe('clusterGroups', () => {
     const [late, lateNc] = await joinNode('late');
     const gLate = await groupsOf(late, lateNc);
     expect(await firstValueFrom(members$('g', gLate.scope))).toEqual([]);
+  }, 30_000);
+
+  test('a key that is not a membership is dropped and reported; the groups go on', async () => {
+    const { nodes, ncs } = await cluster(2);
+    const [g0, g1] = await Promise.all(nodes.map((node, i) => groupsOf(node, ncs[i]!)));
+    const reports: unknown[] = [];
+    const subscription = reports$.subscribe((r) => reports.push(r));
+    const unhandled = config.onUnhandledError;
+    config.onUnhandledError = () => undefined;
+    try {
+      const bucket = await new Kvm(ncs[0]!).open(`${clusterName()}_groups`);
+      await bucket.put('not-a-membership', new Uint8Array([1]));
+      join('g', spawn(inbox, []), g0!.scope);
+      await membersWhen(g1!, 'g', (p) => p.length === 1);
+      expect(reports).toContainEqual(
+        expect.objectContaining({ kind: 'remote', node: 'n1', operation: 'group watch' }),
+      );
+    } finally {
+      config.onUnhandledError = unhandled;
+      subscription.unsubscribe();
+    }
   }, 30_000);
 
   test('only pids of this node may join a cluster scope', async () => {
