@@ -79,7 +79,7 @@ export function next<T>(result: T, options: NextOptions): Next<T> {
   if (read === undefined) {
     throw new TypeError('next: options must be { continue?, timeout? }, got undefined.');
   }
-  const timeout = read.timeout ?? Infinity;
+  const timeout = read.timeout === undefined ? Infinity : read.timeout;
   checkDuration('next', 'options.timeout', timeout, 'allowed');
   const continues = read.continue !== undefined;
   return Object.freeze({

@@ -85,7 +85,7 @@ interface Membership {
  * @param node - This process's node, from `joinCluster`.
  * @param options - The groups bucket, or the connection to open it on.
  */
-export async function clusterGroups(
+export function clusterGroups(
   node: ClusterNode,
   options: ClusterGroupsOptions,
 ): Promise<ClusterGroups> {
@@ -106,27 +106,37 @@ export async function clusterGroups(
     ['connection', 'cluster', 'bucket'],
     like,
   );
-  let bucket = fields?.bucket as ClusterKv | undefined;
+  if (fields === undefined) {
+    throw new TypeError(`clusterGroups: options must be ${like}, got undefined.`);
+  }
+  const bucket = fields.bucket as ClusterKv | undefined;
   if (bucket !== undefined && !hasMethods(bucket, ['create', 'delete', 'watch', 'status'])) {
     throw new TypeError(
       `clusterGroups: options.bucket must be a KV bucket from @nats-io/kv (create, delete, watch, status), got ${describe(bucket)}.`,
     );
   }
-  if (bucket === undefined) {
-    const connection = fields?.connection;
-    if (!hasMethods(connection, ['publish', 'subscribe', 'flush', 'closed'])) {
-      throw new TypeError(
-        `clusterGroups: options must be ${like}: a NatsConnection from @nats-io/transport-node's connect(), or an open KV bucket; got ${describe(connection)} as options.connection.`,
-      );
-    }
-    const cluster = checkClusterName('clusterGroups', fields?.cluster);
-    // The user's connection, described structurally, is the NatsConnection Kvm takes.
-    const nats = connection as ConstructorParameters<typeof Kvm>[0];
-    bucket = await new Kvm(nats).create(`${cluster}_groups`, { history: 1 });
+  const connection = fields.connection;
+  if (
+    bucket === undefined &&
+    !hasMethods(connection, ['publish', 'subscribe', 'flush', 'closed'])
+  ) {
+    throw new TypeError(
+      `clusterGroups: options must be ${like}: options.connection must be a NatsConnection from @nats-io/transport-node's connect() when no bucket is given, got ${describe(connection)}.`,
+    );
   }
-  const scope = new ClusterScope(bucket, host, node.name);
-  await scope.follow(0);
-  return { scope, close: () => scope.close() };
+  const cluster = checkClusterName('clusterGroups', fields.cluster);
+  return (async () => {
+    // The user's connection, described structurally, is the NatsConnection Kvm takes.
+    const kv =
+      bucket ??
+      (await new Kvm(connection as ConstructorParameters<typeof Kvm>[0]).create(
+        `${cluster}_groups`,
+        { history: 1 },
+      ));
+    const scope = new ClusterScope(kv, host, node.name);
+    await scope.follow(0);
+    return { scope, close: () => scope.close() };
+  })();
 }
 
 /** @internal A group scope mirrored in a KV bucket shared by the nodes of a cluster. */

@@ -130,15 +130,15 @@ describe('clusterGroups', () => {
     expect(() => join('other', remote!, g1!.scope)).toThrow(/takes pids of this node only/);
   }, 30_000);
 
-  test('bad input: a node not from joinCluster, options without a connection or bucket', async () => {
+  test('bad input throws at once: a node not from joinCluster, options without a connection or bucket', async () => {
     const { nodes } = await cluster(1);
-    await expect(clusterGroups({} as ClusterNode, { bucket: undefined })).rejects.toThrow(
+    expect(() => clusterGroups({} as ClusterNode, { bucket: undefined })).toThrow(
       'clusterGroups: node must be a node from joinCluster(), got Object.',
     );
-    await expect(clusterGroups(nodes[0]!, {})).rejects.toThrow(
+    expect(() => clusterGroups(nodes[0]!, {})).toThrow(
       /^clusterGroups: options must be \{ connection \} or \{ bucket \}/,
     );
-    await expect(clusterGroups(nodes[0]!, { bucket: 42 as never })).rejects.toThrow(
+    expect(() => clusterGroups(nodes[0]!, { bucket: 42 as never })).toThrow(
       'clusterGroups: options.bucket must be a KV bucket from @nats-io/kv (create, delete, watch, status), got 42.',
     );
   }, 30_000);
