@@ -196,19 +196,16 @@ export class GenServerProcess extends Process implements Ctx {
    * mailbox (it resumes it when done). See docs/design.md, "Continue and idle timeout".
    */
   private then(after: Next<unknown>): boolean {
-    let current = after;
+    let current: Next<unknown> | null = after;
     while (current.continues) {
       if (this.stopAsked) return false;
-      const behavior = this.behavior;
       const previous = running.process;
       running.process = this;
       let result: unknown;
       try {
+        const behavior = this.behavior;
         if (behavior.handleContinue === undefined) {
-          throw this.handlerError(
-            'handleContinue',
-            'is missing, and a result asked for { continue }. Add handleContinue to the behavior.',
-          );
+          throw this.missing('handleContinue', 'next(state, { continue })');
         }
         result = behavior.handleContinue(current.continue, this.state, this);
       } catch (error) {
@@ -221,39 +218,32 @@ export class GenServerProcess extends Process implements Ctx {
         this.wait(
           result,
           (value) => {
-            if (!this.continued(value)) this.resume();
+            const next = this.continued(value);
+            if (next === null || !this.then(next)) this.resume();
           },
           (error) => this.crash(error),
           () => this.crash(this.handlerError('handleContinue', 'completed without a value')),
         );
         return true;
       }
-      const value = isNext(result) ? result : null;
-      const state = value === null ? result : value.result;
-      if (state === undefined) {
-        this.crash(this.noState('handleContinue'));
-        return false;
-      }
-      this.state = state;
-      this.committed(state);
-      if (value === null) return false;
-      current = value;
+      current = this.continued(result);
+      if (current === null) return false;
     }
     this.armIdle(current.timeout);
     return false;
   }
 
-  /** An async `handleContinue` settled: commit its state and go on; `true` while another runs. */
-  private continued(result: unknown): boolean {
-    const value = isNext(result) ? result : null;
-    const state = value === null ? result : value.result;
+  /** Commits what `handleContinue` gave; its `next(...)`, or `null` (none, or it crashed). */
+  private continued(result: unknown): Next<unknown> | null {
+    const after = isNext(result) ? result : null;
+    const state = after === null ? result : after.result;
     if (state === undefined) {
       this.crash(this.noState('handleContinue'));
-      return true;
+      return null;
     }
     this.state = state;
     this.committed(state);
-    return value !== null && this.then(value);
+    return after;
   }
 
   /** Arms an idle timeout unless a message is already waiting (it would end it at once). */

@@ -28,7 +28,7 @@ export class Monitors {
   add(target: unknown): MonitorRef {
     if (!isPid(target)) {
       throw new TypeError(
-        `ctx.monitor: pid must be a Pid (a via address: look it up with registry.whereis first), got ${describe(target)}.`,
+        `ctx.monitor: pid must be a Pid (look a name up with registry.whereis), got ${describe(target)}.`,
       );
     }
     const pid: Pid = target;

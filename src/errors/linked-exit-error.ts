@@ -20,8 +20,8 @@ export class LinkedExitError extends Error {
   readonly reason: ExitReason;
   constructor(linked: string, reason: ExitReason) {
     super(
-      `Linked actor ${linked} exited (${formatExit(reason)}), so this one ends too. ` +
-        `Set trapExit: true in the behavior to get { kind: 'exit' } messages in handleInfo instead.`,
+      `Linked actor ${linked} exited (${formatExit(reason)}). ` +
+        `Set trapExit: true in the behavior to get { kind: 'exit' } messages instead.`,
     );
     this.linked = linked;
     this.reason = reason;

@@ -187,7 +187,7 @@ describe('ctx.monitor', () => {
     send(w, 'db');
     expect(errors).toEqual([
       new TypeError(
-        "ctx.monitor: pid must be a Pid (a via address: look it up with registry.whereis first), got 'db'.",
+        "ctx.monitor: pid must be a Pid (look a name up with registry.whereis), got 'db'.",
       ),
       new TypeError("ctx.demonitor: ref must be what ctx.monitor returned, got 'db'."),
     ]);

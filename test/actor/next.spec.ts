@@ -108,7 +108,7 @@ describe('continue', () => {
     const pid = spawn(def, undefined);
     const reason = exitOf(pid) as { kind: string; error: Error };
     expect(reason.error.name).toBe('HandlerError');
-    expect(reason.error.message).toContain('is missing, and a result asked for { continue }');
+    expect(reason.error.message).toContain('handleContinue of');
   });
 
   test('handleContinue returning undefined crashes with a HandlerError (undefined is never a state)', () => {
