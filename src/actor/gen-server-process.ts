@@ -25,10 +25,11 @@ export type AnyBehavior = Behavior<unknown, unknown, unknown, unknown, unknown, 
 export class GenServerProcess extends Process implements Ctx {
   private state: unknown;
   private monitors: Monitors | null = null;
-  /** The armed idle timeout, if any; a message, or a newer result, ends it. */
-  private idle: Subscription | null = null;
-  /** Bumped on every message and every armed timeout: a queued timeout of an older one is stale. */
-  private idleRound = 0;
+  /**
+   * The armed idle timeout, if any: its timer, and the message it sends (which
+   * identifies it, so a timeout queued before a message came is dropped).
+   */
+  private idle: { timer: Subscription | null; readonly message: TimeoutMessage } | null = null;
 
   constructor(
     private readonly behavior: AnyBehavior,
@@ -94,17 +95,17 @@ export class GenServerProcess extends Process implements Ctx {
 
   protected receive(kind: number, payload: unknown): void {
     // Any message ends an idle timeout (OTP's semantic); a stale one is dropped.
-    if (kind === IDLE) {
-      if ((payload as { round: number }).round !== this.idleRound) return;
-      payload = (payload as { message: TimeoutMessage }).message;
-      kind = INFO;
-    } else if (kind >= DOWN) {
-      if (kind === DOWN && !this.monitors?.take((payload as DownMessage).ref)) return;
+    if (kind >= DOWN) {
+      if (
+        kind === IDLE
+          ? payload !== this.idle?.message
+          : kind === DOWN && !this.monitors?.take((payload as DownMessage).ref)
+      )
+        return;
       kind = INFO;
     }
-    this.idleRound++;
     if (this.idle !== null) {
-      this.idle.unsubscribe();
+      this.idle.timer?.unsubscribe();
       this.idle = null;
     }
     const behavior = this.behavior;
@@ -249,12 +250,14 @@ export class GenServerProcess extends Process implements Ctx {
   /** Arms an idle timeout unless a message is already waiting (it would end it at once). */
   private armIdle(timeout: number): void {
     if (timeout === Infinity || this.depth > 0 || this.stopAsked) return;
-    const round = ++this.idleRound;
     const message: TimeoutMessage = Object.freeze({ kind: 'timeout', after: timeout });
-    this.idle = this.timer(timeout, () => {
-      this.idle = null;
-      this.post(IDLE, { round, message }, undefined);
-    });
+    // Set first: a synchronous scheduler may run the timer before `timer` returns.
+    const idle: { timer: Subscription | null; readonly message: TimeoutMessage } = {
+      timer: null,
+      message,
+    };
+    this.idle = idle;
+    idle.timer = this.timer(timeout, () => this.post(IDLE, message, undefined));
   }
 
   private crashOn(kind: number, payload: unknown, error: unknown): void {

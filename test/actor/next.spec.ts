@@ -1,6 +1,16 @@
 // next(result, { continue, timeout }): docs/design.md, "Continue and idle timeout".
 // Timing of the idle timeout is in marbles/idle-timeout.spec.ts.
-import { call, cast, genServer, next, send, spawn, state$ } from '../../src/index.js';
+import { queueScheduler } from 'rxjs';
+import {
+  call,
+  cast,
+  genServer,
+  next,
+  send,
+  spawn,
+  state$,
+  type TimeoutMessage,
+} from '../../src/index.js';
 import { exitOf } from '../support.js';
 
 describe('continue', () => {
@@ -142,6 +152,18 @@ describe('continue', () => {
     cast(pid, 'stop');
     expect(exitOf(pid)).toEqual({ kind: 'normal' });
     expect(log).toEqual([]);
+  });
+});
+
+describe('idle timeout on a synchronous scheduler', () => {
+  test('a 0 ms timeout on queueScheduler still arrives, once', () => {
+    const seen: unknown[] = [];
+    const def = genServer({
+      init: () => next(0, { timeout: 0 }),
+      handleInfo: (msg: TimeoutMessage, n) => (seen.push(msg), n + 1),
+    });
+    spawn(def, undefined, { scheduler: queueScheduler });
+    expect(seen).toEqual([{ kind: 'timeout', after: 0 }]);
   });
 });
 
