@@ -2,9 +2,11 @@
 import {
   LinkedExitError,
   cast,
+  child,
   genServer,
   spawn,
   stop,
+  supervise,
   type ExitMessage,
   type ExitReason,
   type Pid,
@@ -183,5 +185,27 @@ describe('a child spawned from a handler is linked to its parent', () => {
     expect(() => genServer({ init: () => 0, trapExit: 'yes' as unknown as boolean })).toThrow(
       new TypeError("genServer: behavior.trapExit must be true, false or left out, got 'yes'."),
     );
+  });
+
+  test("under a supervisor: a linked child's crash crashes its parent, which is restarted", () => {
+    const kids: Pid[] = [];
+    const started: Pid[] = [];
+    const spawner = genServer({
+      init: (_: void, ctx) => {
+        started.push(ctx.self);
+        kids.push(spawn(kid, undefined));
+        return 0;
+      },
+    });
+    const subscription = supervise([child('p', () => spawner.start())]).subscribe();
+    cast(kids[0]!, 'crash');
+    expect(started).toHaveLength(2);
+    expect((exitOf(started[0]!) as { error: LinkedExitError }).error).toBeInstanceOf(
+      LinkedExitError,
+    );
+    expect(exitOf(started[1]!)).toBeUndefined();
+    expect(exitOf(kids[1]!)).toBeUndefined();
+    subscription.unsubscribe();
+    expect(exitOf(kids[1]!)).toEqual({ kind: 'cancelled' });
   });
 });
