@@ -39,7 +39,7 @@ export interface Next<T> {
 export interface NextOptions {
   /**
    * Runs `handleContinue(value, state, ctx)` right after this result, before
-   * any message in the mailbox (OTP's `{continue, C}`).
+   * any message in the mailbox (OTP's `{continue, C}`). `undefined`: none.
    */
   readonly continue?: unknown;
   /**
