@@ -338,13 +338,14 @@ export class GenServerProcess extends Process implements Ctx {
   }
 
   monitor(pid: Pid): MonitorRef {
-    return (this.monitors ??= new Monitors(this)).add(pid);
+    const ref = (this.monitors ??= new Monitors(this)).add(pid);
+    // Made in `terminate`: its monitors have already ended, and this one ends at once.
+    if (this.reason !== undefined) this.onStopping();
+    return ref;
   }
 
   demonitor(ref: MonitorRef): boolean {
-    return this.monitors === null
-      ? (this.monitors = new Monitors(this)).remove(ref)
-      : this.monitors.remove(ref);
+    return (this.monitors ??= new Monitors(this)).remove(ref);
   }
 
   sendAfter(delay: number, message: unknown): Subscription {

@@ -147,6 +147,21 @@ describe('ctx.monitor', () => {
     expect(deadLetters()).toEqual([]);
   });
 
+  test('a monitor made in terminate ends with the incarnation: nothing is kept', () => {
+    const target = spawn(idle, undefined);
+    const refs: MonitorRef[] = [];
+    const def = genServer({
+      init: () => 0,
+      terminate: (_reason, _n, ctx) => {
+        refs.push(ctx.monitor(target));
+      },
+    });
+    stop(spawn(def, undefined));
+    expect(refs).toHaveLength(1);
+    stop(target);
+    expect(deadLetters()).toEqual([]);
+  });
+
   test('a handler without handleInfo crashes with a HandlerError when the down message arrives', () => {
     const def = genServer({
       init: () => 0,
