@@ -8,6 +8,7 @@ import {
   type SupervisorEvent,
 } from '../index.js';
 import { preview } from './preview.js';
+import { MAX_LOG, keyOf } from './shared.js';
 import type {
   ChangeMessage,
   EventView,
@@ -29,7 +30,6 @@ const MAX_EXITS = 1;
 const MAX_LOST = 1;
 /** Nodes whose latest exit and lost message a snapshot carries: the most recently changed. */
 const SNAPSHOT_HISTORIES = 1000;
-const MAX_LOG = 200;
 /** Old pids kept per node, so letters to a just-exited incarnation still find their child. */
 const MAX_PAST_PIDS = 3;
 /**
@@ -78,8 +78,6 @@ const RANK: Record<Status, number> = {
   backoff: 4,
   terminated: 4,
 };
-
-const keyOf = (path: readonly string[]): string => JSON.stringify(path);
 
 /**
  * @internal The observed tree: built from supervision events as they happen

@@ -22,6 +22,7 @@ import {
   type SupervisorNotification,
   type Via,
 } from '../index.js';
+import { FRAME_MS } from './shared.js';
 import type { TreeModel } from './tree-model.js';
 import type { ChangeMessage, EventView } from './views.js';
 
@@ -40,12 +41,6 @@ export type ObserveSource = Observable<SupervisorNotification> | Address;
 
 /** How soon after a child exits its supervisor is asked for the outcome (down or restarting). */
 const SETTLE_MS = 100;
-/**
- * Changes go out at most once per this many ms: the first at once, the rest
- * of a busy period gathered into one frame each interval (about 10 a second),
- * however many events the tree makes.
- */
-const FRAME_MS = 100;
 /** Events kept for one frame: the page's log shows only the latest anyway. */
 const MAX_FRAME_EVENTS = 50;
 
