@@ -137,8 +137,15 @@ async function main(): Promise<void> {
   }, TICK_MS);
   await sleep(500);
 
+  // 0. No page: the tree's own cost, the baseline for the lag figures.
+  console.log('· tree up; no page');
+  const crashesIdle = crashes;
+  const tIdle = performance.now();
+  const lagIdle = await lagDuring(() => sleep(PHASE_MS));
+  const rateIdle = (crashes - crashesIdle) / ((performance.now() - tIdle) / 1000);
+
   // 1. Five pages.
-  console.log('· tree up; five pages');
+  console.log('· five pages');
   const pages = Array.from({ length: 5 }, () => reader(url));
   await sleep(500);
   const before = pages.map((p) => p.frames());
@@ -206,10 +213,21 @@ async function main(): Promise<void> {
   `);
   const summaries = async (): Promise<string[]> =>
     page.evaluate<string[]>('window.summaries.slice()');
+  // The page's main thread: how much of the time it is busy, and on what (Chrome's own counters).
+  const cdp = await browser.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = async (): Promise<Map<string, number>> =>
+    new Map(
+      (await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value] as const),
+    );
   const c0 = (await summaries()).length;
+  const m0 = await metrics();
   const tp = performance.now();
-  await sleep(PHASE_MS * 2);
+  const lagChromium = await lagDuring(() => sleep(PHASE_MS * 2));
+  const m1 = await metrics();
   const all = await summaries();
+  const share = (name: string): string =>
+    `${((100 * ((m1.get(name) ?? 0) - (m0.get(name) ?? 0))) / ((performance.now() - tp) / 1000)).toFixed(0)}%`;
   const redraws = (all.length - c0) / ((performance.now() - tp) / 1000);
   const distinct = new Set(all.slice(c0)).size;
   // The restarts the page counts, against the server's own count (its snapshot), taken together.
@@ -226,7 +244,9 @@ async function main(): Promise<void> {
   await o.close();
 
   const rows: [string, string, string][] = [
-    ['restarts a second (achieved)', rate.toFixed(0), `~${RATE}`],
+    ['restarts a second (achieved), no page', rateIdle.toFixed(0), `~${RATE}`],
+    ['p99 loop lag, no page (the tree alone)', `${lagIdle.toFixed(1)} ms`, ''],
+    ['restarts a second (achieved), five pages', rate.toFixed(0), `~${RATE}`],
     ['p99 loop lag, five pages', `${lagPages.toFixed(1)} ms`, '< 50 ms'],
     ['frames a second per page (median)', fps.toFixed(1), '~10'],
     ['snapshot.json size', mb(snap.bytes), '<= 2 MB'],
@@ -238,6 +258,13 @@ async function main(): Promise<void> {
     ['the five pages kept getting frames', String(stillMoving), 'true'],
     ['Chromium page: first tree drawn after', `${(firstDraw / 1000).toFixed(1)} s`, ''],
     ['Chromium page: redraws a second', redraws.toFixed(1), '~10'],
+    ['Chromium page: main thread busy (all tasks)', share('TaskDuration'), ''],
+    [
+      'Chromium page: script / style / layout',
+      `${share('ScriptDuration')} / ${share('RecalcStyleDuration')} / ${share('LayoutDuration')}`,
+      '',
+    ],
+    ['p99 loop lag, five pages and Chromium', `${lagChromium.toFixed(1)} ms`, '< 50 ms'],
     ['Chromium page / server restarts counted', `${pageRestarts} / ${serverRestarts}`, 'close'],
     ['Chromium page: distinct counter texts', String(distinct), '> 1'],
     ['Chromium page: connection', conn ?? '', 'live'],
