@@ -225,8 +225,7 @@ function kept<T extends { readonly at: number; readonly reason: string }>(
   total: number,
 ): T[] {
   const out = seen.slice();
-  for (const x of fresh)
-    if (!out.some((y) => y.at === x.at && y.reason === x.reason)) out.push(x);
+  for (const x of fresh) if (!out.some((y) => y.at === x.at && y.reason === x.reason)) out.push(x);
   return out.slice(Math.max(0, out.length - Math.min(HISTORY, total)));
 }
 
@@ -605,11 +604,7 @@ function detail(): void {
   }
   const exitCount = v.exitCount ?? 0;
   box.appendChild(
-    make(
-      'h3',
-      null,
-      'Recent exits' + (exitCount > n.exits.length ? ` (${exitCount} in all)` : ''),
-    ),
+    make('h3', null, 'Recent exits' + (exitCount > n.exits.length ? ` (${exitCount} in all)` : '')),
   );
   if (n.exits.length === 0) box.appendChild(make('p', 'hint', 'none yet'));
   const exits = make('ol', 'hist exits');
@@ -657,5 +652,7 @@ const source = new EventSource('events');
 source.onopen = () => setConn('live');
 source.onerror = () =>
   setConn(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
-source.addEventListener('snapshot', (m) => snapshot(JSON.parse(m.data as string) as SnapshotMessage));
+source.addEventListener('snapshot', (m) =>
+  snapshot(JSON.parse(m.data as string) as SnapshotMessage),
+);
 source.addEventListener('change', (m) => change(JSON.parse(m.data as string) as ChangeMessage));
