@@ -462,6 +462,46 @@ describe('observe: pages', () => {
   });
 });
 
+describe('observe: after an exit', () => {
+  it('shows a child its supervisor leaves down as down, and leaves its siblings as they are', async () => {
+    const registry = new Registry();
+    // A transient child that ends normally when `done` completes: its supervisor leaves it down.
+    const done = new Subject<never>();
+    const o = start(
+      tree(
+        registry,
+        w('w1'),
+        w('w2'),
+        child('once', () => done, { restart: 'transient' }),
+      ),
+      // No periodic refresh in this test: what it sees comes from the events and the settle.
+      { refreshInterval: 1e9 },
+    );
+    const a = await page(await o.ready);
+    await a.next(
+      nodeFrame((n) => n.status === 'running', 'once'),
+      0,
+      'once running',
+    );
+
+    crash(registry, 'w1');
+    done.complete();
+    await a.next(
+      nodeFrame((n) => n.status === 'terminated', 'once'),
+      0,
+      'once down',
+    );
+    await a.next(
+      nodeFrame((n) => n.incarnation === 2 && n.status === 'running', 'w1'),
+      0,
+      'w1 again',
+    );
+    expect(latest(a, 'once')).toMatchObject({ status: 'terminated', incarnation: 1 });
+    expect(latest(a, 'w1')).toMatchObject({ status: 'running', incarnation: 2, restarts: 1 });
+    expect(latest(a, 'w2')).toMatchObject({ status: 'running', incarnation: 1 });
+  });
+});
+
 describe('observe: snapshot readers', () => {
   /**
    * A /snapshot.json reader that reads the head of its answer and then stops
