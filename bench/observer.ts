@@ -274,7 +274,8 @@ async function main(): Promise<void> {
   }
 }
 
+// A failure exits at once: the load's timer and the tree would otherwise keep the process up.
 main().catch((error: unknown) => {
   console.error(error);
-  process.exitCode = 1;
+  process.exit(1);
 });
