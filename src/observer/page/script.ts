@@ -8,8 +8,9 @@
  * since the last frame. A frame, at most one per `FRAME_MS` (about 10 a
  * second) and on an animation frame, updates only those rows, and only the
  * text that differs; the summary's totals are kept as nodes come and go, never
- * recounted. Flashes and bumps animate only rows on screen, a bounded number a
- * frame, with the Web Animations API (no forced layout). Every string from
+ * recounted. Flashes and bumps use the Web Animations API, after the frame's
+ * writes, on rows on screen only and a bounded number a frame (one layout a
+ * frame, not one a row). Every string from
  * the tree goes on the page as text (`textContent`), never as markup
  * (docs/design.md, "The observer").
  */
@@ -94,8 +95,6 @@ const hidden = new Set<string>();
 const gaveUp = new Set<string>();
 /** Nodes waiting out a backoff, for the countdown. */
 const waiting = new Set<string>();
-/** Rows on screen (an IntersectionObserver keeps it): only they are animated. */
-const onScreen = new Set<Element>();
 const totals: Totals = { supervisors: 0, workers: 0, restarts: 0, down: 0 };
 let pendingLog: EventView[] = [];
 let selected: string | null = null;
@@ -167,14 +166,12 @@ function snapshot(s: SnapshotMessage): void {
   showMessages = s.showMessages;
   byId('title').textContent = `\u2014 ${s.title}`;
   document.title = `rxotp observer \u2014 ${s.title}`;
-  for (const r of rows.values()) visibility?.unobserve(r.row);
   nodes.clear();
   rows.clear();
   dirty.clear();
   flashes.clear();
   gaveUp.clear();
   waiting.clear();
-  onScreen.clear();
   Object.assign(totals, { supervisors: 0, workers: 0, restarts: 0, down: 0 });
   byId('tree').textContent = '';
   byId('log').textContent = '';
@@ -277,8 +274,6 @@ function remove(key: string): void {
   if (gaveUp.delete(key)) bannersDirty = true;
   const r = rows.get(key);
   if (r) {
-    visibility?.unobserve(r.row);
-    onScreen.delete(r.row);
     r.li.remove();
     rows.delete(key);
   }
@@ -296,20 +291,6 @@ function schedule(): void {
   const wait = Math.max(0, lastFrame + FRAME_MS - performance.now());
   frameTimer = setTimeout(() => requestAnimationFrame(draw), wait);
 }
-
-/** Rows entering and leaving the tree pane's view. */
-const visibility =
-  typeof IntersectionObserver === 'function'
-    ? new IntersectionObserver(
-        (entries) => {
-          for (const e of entries) {
-            if (e.isIntersecting) onScreen.add(e.target);
-            else onScreen.delete(e.target);
-          }
-        },
-        { root: byId('tree-pane') },
-      )
-    : undefined;
 
 function rowFor(v: NodeView): Row {
   const existing = rows.get(v.key);
@@ -377,7 +358,6 @@ function rowFor(v: NodeView): Row {
       select(v.key);
     }
   });
-  visibility?.observe(row);
   rows.set(v.key, r);
   return r;
 }
@@ -389,10 +369,17 @@ function setText(e: Node, text: string): boolean {
 }
 
 /** Sets a number cell; a changed count on screen briefly shows in the restart colour. */
-function setNum(b: HTMLElement, value: number | undefined, bump: boolean, budget: Budget): void {
+function setNum(
+  r: Row,
+  b: HTMLElement,
+  value: number | undefined,
+  bump: boolean,
+  animations: Animations,
+): void {
   const first = b.textContent === '';
   if (!setText(b, value === undefined ? '\u2013' : String(value))) return;
-  if (bump && !first) budget.animate(b, [{ color: COLORS.restart }, { color: COLORS.text }], 1000);
+  if (bump && !first)
+    animations.add(r.row, b, [{ color: COLORS.restart }, { color: COLORS.text }], 1000);
 }
 
 function isCulprit(v: NodeView): boolean {
@@ -401,7 +388,7 @@ function isCulprit(v: NodeView): boolean {
   return parent?.gaveUp !== undefined && !hidden.has(parent.key) && parent.gaveUp.childId === v.id;
 }
 
-function update(n: Shown, budget: Budget): void {
+function update(n: Shown, animations: Animations): void {
   const v = n.view;
   const r = rowFor(v);
   const liClass =
@@ -421,9 +408,9 @@ function update(n: Shown, budget: Budget): void {
   const counting = v.status === 'backoff' && v.backoffLeft !== undefined;
   if (counting && r.bar.parentNode !== r.status) r.status.appendChild(r.bar);
   if (!counting && r.bar.parentNode === r.status) r.bar.remove();
-  setNum(r.restarts, v.path.length === 0 ? undefined : v.restarts, true, budget);
-  setNum(r.incarnation, v.incarnation === 0 ? undefined : v.incarnation, true, budget);
-  setNum(r.queued, v.queued, false, budget);
+  setNum(r, r.restarts, v.path.length === 0 ? undefined : v.restarts, true, animations);
+  setNum(r, r.incarnation, v.incarnation === 0 ? undefined : v.incarnation, true, animations);
+  setNum(r, r.queued, v.queued, false, animations);
   if (v.gaveUp && !hidden.has(v.key)) {
     r.gave.hidden = false;
     setText(r.gave, gaveUpText(v.gaveUp));
@@ -439,13 +426,46 @@ function place(v: NodeView): void {
   if (into !== undefined && r.li.parentNode !== into) into.appendChild(r.li);
 }
 
-/** Animations left for this frame: only rows on screen, and a bounded number. */
-class Budget {
-  private left = ANIMATIONS_PER_FRAME;
-  animate(e: Element, frames: Keyframe[], ms: number): void {
-    if (this.left <= 0 || !onScreen.has(e.closest('.row') ?? e)) return;
-    this.left--;
-    e.animate(frames, { duration: ms, easing: 'ease-out' });
+/**
+ * The animations a frame asks for, run once its writes are done: only on rows
+ * on screen, at most `ANIMATIONS_PER_FRAME`. The rows' places are all read
+ * before any animation starts, so a frame costs one layout, not one a row.
+ */
+class Animations {
+  private readonly asked: {
+    readonly row: Element;
+    readonly e: Element;
+    readonly frames: Keyframe[];
+    readonly ms: number;
+  }[] = [];
+
+  add(row: Element, e: Element, frames: Keyframe[], ms: number): void {
+    this.asked.push({ row, e, frames, ms });
+  }
+
+  run(): void {
+    if (this.asked.length === 0) return;
+    const pane = byId('tree-pane').getBoundingClientRect();
+    const seen = new Map<Element, boolean>();
+    const onScreen = (row: Element): boolean => {
+      let on = seen.get(row);
+      if (on === undefined) {
+        // A worker's row is inside its item's `content-visibility: auto`: the item's own box is
+        // read, which needs no layout of what is inside it.
+        const li = row.parentElement;
+        const box = li !== null && !li.classList.contains('sup') ? li : row;
+        const r = box.getBoundingClientRect();
+        on = r.height > 0 && r.bottom > pane.top && r.top < pane.bottom;
+        seen.set(row, on);
+      }
+      return on;
+    };
+    const chosen = [];
+    for (const a of this.asked) {
+      if (chosen.length >= ANIMATIONS_PER_FRAME) break;
+      if (onScreen(a.row)) chosen.push(a);
+    }
+    for (const a of chosen) a.e.animate(a.frames, { duration: a.ms, easing: 'ease-out' });
   }
 }
 
@@ -518,21 +538,26 @@ function logLines(): void {
 function draw(): void {
   frameTimer = undefined;
   lastFrame = performance.now();
-  const budget = new Budget();
+  const animations = new Animations();
   // Parents first, so a new row finds its parent's; a give-up drawn here may
   // mark a culprit child, drawn in the next round of the same frame.
   while (dirty.size > 0) {
     const shown = [...dirty].flatMap((k) => nodes.get(k) ?? []);
     dirty.clear();
     shown.sort((a, b) => a.view.path.length - b.view.path.length);
-    for (const n of shown) update(n, budget);
+    for (const n of shown) update(n, animations);
     for (const n of shown) place(n.view);
   }
   for (const [key, flash] of flashes) {
     const r = rows.get(key);
     if (r === undefined) continue;
     const f = FLASHES[flash];
-    budget.animate(r.row, [{ backgroundColor: f.color }, { backgroundColor: 'transparent' }], f.ms);
+    animations.add(
+      r.row,
+      r.row,
+      [{ backgroundColor: f.color }, { backgroundColor: 'transparent' }],
+      f.ms,
+    );
   }
   flashes.clear();
   logLines();
@@ -545,6 +570,8 @@ function draw(): void {
     detailDirty = false;
     detail();
   }
+  // Last: every write of the frame is done.
+  animations.run();
 }
 
 // Backoff waits count down between messages.
