@@ -10,12 +10,28 @@ export { formatExit } from './exit/format-exit.js';
 
 // Actors
 export type { Address } from './actor/address.js';
-export type { Behavior, CallResult, Ctx, MaybeAsync } from './actor/behavior.js';
-export type { GenServer, ProtocolOf, StartOptions } from './actor/gen-server.js';
+export type { Behavior, CallResult, Ctx, LiteralBehavior, MaybeAsync } from './actor/behavior.js';
+export type {
+  DefineServer,
+  GenServer,
+  ProtocolOf,
+  ServerProtocol,
+  ServerTypes,
+  StartOptions,
+} from './actor/gen-server.js';
 export { genServer } from './actor/gen-server.js';
 export type { Lifecycle } from './actor/lifecycle.js';
 export type { Pid } from './actor/pid.js';
-export type { Protocol } from './actor/protocol.js';
+export type {
+  CallOf,
+  CastOf,
+  InfoOf,
+  NoProtocol,
+  Protocol,
+  PublishedOf,
+  ReplyOf,
+  StateOf,
+} from './actor/protocol.js';
 export { published$ } from './actor/published.js';
 export { spawn } from './actor/spawn.js';
 export { state$ } from './actor/state.js';
@@ -40,6 +56,8 @@ export { reports$ } from './report/reports.js';
 
 // Registry
 export { Registry } from './registry/registry.js';
+export type { Name } from './registry/typed-name.js';
+export { typedName } from './registry/typed-name.js';
 export { via } from './registry/via.js';
 
 // Supervisors

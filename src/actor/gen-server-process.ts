@@ -7,14 +7,22 @@ import { enter, leave } from '../mailbox/run-queue.js';
 import { checkDuration } from '../time/check-duration.js';
 import type { CallRef } from '../messaging/call-ref.js';
 import type { Registry } from '../registry/registry.js';
-import type { Behavior, Ctx } from './behavior.js';
+import type { CallResult, Ctx, LiteralBehavior } from './behavior.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Pid } from './pid.js';
 import { Process, running, type Sink } from './process.js';
 import { isAsync } from './settle.js';
 
 /** @internal */
-export type AnyBehavior = Behavior<unknown, unknown, unknown, unknown, unknown, unknown>;
+export type AnyBehavior = LiteralBehavior<
+  unknown,
+  unknown,
+  unknown,
+  CallResult<unknown, unknown>,
+  unknown,
+  unknown,
+  unknown
+>;
 
 /** @internal One incarnation of a genServer. It is its own `ctx`. */
 export class GenServerProcess extends Process implements Ctx {
@@ -209,7 +217,7 @@ export class GenServerProcess extends Process implements Ctx {
     this.requestStop(reason);
   }
 
-  reply<R>(from: CallRef<R>, value: R): void {
+  reply<R>(from: CallRef<R>, value: NoInfer<R>): void {
     from.resolve(value);
   }
 

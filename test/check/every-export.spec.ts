@@ -30,6 +30,7 @@ import {
   supervise,
   startChild,
   terminateChild,
+  typedName,
   via,
   whichChildren,
   type Pid,
@@ -259,6 +260,7 @@ const ROWS: readonly Row[] = [
   // rxotp: exit reasons and actors
   row('formatExit', 'reason', (v) => formatExit(as(v))),
   row('genServer', 'behavior', (v) => genServer(as(v))),
+  row('genServer<P>()', 'behavior', (v) => genServer<{ cast: 'inc' }>()(as(v))),
   row('spawn', 'def', (v) => spawn(as(v), undefined)),
   row(
     'spawn',
@@ -293,6 +295,7 @@ const ROWS: readonly Row[] = [
   // registry
   row('via', 'registry', (v) => via(as(v), 'a')),
   row('via', 'name', (v) => via(new Registry(), as(v)), STRING),
+  row('typedName', 'name', (v) => typedName(as(v)), STRING),
   row('register', 'name', (v) => new Registry().register(as(v), anActor()), STRING),
   row('register', 'pid', (v) => new Registry().register('a', as(v))),
   row('unregister', 'name', (v) => new Registry().unregister(as(v)), STRING),
