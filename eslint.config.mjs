@@ -13,6 +13,7 @@ export default tseslint.config(
       '**/*.js',
       '**/*.mjs',
       '**/*.cjs',
+      'src/observer/page/script.generated.ts',
     ],
   },
   eslint.configs.recommended,

@@ -21,6 +21,8 @@ export type {
 } from './actor/gen-server.js';
 export { genServer } from './actor/gen-server.js';
 export type { Lifecycle } from './actor/lifecycle.js';
+export type { Next, NextOptions } from './actor/next.js';
+export { next } from './actor/next.js';
 export type { Pid } from './actor/pid.js';
 export type {
   CallOf,
@@ -35,6 +37,13 @@ export type {
 export { published$ } from './actor/published.js';
 export { spawn } from './actor/spawn.js';
 export { state$ } from './actor/state.js';
+export type {
+  DownMessage,
+  ExitMessage,
+  MonitorRef,
+  SystemMessage,
+  TimeoutMessage,
+} from './actor/system-messages.js';
 export type { NameTable, Via } from './actor/via.js';
 export type { Mailbox } from './mailbox/mailbox.js';
 export type { MailboxOptions } from './mailbox/mailbox-options.js';
@@ -49,6 +58,13 @@ export { deadLetters$ } from './messaging/dead-letters.js';
 export { send } from './messaging/send.js';
 export type { CallOptions } from './messaging/start-call.js';
 export { stop } from './messaging/stop.js';
+
+// Process groups
+export { broadcast } from './group/broadcast.js';
+export { GroupScope } from './group/group-scope.js';
+export { join } from './group/join.js';
+export { leave } from './group/leave.js';
+export { members$ } from './group/members-observable.js';
 
 // Reports
 export type { Report } from './report/reports.js';
@@ -95,6 +111,7 @@ export { ActorExitError } from './errors/actor-exit-error.js';
 export { AlreadyRegisteredError } from './errors/already-registered-error.js';
 export { CallTimeoutError } from './errors/call-timeout-error.js';
 export { CallingSelfError } from './errors/calling-self-error.js';
+export { LinkedExitError } from './errors/linked-exit-error.js';
 export { TreeRunningError } from './errors/tree-running-error.js';
 export { ChildRunningError } from './errors/child-running-error.js';
 export { ChildSpecError } from './errors/child-spec-error.js';

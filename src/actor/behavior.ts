@@ -11,6 +11,8 @@ import type {
   ReplyOf,
   StateOf,
 } from './protocol.js';
+import type { Next } from './next.js';
+import type { MonitorRef } from './system-messages.js';
 
 /**
  * A value now, or later: a handler may return its result, a Promise of it, or an
@@ -77,6 +79,14 @@ export interface Ctx<P extends Protocol = Protocol> {
   sendAfter(delay: number, message: InfoOf<P>): Subscription;
   /** Emits `value` on `published$` for this incarnation (and, through a name, across restarts). */
   publish(value: PublishedOf<P>): void;
+  /**
+   * Watches `pid`: when it exits (at once if it has already exited), a
+   * `{ kind: 'down', ref, pid, reason }` message arrives in `handleInfo`.
+   * Ends with this incarnation.
+   */
+  monitor(pid: Pid): MonitorRef;
+  /** Turns a monitor off: no down message arrives after it. `true` if it was still on. */
+  demonitor(ref: MonitorRef): boolean;
 }
 
 /**
@@ -101,18 +111,33 @@ export interface Ctx<P extends Protocol = Protocol> {
  */
 export interface Behavior<P extends Protocol, S = StateOf<P>, A = void> {
   /** Builds the first state from the start arguments; a throw or rejection is an `error` exit. */
-  init(args: A, ctx: Ctx<P>): MaybeAsync<S>;
+  init(args: A, ctx: Ctx<P>): MaybeAsync<S | Next<S>>;
   /** Answers a `call`: `{ reply, state }`, or `{ noreply: true, state }` and `ctx.reply(from, v)` later. */
   handleCall?(
     request: CallOf<P>,
     from: CallRef<ReplyOf<P>>,
     state: S,
     ctx: Ctx<P>,
-  ): MaybeAsync<CallResult<ReplyOf<P>, S>>;
+  ): MaybeAsync<CallResult<ReplyOf<P>, S> | Next<CallResult<ReplyOf<P>, S>>>;
   /** Handles a `cast`; returns the new state. */
-  handleCast?(request: CastOf<P>, state: S, ctx: Ctx<P>): MaybeAsync<S>;
-  /** Handles a raw message (`send`, `sendAfter`, a fed Observable); returns the new state. */
-  handleInfo?(message: InfoOf<P>, state: S, ctx: Ctx<P>): MaybeAsync<S>;
+  handleCast?(request: CastOf<P>, state: S, ctx: Ctx<P>): MaybeAsync<S | Next<S>>;
+  /**
+   * Handles a raw message (`send`, `sendAfter`, a fed Observable) and the
+   * messages rxotp sends when asked to (`DownMessage`, `ExitMessage`,
+   * `TimeoutMessage`: include them in the message type); returns the new state.
+   */
+  handleInfo?(message: InfoOf<P>, state: S, ctx: Ctx<P>): MaybeAsync<S | Next<S>>;
+  /**
+   * Runs right after a result made with `next(state, { continue: value })`,
+   * before any other message (OTP's `handle_continue`); returns the new state.
+   */
+  handleContinue?(value: unknown, state: S, ctx: Ctx<P>): MaybeAsync<S | Next<S>>;
+  /**
+   * When `true`, the exit of an actor spawned from a handler arrives as a
+   * `{ kind: 'exit', pid, reason }` message in `handleInfo` instead of ending
+   * this one on a crash (Erlang's `trap_exit`). Default `false`.
+   */
+  readonly trapExit?: boolean;
   /** Runs once on every exit after a successful `init`, with the reason and the last committed state. */
   terminate?(
     reason: ExitReason,
@@ -148,13 +173,21 @@ export interface Behavior<P extends Protocol, S = StateOf<P>, A = void> {
  */
 export interface LiteralBehavior<S, A, C, X, F, K, I> {
   /** Builds the first state from the start arguments; a throw or rejection is an `error` exit. */
-  init(args: A, ctx: Ctx): MaybeAsync<S>;
+  init(args: A, ctx: Ctx): MaybeAsync<S | Next<S>>;
   /** Answers a `call`: `{ reply, state }`, or `{ noreply: true, state }` and `ctx.reply(from, v)` later. */
-  handleCall?(request: C, from: CallRef<F>, state: S, ctx: Ctx): MaybeAsync<X>;
+  handleCall?(request: C, from: CallRef<F>, state: S, ctx: Ctx): MaybeAsync<X | Next<X>>;
   /** Handles a `cast`; returns the new state. */
-  handleCast?(request: K, state: S, ctx: Ctx): MaybeAsync<S>;
-  /** Handles a raw message (`send`, `sendAfter`, a fed Observable); returns the new state. */
-  handleInfo?(message: I, state: S, ctx: Ctx): MaybeAsync<S>;
+  handleCast?(request: K, state: S, ctx: Ctx): MaybeAsync<S | Next<S>>;
+  /**
+   * Handles a raw message (`send`, `sendAfter`, a fed Observable) and the
+   * messages rxotp sends when asked to (`DownMessage`, `ExitMessage`,
+   * `TimeoutMessage`: include them in the message type); returns the new state.
+   */
+  handleInfo?(message: I, state: S, ctx: Ctx): MaybeAsync<S | Next<S>>;
+  /** Runs right after a result made with `next(state, { continue: value })`, before any other message. */
+  handleContinue?(value: unknown, state: S, ctx: Ctx): MaybeAsync<S | Next<S>>;
+  /** When `true`, linked actors' exits arrive as `ExitMessage`s in `handleInfo` (Erlang's `trap_exit`). */
+  readonly trapExit?: boolean;
   /** Runs once on every exit after a successful `init`, with the reason and the last committed state. */
   terminate?(
     reason: ExitReason,

@@ -115,7 +115,7 @@ type Replied<X> = X extends { readonly reply: infer R } ? R : never;
  */
 type Defined = NonNullable<unknown> | null;
 
-const HANDLERS = ['handleCall', 'handleCast', 'handleInfo', 'terminate'] as const;
+const HANDLERS = ['handleCall', 'handleCast', 'handleInfo', 'handleContinue', 'terminate'] as const;
 
 /**
  * What the protocol-first form reads besides the protocol: the start
@@ -244,7 +244,7 @@ function define(fn: string, behavior: unknown): GenServer<Protocol, unknown> {
     fn,
     'behavior',
     behavior,
-    ['init', ...HANDLERS],
+    ['init', 'trapExit', ...HANDLERS],
     '{ init: (args) => state, handleCast, ... }',
   );
   if (read === undefined || typeof read.init !== 'function') {
@@ -259,6 +259,11 @@ function define(fn: string, behavior: unknown): GenServer<Protocol, unknown> {
         `${fn}: behavior.${handler} must be a function or left out, got ${describe(value)}.`,
       );
     }
+  }
+  if (read.trapExit !== undefined && typeof read.trapExit !== 'boolean') {
+    throw new TypeError(
+      `genServer: behavior.trapExit must be true, false or left out, got ${describe(read.trapExit)}.`,
+    );
   }
   const any = behavior as AnyBehavior;
   const boot = (

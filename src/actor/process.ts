@@ -13,6 +13,7 @@ import { scheduleAfter } from '../time/schedule-after.js';
 import type { Address } from './address.js';
 import type { Lifecycle } from './lifecycle.js';
 import { Pid } from './pid.js';
+import { childReason } from './link.js';
 import { awaitResult, isAsync } from './settle.js';
 import type { NameTable, Via } from './via.js';
 
@@ -112,6 +113,9 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   /** Called on cancel, before `terminate`: a subclass tears down what it runs, synchronously. */
   protected onCancel(): void {}
+
+  /** A child spawned from one of its callbacks exited while this process runs (see `link.ts`). */
+  protected spawnedExited(_child: Pid, _reason: ExitReason): void {}
 
   // ---- Booting ----------------------------------------------------------------
 
@@ -273,7 +277,12 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     this.teardown(0, this.scheduler, true);
   }
 
-  private teardown(shutdown: number, scheduler: SchedulerLike, now = false): void {
+  private teardown(
+    shutdown: number,
+    scheduler: SchedulerLike,
+    now = false,
+    reason: ExitReason = CANCELLED,
+  ): void {
     if (this.status === DEAD) return;
     const limit = (stop: (() => void) | null): void => {
       if (stop === null) return;
@@ -293,14 +302,14 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
       }
       const initDone = this.status === RUNNING;
       this.status = STOPPING;
-      this.reason = CANCELLED;
+      this.reason = reason;
       this.abortInflight?.();
       this.abortInflight = null;
       this.endDependents();
       this.onCancel();
       if (initDone) {
         try {
-          const result = this.run(() => this.terminate(CANCELLED));
+          const result = this.run(() => this.terminate(reason));
           if (isAsync(result)) {
             const done = (): void => this.terminated();
             const failed = (error: unknown): void => this.terminateFailed(error);
@@ -336,10 +345,18 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   private endDependents(): void {
     this.clearTimers();
+    this.endKids();
+    this.onStopping();
+  }
+
+  /** Its spawned children end with it: `cancelled`, or a `LinkedExitError` if it crashed. */
+  private endKids(): void {
     const kids = this.kids;
     this.kids = null;
-    if (kids !== null) for (let i = kids.length - 1; i >= 0; i--) kids[i]!.cancel();
-    this.onStopping();
+    if (kids === null) return;
+    const reason = childReason(this.pid, this.reason!);
+    for (let i = kids.length - 1; i >= 0; i--)
+      kids[i]!.teardown(Infinity, kids[i]!.scheduler, false, reason);
   }
 
   private die(): void {
@@ -351,7 +368,11 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     this.held = true;
     live--;
     this.clearTimers();
-    if (this.parent !== null) this.parent.unlink(this);
+    const parent = this.parent;
+    if (parent !== null) {
+      parent.unlink(this);
+      if (parent.status < STOPPING) parent.spawnedExited(this.pid, reason);
+    }
     const names = this.names;
     if (names !== null) {
       for (const { registry, name, hold } of Array.isArray(names) ? names : [names]) {
@@ -360,9 +381,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     }
     // Actors spawned by terminate itself end here too (no orphans), once the
     // names are pending, so what they send to them waits for the restart.
-    const kids = this.kids;
-    this.kids = null;
-    if (kids !== null) for (let i = kids.length - 1; i >= 0; i--) kids[i]!.cancel();
+    this.endKids();
     const rest = this.takeRest();
     if (rest !== null) this.disposeRest(rest.queue, rest.from, rest.to, reason);
     if (this.owed !== null) {
@@ -445,6 +464,11 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   /** @internal Makes `kid` end with this process. */
   link(kid: Process<unknown>): void {
+    // A child whose init already failed is told about at once, as a later exit would be.
+    if (kid.status === DEAD) {
+      if (this.status < STOPPING) this.spawnedExited(kid.pid, kid.reason!);
+      return;
+    }
     kid.parent = this;
     (this.kids ??= []).push(kid);
   }

@@ -47,6 +47,6 @@ export function spawn<P extends Protocol, A>(
   const checked = checkStartOptions('spawn', options);
   const process = def.boot(args as A, checked, null);
   const parent = running.process;
-  if (parent !== null && !process.dead) parent.link(process);
+  if (parent !== null) parent.link(process);
   return process.pid as Pid<P>;
 }

@@ -86,7 +86,7 @@ export class Registry implements NameTable {
     checkName('unregister', name);
     if (pid !== undefined && !isPid(pid))
       throw new TypeError(`unregister: pid must be a Pid or omitted, got ${describe(pid)}.`);
-    return this.sync === null ? this.remove(name, pid) : this.sync.unregister(name, pid);
+    return this.sync === null ? this.removeHere(name, pid) : this.sync.unregister(name, pid);
   }
 
   /**
@@ -145,19 +145,19 @@ export class Registry implements NameTable {
    * previous incarnation was down are delivered to `pid` now, in order.
    */
   add(name: string, pid: Pid, hold: number): void {
-    if (this.sync === null) this.put(name, pid, hold);
+    if (this.sync === null) this.addHere(name, pid, hold);
     else this.sync.add(name, pid, hold);
   }
 
   /** @internal `pid` exited: free its name, or keep it pending when supervised. */
   exited(name: string, pid: Pid, hold: number): void {
-    if (this.sync === null) this.free(name, pid, hold);
+    if (this.sync === null) this.exitedHere(name, pid, hold);
     else this.sync.exited(name, pid, hold);
   }
 
   /** @internal No restart follows: the held messages go to dead letters. */
   abandon(name: string): void {
-    if (this.sync === null) this.release(name);
+    if (this.sync === null) this.abandonHere(name);
     else this.sync.abandon(name);
   }
 
@@ -169,23 +169,23 @@ export class Registry implements NameTable {
     const sync = make({
       whereis: (name) => this.names.get(name),
       pendingFor: (name) => this.pending.has(name),
-      add: (name, pid, hold) => this.put(name, pid, hold),
-      unregister: (name, pid) => this.remove(name, pid),
-      exited: (name, pid, hold) => this.free(name, pid, hold),
-      abandon: (name) => this.release(name),
+      add: (name, pid, hold) => this.addHere(name, pid, hold),
+      unregister: (name, pid) => this.removeHere(name, pid),
+      exited: (name, pid, hold) => this.exitedHere(name, pid, hold),
+      abandon: (name) => this.abandonHere(name),
     });
     this.sync = sync;
     return sync;
   }
 
-  private remove(name: string, pid: Pid | undefined): boolean {
+  private removeHere(name: string, pid: Pid | undefined): boolean {
     const holder = this.names.get(name);
     if (holder === undefined || (pid !== undefined && holder !== pid)) return false;
     this.set(name, undefined);
     return true;
   }
 
-  private put(name: string, pid: Pid, hold: number): void {
+  private addHere(name: string, pid: Pid, hold: number): void {
     const holder = this.names.get(name);
     if (holder === pid) return;
     if (holder !== undefined) throw new AlreadyRegisteredError(name, String(holder));
@@ -221,7 +221,7 @@ export class Registry implements NameTable {
     this.set(name, pid);
   }
 
-  private free(name: string, pid: Pid, hold: number): void {
+  private exitedHere(name: string, pid: Pid, hold: number): void {
     if (this.names.get(name) !== pid) return;
     const reason = pid.target.reason!;
     if (hold >= 0) this.pending.set(name, { bound: hold, queue: [], reason });
@@ -288,7 +288,7 @@ export class Registry implements NameTable {
     return this.pending.has(name);
   }
 
-  private release(name: string): void {
+  private abandonHere(name: string): void {
     const held = this.pending.get(name);
     if (held === undefined) return;
     this.pending.delete(name);

@@ -28,10 +28,16 @@ export type {
   ClusterStats,
 } from './join-cluster.js';
 export { joinCluster } from './join-cluster.js';
+export type { ClusterGroups, ClusterGroupsOptions } from './cluster-groups.js';
+export { clusterGroups } from './cluster-groups.js';
 export type { ClusterKv, ClusterKvEntry } from './cluster-kv.js';
 export { ClusterRegistry } from './cluster-registry.js';
 export type { ClusterPermissionsOptions } from './cluster-permissions.js';
 export { clusterPermissions } from './cluster-permissions.js';
+export type { EntitiesOptions } from '../cluster/entities.js';
+export { entities } from '../cluster/entities.js';
+export type { EntityKv, EntityRegion, EntityStats } from '../cluster/entity-router.js';
+export { entity } from '../cluster/entity.js';
 export type {
   ClusterSingletonOptions,
   ClusterSingletonSpec,

@@ -5,7 +5,7 @@
  * names the function and the argument, in a message of bounded length (a 5 MB
  * string is never copied into it, nor spread), and sends nothing.
  */
-import { EMPTY, of, type Subscription } from 'rxjs';
+import { EMPTY, asyncScheduler, of, type Subscription } from 'rxjs';
 import {
   Registry,
   call,
@@ -17,7 +17,13 @@ import {
   deleteChild,
   events$,
   formatExit,
+  broadcast,
   genServer,
+  GroupScope,
+  join,
+  leave,
+  members$,
+  next,
   oneForAll,
   oneForOne,
   published$,
@@ -37,9 +43,13 @@ import {
 } from '../../src/index.js';
 import { observe } from '../../src/observer/index.js';
 import {
+  clusterGroups,
   clusterPermissions,
-  clusterSingleton,
+  ClusterRegistry,
   connectNode,
+  entities,
+  entity,
+  clusterSingleton,
   singletonVia,
   joinCluster,
   linkPair,
@@ -48,9 +58,11 @@ import {
   type ClusterConnection,
   type ClusterKv,
   type ClusterNode,
+  type EntityKv,
   type SingletonKv,
   type NatsLinkConnection,
 } from '../../src/remote/index.js';
+import { EntityRouter } from '../../src/cluster/entity-router.js';
 import {
   describeEvent,
   scriptedChild,
@@ -108,6 +120,8 @@ const throwingGetters = Object.fromEntries(
     'bucket',
     'cluster',
     'signal',
+    'trapExit',
+    'continue',
     'leaving$',
   ].map((key) => [key, { get: fail, enumerable: true }]),
 );
@@ -216,6 +230,71 @@ const missingBucket: ClusterKv = {
   status: () => Promise.reject(new Error('no bucket')),
 };
 const clusterBase = { connection: silentCluster, name: 'a', bucket: missingBucket };
+/** A node that has left its cluster: entities with valid options reject at once, having sent nothing. */
+function leftNode(): ClusterNode {
+  const registry = new ClusterRegistry(missingBucket, {
+    name: 'a',
+    address: 'a.r',
+    scheduler: asyncScheduler,
+    remotePid: fail,
+    publish: () => undefined,
+    reportFailure: () => undefined,
+    unregisterAt: () => undefined,
+    isMet: () => false,
+  });
+  registry.detach();
+  return {
+    name: 'a',
+    registry,
+    nodes$: of([]),
+    down$: EMPTY,
+    leaving$: EMPTY,
+    stats: () => ({ peers: 0, badFrames: 0, refusedPeers: 0 }),
+    close: () => Promise.resolve(),
+  };
+}
+const missingEntities: EntityKv = {
+  create: () => Promise.reject(new Error('no bucket')),
+  get: () => Promise.reject(new Error('no bucket')),
+  delete: () => Promise.reject(new Error('no bucket')),
+};
+const entityDef = echo as never;
+const anEntities = (options: object) =>
+  entities(leftNode(), 't', entityDef, { bucket: missingEntities, ...options });
+const aRegion = () =>
+  new EntityRouter(leftNode(), 't', entityDef, {
+    bucket: missingEntities,
+    shards: 1,
+    idleTimeout: Infinity,
+    holdBound: 1,
+    intensity: undefined,
+    period: undefined,
+    backoff: undefined,
+    scheduler: asyncScheduler,
+  });
+/** A stand-in for a joined node: clusterGroups checks its options before it uses the node. */
+const fakeNode = {
+  name: 'a',
+  address: 'a.r1',
+  remotePid: () => undefined,
+  publish: () => undefined,
+  reportFailure: () => undefined,
+  close: () => Promise.resolve(),
+} as unknown as ClusterNode;
+
+/** The ctx of a running actor (its methods check their arguments, inside a handler or not). */
+function aCtx(): { monitor(pid: unknown): unknown; demonitor(ref: unknown): unknown } {
+  let ctx: { monitor(pid: unknown): unknown; demonitor(ref: unknown): unknown } | undefined;
+  const def = genServer({
+    init: (_: void, c) => {
+      ctx = c;
+      return 0;
+    },
+  });
+  const pid = spawn(def, undefined);
+  cleanups.push(() => stop(pid));
+  return ctx!;
+}
 /** A node that never hears of anything: clusterSingleton and singletonVia check before using it. */
 const quietNode = {
   name: 'a',
@@ -278,6 +357,29 @@ const ROWS: readonly Row[] = [
   row('start', 'options', (v) => echo.start(undefined, as(v)), OPTIONAL),
   row('state$', 'address', (v) => state$(as(v))),
   row('published$', 'address', (v) => published$(as(v))),
+  row('genServer', 'trapExit', (v) => genServer({ init: () => 0, trapExit: as(v) }), OPTIONAL),
+  row('next', 'result', (v) => next(v, { timeout: 5 }), ANY),
+  row('next', 'options', (v) => next(0, as(v))),
+  row('next', 'timeout', (v) => next(0, { timeout: as(v) }), ['undefined', 'Infinity']),
+  row('next', 'continue', (v) => next(0, { continue: v }), ANY),
+  row('ctx.monitor', 'pid', (v) => aCtx().monitor(v)),
+  // An unknown ref (any object) gives false, as Erlang's demonitor of an unknown ref.
+  row('ctx.demonitor', 'ref', (v) => aCtx().demonitor(v), [
+    'an object with a throwing getter',
+    'a Proxy whose traps throw',
+  ]),
+  // process groups
+  row('join', 'group', (v) => join(as(v), anActor()), STRING),
+  row('join', 'pid', (v) => join('g', as(v))),
+  row('join', 'scope', (v) => join('g', anActor(), as(v)), OPTIONAL),
+  row('leave', 'group', (v) => leave(as(v), anActor()), STRING),
+  row('leave', 'pid', (v) => leave('g', as(v))),
+  row('leave', 'scope', (v) => leave('g', anActor(), as(v)), OPTIONAL),
+  row('members$', 'group', (v) => members$(as(v)), STRING),
+  row('members$', 'scope', (v) => members$('g', as(v)), OPTIONAL),
+  row('broadcast', 'group', (v) => broadcast(as(v), 1), STRING),
+  row('broadcast', 'message', (v) => broadcast('g', v, new GroupScope()), ANY),
+  row('broadcast', 'scope', (v) => broadcast('g', 1, as(v)), OPTIONAL),
   // messaging
   row('send', 'target', (v) => send(as(v), 1)),
   row('send', 'message', (v) => send(anActor(), v), ANY),
@@ -390,6 +492,37 @@ const ROWS: readonly Row[] = [
     'joinCluster',
     'scheduler',
     (v) => joinCluster({ ...clusterBase, scheduler: as(v) }),
+    OPTIONAL,
+  ),
+  row('entities', 'node', (v) => entities(as(v), 't', entityDef, { bucket: missingEntities })),
+  row('entities', 'type', (v) =>
+    entities(leftNode(), as(v), entityDef, { bucket: missingEntities }),
+  ),
+  row('entities', 'def', (v) => entities(leftNode(), 't', as(v), { bucket: missingEntities })),
+  row('entities', 'options', (v) => entities(leftNode(), 't', entityDef, as(v))),
+  row('entities', 'bucket', (v) => entities(leftNode(), 't', entityDef, { bucket: as(v) })),
+  row('entities', 'shards', (v) => anEntities({ shards: v }), OPTIONAL),
+  row('entities', 'idleTimeout', (v) => anEntities({ idleTimeout: v }), [...OPTIONAL, 'Infinity']),
+  row('entities', 'holdBound', (v) => anEntities({ holdBound: v }), [...OPTIONAL, 'Infinity']),
+  row('entities', 'intensity', (v) => anEntities({ intensity: v }), [...OPTIONAL, 'Infinity']),
+  row('entities', 'period', (v) => anEntities({ period: v }), [...OPTIONAL, 'Infinity']),
+  row('entities', 'backoff', (v) => anEntities({ backoff: v }), OPTIONAL),
+  row('entities', 'scheduler', (v) => anEntities({ scheduler: v }), OPTIONAL),
+  row('entity', 'region', (v) => entity(as(v), 'x')),
+  row('entity', 'id', (v) => entity(aRegion(), as(v)), STRING),
+  row('clusterGroups', 'node', (v) => clusterGroups(as(v), { bucket: missingBucket })),
+  row('clusterGroups', 'options', (v) => clusterGroups(fakeNode, as(v))),
+  row(
+    'clusterGroups',
+    'bucket',
+    (v) => clusterGroups(fakeNode, { bucket: as(v), connection: as('none') }),
+    [],
+  ),
+  row('clusterGroups', 'connection', (v) => clusterGroups(fakeNode, { connection: as(v) })),
+  row(
+    'clusterGroups',
+    'cluster',
+    (v) => clusterGroups(fakeNode, { bucket: missingBucket, cluster: as(v) }),
     OPTIONAL,
   ),
   row('clusterSingleton', 'node', (v) =>
