@@ -1,7 +1,6 @@
 import { EMPTY, Observable, switchMap } from 'rxjs';
 import { badTarget, isPid, isVia, type Address } from './address.js';
 import type { Pid } from './pid.js';
-import type { Process } from './process.js';
 
 /**
  * Values an actor publishes: `ctx.publish(v)` in a genServer, or every value of
@@ -28,8 +27,8 @@ export function published$<T = unknown>(address: Address): Observable<T> {
 
 function pidPublished(pid: Pid): Observable<unknown> {
   return new Observable<unknown>((subscriber) => {
-    const process = pid.target as unknown as Process<unknown>;
-    if (process.dead) return subscriber.complete();
-    return process.publishedStream().subscribe(subscriber);
+    const target = pid.target;
+    if (target.dead && pid.node === undefined) return subscriber.complete();
+    return target.publishedStream().subscribe(subscriber);
   });
 }
