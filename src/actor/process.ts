@@ -83,17 +83,10 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
   /** The reason a stop was asked with, until the exit begins. */
   private stopRequest: ExitReason | null = null;
   private abortInflight: (() => void) | null = null;
-  /** After a teardown, the timer that abandons a `terminate` still running at its shutdown. */
-  private grace: Subscription | null = null;
-  private parent: Process<unknown> | null = null;
-  private kids: Process<unknown>[] | null = null;
-  private timers: Set<Subscription> | null = null;
+  /** What it gathers only when used (`Ties`); `null` for most idle actors. */
+  private ties: Ties | null = null;
   /** The names it holds: one entry, or several (rare). */
   private names: NameEntry | NameEntry[] | null = null;
-  private watchers: ((reason: ExitReason) => void)[] | null = null;
-  private owed: Set<CallRef> | null = null;
-  private states: Subject<unknown> | null = null;
-  private published: Subject<unknown> | null = null;
 
   constructor(sink: Sink<N> | null, scheduler: SchedulerLike, name: string | undefined) {
     super();
@@ -102,6 +95,11 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     this.pid = new Pid(this, ++nextId, name);
     live++;
     sink?.adopt?.(this);
+  }
+
+  /** Its `Ties`, made on first use. */
+  private tie(): Ties {
+    return (this.ties ??= new Ties());
   }
 
   /** Whether init has settled and no exit is decided yet. */
@@ -303,7 +301,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
       if (stop === null) return;
       if (now) stop();
       else if (shutdown > 0 && shutdown !== Infinity)
-        this.grace = scheduleAfter(scheduler, shutdown, stop);
+        this.tie().grace = scheduleAfter(scheduler, shutdown, stop);
     };
     enter();
     try {
@@ -346,24 +344,34 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
 
   /** `terminate` settled: end the grace timer of a teardown, or finish the exit. */
   private terminated(): void {
-    this.grace?.unsubscribe();
-    this.grace = null;
+    const ties = this.ties;
+    if (ties === null) return this.die();
+    ties.grace?.unsubscribe();
+    ties.grace = null;
     this.die();
   }
 
   private clearTimers(): void {
-    if (this.timers !== null) {
-      for (const timer of this.timers) timer.unsubscribe();
-      this.timers = null;
+    const timers = this.ties?.timers ?? null;
+    if (timers !== null) {
+      this.ties!.timers = null;
+      for (const timer of timers) timer.unsubscribe();
     }
   }
 
   private endDependents(): void {
     this.clearTimers();
-    const kids = this.kids;
-    this.kids = null;
-    if (kids !== null) for (let i = kids.length - 1; i >= 0; i--) kids[i]!.cancel();
+    this.cancelKids();
     this.onStopping();
+  }
+
+  /** Cancels the actors it spawned, last spawned first. */
+  private cancelKids(): void {
+    const ties = this.ties;
+    if (ties === null || ties.kids === null) return;
+    const kids = ties.kids;
+    ties.kids = null;
+    for (let i = kids.length - 1; i >= 0; i--) kids[i]!.cancel();
   }
 
   private die(): void {
@@ -373,7 +381,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     this.close();
     live--;
     this.clearTimers();
-    if (this.parent !== null) this.parent.unlink(this);
+    this.ties?.parent?.unlink(this);
     const names = this.names;
     if (names !== null) {
       for (const { registry, name, hold } of Array.isArray(names) ? names : [names]) {
@@ -382,26 +390,30 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     }
     // Actors spawned by terminate itself end here too (no orphans), once the
     // names are pending, so what they send to them waits for the restart.
-    const kids = this.kids;
-    this.kids = null;
-    if (kids !== null) for (let i = kids.length - 1; i >= 0; i--) kids[i]!.cancel();
+    this.cancelKids();
     const rest = this.takeRest();
     if (rest !== null) this.disposeRest(rest.queue, rest.from, rest.to, reason);
-    if (this.owed !== null) {
-      for (const ref of this.owed) ref.reject(new ActorExitError(String(this.pid), reason));
-      this.owed = null;
+    const ties = this.ties;
+    if (ties !== null) {
+      const owed = ties.owed;
+      ties.owed = null;
+      if (owed !== null) {
+        for (const ref of owed) ref.reject(new ActorExitError(String(this.pid), reason));
+      }
+      ties.states?.complete();
+      ties.published?.complete();
     }
-    this.states?.complete();
-    this.published?.complete();
     const sink = this.sink;
     this.sink = null;
     if (sink !== null) {
       sink.next(this.exitNotification(reason));
       sink.complete();
     }
-    const watchers = this.watchers;
-    this.watchers = null;
-    if (watchers !== null) for (const watch of watchers) watch(reason);
+    const watchers = this.ties?.watchers ?? null;
+    if (watchers !== null) {
+      this.ties!.watchers = null;
+      for (const watch of watchers) watch(reason);
+    }
   }
 
   protected abstract exitNotification(reason: ExitReason): N;
@@ -457,21 +469,22 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
       watcher(this.reason!);
       return noop;
     }
-    (this.watchers ??= []).push(watcher);
+    const ties = this.tie();
+    (ties.watchers ??= []).push(watcher);
     return () => {
-      const i = this.watchers?.indexOf(watcher) ?? -1;
-      if (i >= 0) this.watchers!.splice(i, 1);
+      const i = ties.watchers?.indexOf(watcher) ?? -1;
+      if (i >= 0) ties.watchers!.splice(i, 1);
     };
   }
 
   /** @internal Makes `kid` end with this process. */
   link(kid: Process<unknown>): void {
-    kid.parent = this;
-    (this.kids ??= []).push(kid);
+    kid.tie().parent = this;
+    (this.tie().kids ??= []).push(kid);
   }
 
   private unlink(kid: Process<unknown>): void {
-    const kids = this.kids;
+    const kids = this.ties?.kids ?? null;
     if (kids === null) return;
     const i = kids.lastIndexOf(kid);
     if (i >= 0) kids.splice(i, 1);
@@ -482,7 +495,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
    * scheduler, exactly however long (`Infinity`: never); cancelled when it exits.
    */
   timer(delay: number, work: () => void): Subscription {
-    const timers = (this.timers ??= new Set());
+    const timers = (this.tie().timers ??= new Set());
     let scheduled: Subscription | undefined;
     let ran = false;
     const subscription = scheduleAfter(this.scheduler, delay, () => {
@@ -521,36 +534,56 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
   /** @internal A call whose reply was deferred: rejected if the incarnation exits first. */
   owe(ref: CallRef): void {
     ref.owner = this;
-    (this.owed ??= new Set()).add(ref);
+    (this.tie().owed ??= new Set()).add(ref);
   }
 
   /** @internal A deferred reply was given. */
   paid(ref: CallRef): void {
-    this.owed?.delete(ref);
+    this.ties?.owed?.delete(ref);
   }
 
   // ---- Observable views -----------------------------------------------------------
 
   /** @internal Each state it commits from now on. */
   stateStream(): Subject<unknown> {
-    return (this.states ??= new Subject<unknown>());
+    return (this.tie().states ??= new Subject<unknown>());
   }
 
   /** @internal Publishes the current state to `state$` watchers, if any. */
   protected committed(state: unknown): void {
-    if (this.states !== null) this.states.next(state);
+    const ties = this.ties;
+    if (ties !== null && ties.states !== null) ties.states.next(state);
   }
 
   /** @internal Values the incarnation publishes until it exits (none once dead). */
   publishedStream(): Observable<unknown> {
     if (this.phase === 'dead') return EMPTY;
-    return (this.published ??= new Subject<unknown>());
+    return (this.tie().published ??= new Subject<unknown>());
   }
 
   /** @internal Emits a published value to `published$` watchers, if any. */
   publish(value: unknown): void {
-    if (this.published !== null && this.phase !== 'dead') this.published.next(value);
+    const published = this.ties?.published ?? null;
+    if (published !== null && this.phase !== 'dead') published.next(value);
   }
+}
+
+/**
+ * What an incarnation gathers only when it is used, kept apart so an idle
+ * actor (a million children of one supervisor) carries one empty field for
+ * all of it: the actors it spawned and the one that spawned it, its timers,
+ * its `exit$` watchers, the calls it owes, its `state$`/`published$` feeds,
+ * and a teardown's grace timer.
+ */
+class Ties {
+  grace: Subscription | null = null;
+  parent: Process<unknown> | null = null;
+  kids: Process<unknown>[] | null = null;
+  timers: Set<Subscription> | null = null;
+  watchers: ((reason: ExitReason) => void)[] | null = null;
+  owed: Set<CallRef> | null = null;
+  states: Subject<unknown> | null = null;
+  published: Subject<unknown> | null = null;
 }
 
 function noop(): void {}

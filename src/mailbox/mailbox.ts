@@ -57,8 +57,10 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
    * a bounded mailbox refused it (already a dead letter; a call is rejected).
    */
   post(kind: number, payload: unknown, via: unknown): boolean | typeof FULL {
-    if (!this.open) return false;
-    if (!this.held && this.head === this.tail && claim()) {
+    // Flags compared with `false`, not negated: `!flag` compiles to a generic
+    // truthiness test (four type checks); `=== false` is one comparison.
+    if (this.open === false) return false;
+    if (this.held === false && this.head === this.tail && claim()) {
       // Idle actor, empty queue, nothing running: handle it now, as a bare queue would.
       try {
         this.receive(kind, payload, via);
@@ -75,7 +77,7 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
     queue[tail + 1] = payload;
     queue[tail + 2] = via;
     this.tail = tail + SLOTS;
-    if (!this.held) this.wake();
+    if (this.held === false) this.wake();
     return true;
   }
 
@@ -143,7 +145,7 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
     this.onReadyQueue = false;
     const queue = this.queue;
     if (queue !== null) {
-      while (!this.held && this.head < this.tail) {
+      while (this.held === false && this.head < this.tail) {
         const i = this.head;
         this.head = i + SLOTS;
         const payload = queue[i + 1];
@@ -182,7 +184,7 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
 
   /** Puts this mailbox on the ready queue (once). */
   protected wake(): void {
-    if (!this.onReadyQueue) {
+    if (this.onReadyQueue === false) {
       this.onReadyQueue = true;
       schedule(this);
     }
