@@ -28,8 +28,12 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
   private queue: unknown[] | null = null;
   private head = 0;
   private tail = 0;
-  /** Queue slots a bounded mailbox may fill (`SLOTS` per message); `Infinity` when unbounded. */
-  private room = Infinity;
+  /**
+   * Queue slots a bounded mailbox may fill (`SLOTS` per message); 0 when
+   * unbounded. (Not `Infinity`: a double field costs every process a boxed
+   * number, 16 bytes.)
+   */
+  private room = 0;
   /** When full: drop the oldest queued message (`true`) or refuse the new one. */
   private dropOldest = false;
   private onReadyQueue = false;
@@ -71,8 +75,11 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
     }
     const queue = (this.queue ??= []);
     const tail = this.tail;
-    // The only cost of the bound on this path: one comparison (room is Infinity when unbounded).
-    if (tail - this.head >= this.room && kind !== OWN) return this.overflow(kind, payload, via);
+    // The only cost of the bound on this path: one comparison when unbounded.
+    const room = this.room;
+    if (room !== 0 && tail - this.head >= room && kind !== OWN) {
+      return this.overflow(kind, payload, via);
+    }
     queue[tail] = kind;
     queue[tail + 1] = payload;
     queue[tail + 2] = via;
@@ -105,13 +112,13 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
 
   /** @internal Bounds the queue at `bound` messages (the actor's own bookkeeping is never refused). */
   limit(bound: number, dropOldest: boolean): void {
-    this.room = bound * SLOTS;
+    this.room = bound === Infinity ? 0 : bound * SLOTS;
     this.dropOldest = dropOldest;
   }
 
   /** @internal The bound in messages (`Infinity` when unbounded). */
   get bound(): number {
-    return this.room / SLOTS;
+    return this.room === 0 ? Infinity : this.room / SLOTS;
   }
 
   /** A full mailbox met one more message: drop the oldest for it, or refuse it. */
