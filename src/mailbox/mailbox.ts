@@ -29,9 +29,9 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
   private head = 0;
   private tail = 0;
   /**
-   * Queue slots a bounded mailbox may fill (`SLOTS` per message); 0 when
-   * unbounded. (Not `Infinity`: a double field costs every process a boxed
-   * number, 16 bytes.)
+   * The messages a bounded mailbox may hold; 0 when unbounded. (Not
+   * `Infinity`, and not counted in slots: a number past the small-integer
+   * range makes the field a boxed double, 16 bytes more per process.)
    */
   private room = 0;
   /** When full: drop the oldest queued message (`true`) or refuse the new one. */
@@ -77,7 +77,7 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
     const tail = this.tail;
     // The only cost of the bound on this path: one comparison when unbounded.
     const room = this.room;
-    if (room !== 0 && tail - this.head >= room && kind !== OWN) {
+    if (room !== 0 && tail - this.head >= room * SLOTS && kind !== OWN) {
       return this.overflow(kind, payload, via);
     }
     queue[tail] = kind;
@@ -112,13 +112,13 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
 
   /** @internal Bounds the queue at `bound` messages (the actor's own bookkeeping is never refused). */
   limit(bound: number, dropOldest: boolean): void {
-    this.room = bound === Infinity ? 0 : bound * SLOTS;
+    this.room = bound === Infinity ? 0 : bound;
     this.dropOldest = dropOldest;
   }
 
   /** @internal The bound in messages (`Infinity` when unbounded). */
   get bound(): number {
-    return this.room === 0 ? Infinity : this.room / SLOTS;
+    return this.room === 0 ? Infinity : this.room;
   }
 
   /** A full mailbox met one more message: drop the oldest for it, or refuse it. */
