@@ -3,7 +3,11 @@
 // then node "work", whose supervisor runs a worker registered cluster-wide as
 // 'worker', then node "front", which calls that worker by name, makes it crash,
 // watches the name move to the restarted incarnation and keeps calling it.
-// Everything is shut down at the end; a failure anywhere exits nonzero.
+// Then three more node processes each declare the cluster singleton 'clock'
+// (singleton-node.ts): it runs on one of them; main.ts kills that process with
+// SIGKILL, and the clock comes back on a survivor, which every survivor reaches
+// by the same name. Everything is shut down at the end; a failure anywhere
+// exits nonzero.
 //
 //   npm run build && npm run example:cluster
 //
@@ -14,6 +18,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FromNode } from './singleton-node.js';
 
 const log = (line: string): void => console.log(`main  | ${line}`);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -94,6 +99,79 @@ function startNode(role: 'work' | 'front', url: string) {
   };
 }
 
+/** A singleton-node.ts process; its output goes straight to ours. */
+function startSingletonNode(name: string, url: string) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, 'singleton-node.ts'), name, url],
+    { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  const ended = ending(child);
+  return {
+    name,
+    child,
+    ended,
+    /** Resolves with the first message from the node that passes `test`; rejects if it ends first. */
+    next: <T extends FromNode>(test: (m: FromNode) => m is T) =>
+      new Promise<T>((resolve, reject) => {
+        const listener = (m: FromNode) => {
+          if (!test(m)) return;
+          child.off('message', listener);
+          resolve(m);
+        };
+        child.on('message', listener);
+        void ended.then((how) => reject(new Error(`node '${name}' ended (${how})`)));
+      }),
+  };
+}
+type SingletonNode = ReturnType<typeof startSingletonNode>;
+
+const isReady = (m: FromNode): m is 'ready' => m === 'ready';
+const isDone = (m: FromNode): m is 'done' => m === 'done';
+const isRunning = (m: FromNode): m is { running: string } =>
+  typeof m === 'object' && 'running' in m;
+const isAnswer = (m: FromNode): m is { answered: string } =>
+  typeof m === 'object' && 'answered' in m;
+
+/** Asks each node to call the clock by name; resolves with the answers. */
+async function ask(nodes: readonly SingletonNode[]): Promise<string[]> {
+  const answers = nodes.map((n) => n.next(isAnswer));
+  for (const n of nodes) n.child.send('ask');
+  return (await Promise.all(answers)).map((a) => a.answered);
+}
+
+/** Three nodes declare singleton 'clock'; its node is killed, and it comes back on another. */
+async function singletonPart(url: string, nodes: ChildProcess[]): Promise<void> {
+  log(`starting nodes 'one', 'two' and 'three', each declaring the singleton 'clock'`);
+  const all = ['one', 'two', 'three'].map((name) => startSingletonNode(name, url));
+  nodes.push(...all.map((n) => n.child));
+  const first = Promise.race(all.map((n) => n.next(isRunning)));
+  await Promise.all(all.map((n) => n.next(isReady)));
+  const owner = (await first).running;
+  log(`the clock runs on '${owner}'`);
+  await ask(all);
+
+  const victim = all.find((n) => n.name === owner)!;
+  const survivors = all.filter((n) => n !== victim);
+  const next = Promise.race(survivors.map((n) => n.next(isRunning)));
+  log(`killing node '${owner}' with SIGKILL`);
+  victim.child.kill('SIGKILL');
+  await victim.ended;
+  const took = (await next).running;
+  log(`the clock came back on '${took}'`);
+  const answers = await ask(survivors);
+  if (!answers.every((a) => a.startsWith(`clock on node ${took},`))) {
+    throw new Error(`the survivors reached different clocks: ${answers.join(' / ')}`);
+  }
+
+  log(`stopping nodes ${survivors.map((n) => `'${n.name}'`).join(' and ')}`);
+  for (const n of survivors) {
+    const done = n.next(isDone);
+    n.child.send('stop');
+    await done;
+  }
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'rxotp-cluster-'));
   const nodes: ChildProcess[] = [];
@@ -119,13 +197,15 @@ async function main(): Promise<void> {
       work.child.send('stop');
       await work.said('done');
       await work.exited();
+
+      await singletonPart(server.url, nodes);
     };
     const running = run();
     running.catch(() => {}); // after a timeout, its later failure is already reported
     await Promise.race([
       running,
       new Promise<never>((_, reject) => {
-        deadline = setTimeout(() => reject(new Error('timed out after 30 s')), 30_000);
+        deadline = setTimeout(() => reject(new Error('timed out after 90 s')), 90_000);
       }),
     ]);
   } finally {

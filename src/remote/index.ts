@@ -32,3 +32,11 @@ export type { ClusterKv, ClusterKvEntry } from './cluster-registry.js';
 export { ClusterRegistry } from './cluster-registry.js';
 export type { ClusterPermissionsOptions } from './cluster-permissions.js';
 export { clusterPermissions } from './cluster-permissions.js';
+export type {
+  ClusterSingletonOptions,
+  ClusterSingletonSpec,
+} from '../cluster/cluster-singleton.js';
+export { clusterSingleton } from '../cluster/cluster-singleton.js';
+export { singletonVia } from '../cluster/singleton-via.js';
+export type { SingletonEvent } from '../cluster/singleton-event.js';
+export type { SingletonKv } from '../cluster/singleton-kv.js';

@@ -1,6 +1,7 @@
 import {
   asyncScheduler,
   BehaviorSubject,
+  ReplaySubject,
   Subject,
   type Observable,
   type SchedulerLike,
@@ -155,6 +156,12 @@ export interface ClusterNode {
   readonly nodes$: Observable<readonly string[]>;
   /** Each node lost (missed heartbeats, or it left), as it is lost. */
   readonly down$: Observable<NodeDownError>;
+  /**
+   * Emits once as this node starts to leave (`close()` before its goodbye, or
+   * its connection closed), then completes; at once for a node that has left.
+   * Cluster singletons hand over here.
+   */
+  readonly leaving$: Observable<void>;
   /** Counters: peers tracked, bad frames dropped, peers refused. */
   stats(): ClusterStats;
   /**
@@ -292,6 +299,9 @@ class Member implements ClusterNode, ClusterHost {
   readonly address: string;
   readonly nodes$: Observable<readonly string[]>;
   readonly down$: Observable<NodeDownError>;
+  readonly leaving$: Observable<void>;
+  private readonly leaving = new ReplaySubject<void>(1);
+  private saidGoodbye = false;
   private readonly peers = new Map<string, Peer>();
   /** Nodes lost, by address, oldest first (at most `GONE`): their pids met later are born dead. */
   private readonly gone = new Map<string, Connection>();
@@ -325,6 +335,15 @@ class Member implements ClusterNode, ClusterHost {
     this.address = `${name}.${this.run}`;
     this.nodes$ = this.names.asObservable();
     this.down$ = this.lost.asObservable();
+    this.leaving$ = this.leaving.asObservable();
+  }
+
+  /** `leaving$` fires, once. */
+  private goodbye(): void {
+    if (this.saidGoodbye) return;
+    this.saidGoodbye = true;
+    this.leaving.next();
+    this.leaving.complete();
   }
 
   stats(): ClusterStats {
@@ -455,6 +474,7 @@ class Member implements ClusterNode, ClusterHost {
 
   async close(): Promise<void> {
     if (this.left) return;
+    this.goodbye();
     // No heartbeat may follow the goodbye: the others would meet this node again.
     this.timer?.unsubscribe();
     this.announce('bye');
@@ -471,6 +491,7 @@ class Member implements ClusterNode, ClusterHost {
   private leave(): void {
     if (this.left) return;
     this.left = true;
+    this.goodbye();
     this.registry.detach();
     this.timer?.unsubscribe();
     this.watch?.stop();

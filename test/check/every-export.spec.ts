@@ -37,13 +37,17 @@ import {
 import { observe } from '../../src/observer/index.js';
 import {
   clusterPermissions,
+  clusterSingleton,
   connectNode,
+  singletonVia,
   joinCluster,
   linkPair,
   natsLink,
   portLink,
   type ClusterConnection,
   type ClusterKv,
+  type ClusterNode,
+  type SingletonKv,
   type NatsLinkConnection,
 } from '../../src/remote/index.js';
 import {
@@ -103,6 +107,7 @@ const throwingGetters = Object.fromEntries(
     'bucket',
     'cluster',
     'signal',
+    'leaving$',
   ].map((key) => [key, { get: fail, enumerable: true }]),
 );
 const getterObject: object = Object.defineProperties({}, throwingGetters);
@@ -210,6 +215,18 @@ const missingBucket: ClusterKv = {
   status: () => Promise.reject(new Error('no bucket')),
 };
 const clusterBase = { connection: silentCluster, name: 'a', bucket: missingBucket };
+/** A node that never hears of anything: clusterSingleton and singletonVia check before using it. */
+const quietNode = {
+  name: 'a',
+  registry: { claim: () => Promise.resolve(), whereis$: () => of(undefined) },
+  leaving$: EMPTY,
+} as unknown as ClusterNode;
+/** A lease bucket that is never reached: a valid clusterSingleton spec is only built here. */
+const unusedLeases: SingletonKv = {
+  ...missingBucket,
+  watch: () => Promise.reject(new Error('no bucket')),
+};
+const singletonChild = () => child('s', () => echo.start());
 
 // ---- The table --------------------------------------------------------------------------------
 
@@ -372,6 +389,46 @@ const ROWS: readonly Row[] = [
     (v) => joinCluster({ ...clusterBase, scheduler: as(v) }),
     OPTIONAL,
   ),
+  row('clusterSingleton', 'node', (v) =>
+    clusterSingleton(as(v), singletonChild(), { bucket: unusedLeases }),
+  ),
+  row('clusterSingleton', 'spec', (v) =>
+    clusterSingleton(quietNode, as(v), { bucket: unusedLeases }),
+  ),
+  row('clusterSingleton', 'options', (v) => clusterSingleton(quietNode, singletonChild(), as(v))),
+  row('clusterSingleton', 'bucket', (v) =>
+    clusterSingleton(quietNode, singletonChild(), { bucket: as(v) }),
+  ),
+  row(
+    'clusterSingleton',
+    'name',
+    (v) => clusterSingleton(quietNode, singletonChild(), { bucket: unusedLeases, name: as(v) }),
+    OPTIONAL,
+  ),
+  row(
+    'clusterSingleton',
+    'heartbeat',
+    (v) =>
+      clusterSingleton(quietNode, singletonChild(), { bucket: unusedLeases, heartbeat: as(v) }),
+    OPTIONAL,
+  ),
+  row(
+    'clusterSingleton',
+    'holdBound',
+    (v) =>
+      clusterSingleton(quietNode, singletonChild(), { bucket: unusedLeases, holdBound: as(v) }),
+    OPTIONAL,
+  ),
+  row(
+    'clusterSingleton',
+    'scheduler',
+    (v) =>
+      clusterSingleton(quietNode, singletonChild(), { bucket: unusedLeases, scheduler: as(v) }),
+    OPTIONAL,
+  ),
+  row('singletonVia', 'node', (v) => singletonVia(as(v), 's')),
+  row('singletonVia', 'name', (v) => singletonVia(quietNode, as(v))),
+  row('singletonVia', 'options', (v) => singletonVia(quietNode, 's', as(v)), OPTIONAL),
   row('clusterPermissions', 'options', (v) => clusterPermissions(as(v))),
   row('clusterPermissions', 'name', (v) => clusterPermissions({ name: as(v) })),
   row(

@@ -1,0 +1,123 @@
+import type { Subscription } from 'rxjs';
+import type { Pid } from '../actor/pid.js';
+import { lost } from '../actor/process.js';
+import type { Via } from '../actor/via.js';
+import { HoldOverflowError } from '../errors/hold-overflow-error.js';
+import { NoProcError } from '../errors/no-proc-error.js';
+import { errorExit } from '../exit/exit-reason.js';
+import { FULL } from '../mailbox/mailbox.js';
+import { enter, leave } from '../mailbox/run-queue.js';
+import { Registry } from '../registry/registry.js';
+import type { ClusterNode } from '../remote/join-cluster.js';
+
+/**
+ * @internal One node's view of one cluster singleton's name: a registry of a
+ * single name that mirrors `node.registry`, and holds what is sent through it
+ * while the name points at nothing (the owner lost, the next one not started
+ * yet). Held messages are delivered in order to the next pid the name points
+ * at, before anything sent after it. docs/design.md, "Cluster singletons".
+ */
+export class SingletonView extends Registry {
+  /** Triples: kind, payload, via. */
+  private queue: unknown[] = [];
+  private readonly mirror: Subscription;
+  private ended = false;
+
+  constructor(
+    node: ClusterNode,
+    private readonly singleton: string,
+    private readonly bound: number,
+  ) {
+    super();
+    this.mirror = node.registry.whereis$(singleton).subscribe((pid) => this.follow(pid));
+    node.leaving$.subscribe(() => this.end());
+  }
+
+  /** Messages held now, for tests and `stats`. */
+  get held(): number {
+    return this.queue.length / 3;
+  }
+
+  /** The cluster registry's pid for the name changed. */
+  private follow(pid: Pid | undefined): void {
+    const current = super.whereis(this.singleton);
+    if (current === pid) return;
+    if (current !== undefined) super.unregister(this.singleton, current);
+    if (pid === undefined || pid.target.reason !== undefined) return;
+    // Held messages go in first: whoever hears of the new pid sends behind them.
+    const queue = this.queue;
+    this.queue = [];
+    enter();
+    try {
+      for (let i = 0; i < queue.length; i += 3) {
+        const kind = queue[i] as number;
+        const via = queue[i + 2] as Via;
+        try {
+          if (!pid.target.post(kind, queue[i + 1], via)) {
+            const error = new NoProcError(String(pid));
+            lost(via, kind, queue[i + 1], errorExit(error), error);
+          }
+        } catch (error) {
+          // A pid on another node whose link cannot carry this message: it alone is lost.
+          lost(via, kind, queue[i + 1], errorExit(error), error);
+        }
+      }
+      super.add(this.singleton, pid, -1);
+    } finally {
+      leave();
+    }
+  }
+
+  /** @internal Sends through the name: to its pid while it has a live one, else held. */
+  override deliver(name: string, kind: number, payload: unknown, via: Via): boolean {
+    const pid = super.whereis(name);
+    if (pid !== undefined) {
+      const posted = pid.target.post(kind, payload, via);
+      if (posted === true) return true;
+      // A full bounded mailbox refused it: already a dead letter, never held.
+      if (posted === FULL) return false;
+    }
+    return this.keep(name, kind, payload, via);
+  }
+
+  /** @internal A message left in an exited mailbox, sent through the name: held for the next owner. */
+  override holdLeftover(name: string, kind: number, payload: unknown, via: Via): boolean {
+    return this.keep(name, kind, payload, via);
+  }
+
+  /** @internal The name is always pending while no owner runs. */
+  override pendingFor(name: string): boolean {
+    return name === this.singleton && super.whereis(name) === undefined;
+  }
+
+  private keep(name: string, kind: number, payload: unknown, via: Via): boolean {
+    if (this.ended || name !== this.singleton) {
+      const error = new NoProcError(String(via));
+      lost(via, kind, payload, errorExit(error), error);
+      return false;
+    }
+    if (this.queue.length / 3 < this.bound) {
+      this.queue.push(kind, payload, via);
+      return true;
+    }
+    const error = new HoldOverflowError(name, this.bound);
+    lost(via, kind, payload, errorExit(error), error);
+    return false;
+  }
+
+  /** The node left: nothing held here can reach the cluster now; it becomes dead letters. */
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.mirror.unsubscribe();
+    const queue = this.queue;
+    this.queue = [];
+    for (let i = 0; i < queue.length; i += 3) {
+      const via = queue[i + 2] as Via;
+      const error = new NoProcError(String(via));
+      lost(via, queue[i] as number, queue[i + 1], errorExit(error), error);
+    }
+    const current = super.whereis(this.singleton);
+    if (current !== undefined) super.unregister(this.singleton, current);
+  }
+}
