@@ -26,9 +26,9 @@ export function published$<T = unknown>(address: Address): Observable<T> {
 }
 
 function pidPublished(pid: Pid): Observable<unknown> {
-  return new Observable<unknown>((subscriber) => {
-    const target = pid.target;
-    if (target.dead && pid.node === undefined) return subscriber.complete();
-    return target.publishedStream().subscribe(subscriber);
-  });
+  // A live process's values until it exits; none from a dead one; an error
+  // for a pid on another node (docs/design.md, "Remote").
+  return new Observable<unknown>((subscriber) =>
+    pid.target.publishedStream().subscribe(subscriber),
+  );
 }
