@@ -2,6 +2,7 @@
 //   npm run build
 //   node --cpu-prof --cpu-prof-dir=bench/results/profiles --import tsx bench/profile.ts <case> [seconds]
 //   node --import tsx bench/top-self.ts bench/results/profiles/<file>.cpuprofile
+import type * as Source from '../src/index.js';
 import * as built from 'rxotp';
 import { asLib } from './built.js';
 import { bigTreeOnce } from './cases/big-tree.js';
@@ -44,7 +45,7 @@ const WORK: Record<string, (lib: Rxotp, seconds: number) => Promise<void>> = {
     const counter = lib.genServer({ init: () => 0, handleCast: (by: number, n: number) => n + by });
     const registry = new lib.Registry();
     const pid = lib.spawn(counter, undefined, { name: 'counter', registry });
-    const address = lib.via(registry, 'counter');
+    const address = lib.via<Source.Protocol>(registry, 'counter');
     return during(s, () => {
       for (let i = 0; i < 1000; i++) lib.cast(address, 1);
     }).then(() => void lib.stop(pid));

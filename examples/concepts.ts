@@ -15,6 +15,7 @@ import {
   spawn,
   state$,
   stop,
+  typedName,
   via,
   whichChildren,
   type CallRef,
@@ -94,8 +95,8 @@ async function main(): Promise<void> {
     .whereis$('batcher')
     .subscribe((pid) => console.log(`batcher: ${String(pid)}`));
   // A plain Observable child's values, by name, across its restarts.
-  const prices = published$<number>(via(registry, 'prices')).subscribe((p) =>
-    console.log(`price ${p}`),
+  const prices = published$(via(registry, typedName<{ published: number }>('prices'))).subscribe(
+    (p) => console.log(`price ${p}`),
   );
 
   const tree$ = of(
@@ -114,13 +115,15 @@ async function main(): Promise<void> {
   });
   if (sup === undefined) throw new Error('the tree did not start');
 
-  const b = via<ProtocolOf<typeof batcher>>(registry, 'batcher');
+  // The name, declared once with the batcher's protocol: everything through it is checked.
+  const batcherName = typedName<ProtocolOf<typeof batcher>>('batcher');
+  const b = via(registry, batcherName);
   cast(b, 'a');
   stop(b, crash); // crash it from outside: it is restarted after a backoff...
   cast(b, 'b'); // ...and what is sent by name meanwhile is held, then delivered
   console.log(`flushed: ${JSON.stringify(await call(b, 'flush'))}`); // ["b"]: a new incarnation
   // The state of whichever incarnation holds the name, followed across restarts.
-  const items = state$<BatcherState>(via(registry, 'batcher')).subscribe((s) =>
+  const items = state$(via(registry, batcherName)).subscribe((s) =>
     console.log(`batcher holds ${s.items.length} items`),
   );
   for (const c of await whichChildren(sup)) {

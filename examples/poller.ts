@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { concatMap, interval, lastValueFrom, take, tap } from 'rxjs';
 import { fromFetch } from 'rxjs/fetch';
-import { Registry, child, formatExit, published$, supervise, via } from 'rxotp';
+import { Registry, child, formatExit, published$, supervise, typedName, via } from 'rxotp';
 
 interface Reading {
   readonly request: number;
@@ -51,8 +51,8 @@ async function main(): Promise<void> {
 
   const registry = new Registry();
   // Subscribed once: it follows the name across the poller's restarts.
-  const readings = published$<Reading>(via(registry, 'poller')).subscribe((r) =>
-    console.log(`reading #${r.request}: ${r.temperature.toFixed(1)} °C`),
+  const readings = published$(via(registry, typedName<{ published: Reading }>('poller'))).subscribe(
+    (r) => console.log(`reading #${r.request}: ${r.temperature.toFixed(1)} °C`),
   );
 
   const tree$ = supervise([child('poller', () => poller$, { significant: true })], {

@@ -11,6 +11,7 @@ import {
   oneForOne,
   spawn,
   stop,
+  typedName,
   via,
   type ProtocolOf,
 } from 'rxotp';
@@ -25,8 +26,8 @@ const counter = genServer({
   },
 });
 
-// The messages it takes, for addresses that do not carry them (`via`).
-type Counter = ProtocolOf<typeof counter>;
+// Its name, declared once with its protocol: whatever goes through the name is checked.
+const counterName = typedName<ProtocolOf<typeof counter>>('counter');
 
 async function main(): Promise<void> {
   // One incarnation, outside any supervisor.
@@ -38,13 +39,13 @@ async function main(): Promise<void> {
 
   // Under a supervisor: restarted when it crashes, reached by name.
   const registry = new Registry();
-  const tree$ = of(child('counter', () => counter.start(10))).pipe(oneForOne({ registry }));
+  const tree$ = of(child(counterName, () => counter.start(10))).pipe(oneForOne({ registry }));
   const subscription = tree$.subscribe((n) => {
     if (n.kind === 'child-exited') console.log(`${n.path.join('/')}: ${formatExit(n.reason)}`);
     if (n.kind === 'restart') console.log(`restarting ${n.ids.join(', ')} (${n.count})`);
   });
 
-  const c = via<Counter>(registry, 'counter'); // follows the name across restarts
+  const c = via(registry, counterName); // follows the name across restarts
   cast(c, 'inc');
   console.log(await call(c, 'get')); // 11
   await call(c, 'crash').catch((e: unknown) => {

@@ -16,9 +16,14 @@ import {
   spawn,
   stop,
   supervise,
+  typedName,
   via,
+  type ProtocolOf,
   type SupervisorNotification,
 } from 'rxotp';
+
+/** A worker's name, with its protocol. */
+const workerName = (name: string) => typedName<ProtocolOf<typeof worker>>(name);
 import { liveActorCount } from 'rxotp/testing';
 
 const CYCLES = Number(process.argv[2] ?? 100_000);
@@ -161,7 +166,7 @@ function crashOneForOne(): Figures {
       .subscribe((n: SupervisorNotification) => {
         if (n.kind === 'restart') restarts += 1;
       });
-    const target = via(registry, 'w');
+    const target = via(registry, typedName<ProtocolOf<typeof worker>>('w'));
     onVirtualTime(
       scheduler,
       20,
@@ -203,7 +208,7 @@ function crashNestedTree(): Figures {
       .subscribe((n: SupervisorNotification) => {
         if (n.kind === 'restart') restarts += 1;
       });
-    const targets = [via(registry, 'a'), via(registry, 'd')];
+    const targets = [via(registry, workerName('a')), via(registry, workerName('d'))];
     onVirtualTime(
       scheduler,
       20,

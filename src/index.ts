@@ -10,15 +10,40 @@ export { formatExit } from './exit/format-exit.js';
 
 // Actors
 export type { Address } from './actor/address.js';
-export type { Behavior, CallResult, Ctx, MaybeAsync } from './actor/behavior.js';
-export type { GenServer, ProtocolOf, StartOptions } from './actor/gen-server.js';
+export type { Behavior, CallResult, Ctx, LiteralBehavior, MaybeAsync } from './actor/behavior.js';
+export type {
+  DefineServer,
+  GenServer,
+  ProtocolOf,
+  ServerProtocol,
+  ServerTypes,
+  StartOptions,
+} from './actor/gen-server.js';
 export { genServer } from './actor/gen-server.js';
 export type { Lifecycle } from './actor/lifecycle.js';
+export type { Next, NextOptions } from './actor/next.js';
+export { next } from './actor/next.js';
 export type { Pid } from './actor/pid.js';
-export type { Protocol } from './actor/protocol.js';
+export type {
+  CallOf,
+  CastOf,
+  InfoOf,
+  NoProtocol,
+  Protocol,
+  PublishedOf,
+  ReplyOf,
+  StateOf,
+} from './actor/protocol.js';
 export { published$ } from './actor/published.js';
 export { spawn } from './actor/spawn.js';
 export { state$ } from './actor/state.js';
+export type {
+  DownMessage,
+  ExitMessage,
+  MonitorRef,
+  SystemMessage,
+  TimeoutMessage,
+} from './actor/system-messages.js';
 export type { Via } from './actor/via.js';
 export type { Mailbox } from './mailbox/mailbox.js';
 export type { MailboxOptions } from './mailbox/mailbox-options.js';
@@ -34,12 +59,21 @@ export { send } from './messaging/send.js';
 export type { CallOptions } from './messaging/start-call.js';
 export { stop } from './messaging/stop.js';
 
+// Process groups
+export { broadcast } from './group/broadcast.js';
+export { GroupScope } from './group/group-scope.js';
+export { join } from './group/join.js';
+export { leave } from './group/leave.js';
+export { members$ } from './group/members-observable.js';
+
 // Reports
 export type { Report } from './report/reports.js';
 export { reports$ } from './report/reports.js';
 
 // Registry
 export { Registry } from './registry/registry.js';
+export type { Name } from './registry/typed-name.js';
+export { typedName } from './registry/typed-name.js';
 export { via } from './registry/via.js';
 
 // Supervisors
@@ -77,6 +111,7 @@ export { ActorExitError } from './errors/actor-exit-error.js';
 export { AlreadyRegisteredError } from './errors/already-registered-error.js';
 export { CallTimeoutError } from './errors/call-timeout-error.js';
 export { CallingSelfError } from './errors/calling-self-error.js';
+export { LinkedExitError } from './errors/linked-exit-error.js';
 export { TreeRunningError } from './errors/tree-running-error.js';
 export { ChildRunningError } from './errors/child-running-error.js';
 export { ChildSpecError } from './errors/child-spec-error.js';

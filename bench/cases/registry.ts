@@ -1,5 +1,6 @@
 // Case 7: what a name costs. cast through via(registry, name) and whereis + cast against a
 // cast to the pid, and whereis alone against a plain Map lookup.
+import type * as Source from '../../src/index.js';
 import type { Rxotp } from '../lib.js';
 import { ratioAtMost, type BenchCase, type CaseResult, type Measure } from '../measure.js';
 import { timeEach, type Impl } from '../per-op.js';
@@ -45,7 +46,7 @@ export async function registryCase(
       name: 'rxotp cast(via(registry, name))',
       start(size) {
         const { registry, handled, stop } = named('counter');
-        const address = lib.via(registry, 'counter');
+        const address = lib.via<Source.Protocol>(registry, 'counter');
         return {
           batch: () => {
             for (let i = 0; i < size; i++) lib.cast(address, 1);

@@ -1,5 +1,6 @@
 // Case 5: a child that crashes on every message under oneForOne with intensity off; a loop
 // sends it one message through its name each time it is up. Restarts per second.
+import type * as Source from '../../src/index.js';
 import { of } from 'rxjs';
 import type { Registry, Rxotp } from '../lib.js';
 import {
@@ -40,7 +41,7 @@ export async function restartsPerSecond(lib: Rxotp, size: number): Promise<numbe
       } else if (n.kind === 'exit') exited = true;
     });
   if (registry === undefined) throw new Error('the supervisor gave no registry on started');
-  const address = lib.via(registry, 'crasher');
+  const address = lib.via<Source.Protocol>(registry, 'crasher');
   collectGarbage();
   const t0 = now();
   while (restarts < size) {

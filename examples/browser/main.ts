@@ -6,7 +6,17 @@
 // incarnation holds that name.
 //
 //   npm run example:browser   (builds this file and serves the page)
-import { Registry, call, child, formatExit, genServer, oneForOne, state$, via } from 'rxotp';
+import {
+  Registry,
+  call,
+  child,
+  formatExit,
+  genServer,
+  oneForOne,
+  state$,
+  via,
+  type ProtocolOf,
+} from 'rxotp';
 import { of } from 'rxjs';
 
 /** What the feed answers. */
@@ -44,12 +54,12 @@ const poller = genServer({
     return { ...state, latest };
   },
   handleCall: (_: 'latest', _from, state: PollerState) => ({
-    reply: { latest: state.latest, from: state.self },
+    reply: { latest: state.latest, from: state.self } satisfies Answer,
     state,
   }),
 });
 /** What the poller takes, for its name (`via`): stated, as `init` uses `ctx`. */
-type Poller = { call: 'latest'; reply: Answer; cast: never; info: 'poll' };
+type Poller = ProtocolOf<typeof poller>;
 
 const show = (id: string, text: string): void => {
   const element = document.getElementById(id);
@@ -93,7 +103,7 @@ of(child('feed', () => poller.start(new URL('feed', location.href).href), { rest
   });
 
 // Follows the name across restarts: each incarnation's state as it changes.
-state$<PollerState>(feed).subscribe((s) => show('reading', describe(s.latest)));
+state$(feed).subscribe((s) => show('reading', describe(s.latest)));
 
 document.getElementById('ask')?.addEventListener('click', () => {
   show('answer', 'asking...');

@@ -7,18 +7,37 @@ import { enter, leave } from '../mailbox/run-queue.js';
 import { checkDuration } from '../time/check-duration.js';
 import type { CallRef } from '../messaging/call-ref.js';
 import type { Registry } from '../registry/registry.js';
-import type { Behavior, Ctx } from './behavior.js';
+import type { CallResult, Ctx, LiteralBehavior } from './behavior.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Pid } from './pid.js';
 import { Process, running, type Sink } from './process.js';
 import { isAsync } from './settle.js';
+import { childExited } from './link.js';
+import { Monitors } from './monitor.js';
+import { isNext, type Next } from './next.js';
+import { DOWN, IDLE } from './system-kinds.js';
+import type { DownMessage, MonitorRef, TimeoutMessage } from './system-messages.js';
 
 /** @internal */
-export type AnyBehavior = Behavior<unknown, unknown, unknown, unknown, unknown, unknown>;
+export type AnyBehavior = LiteralBehavior<
+  unknown,
+  unknown,
+  unknown,
+  CallResult<unknown, unknown>,
+  unknown,
+  unknown,
+  unknown
+>;
 
 /** @internal One incarnation of a genServer. It is its own `ctx`. */
 export class GenServerProcess extends Process implements Ctx {
   private state: unknown;
+  private monitors: Monitors | null = null;
+  /**
+   * The armed idle timeout, if any: its timer, and the message it sends (which
+   * identifies it, so a timeout queued before a message came is dropped).
+   */
+  private idle: { timer: Subscription | null; readonly message: TimeoutMessage } | null = null;
 
   constructor(
     private readonly behavior: AnyBehavior,
@@ -62,7 +81,9 @@ export class GenServerProcess extends Process implements Ctx {
     return this;
   }
 
-  private initialized(state: unknown): void {
+  private initialized(result: unknown): void {
+    const after = isNext(result) ? result : null;
+    const state = after === null ? result : after.result;
     if (state === undefined) return this.crash(this.noState('init'));
     this.state = state;
     this.committed(state);
@@ -76,9 +97,25 @@ export class GenServerProcess extends Process implements Ctx {
       }
     }
     this.started({ kind: 'started', pid: this.pid });
+    // Still inside an rxotp callback: no message runs before the continue below.
+    if (after !== null && !this.stopAsked) this.then(after);
   }
 
   protected receive(kind: number, payload: unknown): void {
+    // Any message ends an idle timeout (OTP's semantic); a stale one is dropped.
+    if (kind >= DOWN) {
+      if (
+        kind === IDLE
+          ? payload !== this.idle?.message
+          : kind === DOWN && !this.monitors?.take((payload as DownMessage).ref)
+      )
+        return;
+      kind = INFO;
+    }
+    if (this.idle !== null) {
+      this.idle.timer?.unsubscribe();
+      this.idle = null;
+    }
     const behavior = this.behavior;
     // `run` inlined by hand: no closure per message on the mailbox's hot path.
     const previous = running.process;
@@ -105,14 +142,13 @@ export class GenServerProcess extends Process implements Ctx {
       return this.crashOn(kind, payload, error);
     }
     running.process = previous;
-    if (!isAsync(result)) return this.handled(kind, payload, result);
+    if (!isAsync(result)) return void this.handled(kind, payload, result);
     // A call whose handler is still running is owed: an exit meanwhile rejects it.
     if (kind === CALL) this.owe(payload as CallRef);
     this.wait(
       result,
       (value) => {
-        this.handled(kind, payload, value);
-        this.resume();
+        if (!this.handled(kind, payload, value)) this.resume();
       },
       (error) => this.crashOn(kind, payload, error),
       () =>
@@ -124,23 +160,33 @@ export class GenServerProcess extends Process implements Ctx {
     );
   }
 
-  private handled(kind: number, payload: unknown, result: unknown): void {
+  /** Commits a handler's result; `true` when a continue it asked for is still running (async). */
+  private handled(kind: number, payload: unknown, returned: unknown): boolean {
+    const after = isNext(returned) ? returned : null;
+    const result = after === null ? returned : after.result;
     if (kind !== CALL) {
-      if (result === undefined) return this.crashOn(kind, payload, this.noState(handlerName(kind)));
+      if (result === undefined) {
+        this.crashOn(kind, payload, this.noState(handlerName(kind)));
+        return false;
+      }
       this.state = result;
       this.committed(result);
-      return;
+      return after !== null && this.then(after);
     }
     const ref = payload as CallRef;
     if (typeof result !== 'object' || result === null || !('state' in result)) {
-      return this.crashOn(
+      this.crashOn(
         kind,
         payload,
         this.handlerError('handleCall', 'must return { reply, state } or { noreply: true, state }'),
       );
+      return false;
     }
     const { state } = result;
-    if (state === undefined) return this.crashOn(kind, payload, this.noState('handleCall'));
+    if (state === undefined) {
+      this.crashOn(kind, payload, this.noState('handleCall'));
+      return false;
+    }
     this.state = state;
     this.committed(state);
     if ((result as { noreply?: unknown }).noreply === true) {
@@ -148,12 +194,98 @@ export class GenServerProcess extends Process implements Ctx {
     } else {
       ref.resolve((result as { reply?: unknown }).reply);
     }
+    return after !== null && this.then(after);
+  }
+
+  /**
+   * What a `next(...)` result asked for after its state was committed: runs
+   * `handleContinue` before any other message (a loop, so a chain of
+   * synchronous continues never grows the stack), then arms the idle timeout
+   * of the last result. `true` while an async `handleContinue` holds the
+   * mailbox (it resumes it when done). See docs/design.md, "Continue and idle timeout".
+   */
+  private then(after: Next<unknown>): boolean {
+    let current: Next<unknown> | null = after;
+    while (current.continues) {
+      if (this.stopAsked) return false;
+      const previous = running.process;
+      running.process = this;
+      let result: unknown;
+      try {
+        const behavior = this.behavior;
+        if (behavior.handleContinue === undefined) {
+          throw this.missing('handleContinue', 'next(state, { continue })');
+        }
+        result = behavior.handleContinue(current.continue, this.state, this);
+      } catch (error) {
+        running.process = previous;
+        this.crash(error);
+        return false;
+      }
+      running.process = previous;
+      if (isAsync(result)) {
+        this.wait(
+          result,
+          (value) => {
+            const next = this.continued(value);
+            if (next === null || !this.then(next)) this.resume();
+          },
+          (error) => this.crash(error),
+          () => this.crash(this.handlerError('handleContinue', 'completed without a value')),
+        );
+        return true;
+      }
+      current = this.continued(result);
+      if (current === null) return false;
+    }
+    this.armIdle(current.timeout);
+    return false;
+  }
+
+  /** Commits what `handleContinue` gave; its `next(...)`, or `null` (none, or it crashed). */
+  private continued(result: unknown): Next<unknown> | null {
+    const after = isNext(result) ? result : null;
+    const state = after === null ? result : after.result;
+    if (state === undefined) {
+      this.crash(this.noState('handleContinue'));
+      return null;
+    }
+    this.state = state;
+    this.committed(state);
+    return after;
+  }
+
+  /** Arms an idle timeout unless a message is already waiting (it would end it at once). */
+  private armIdle(timeout: number): void {
+    if (timeout === Infinity || this.depth > 0 || this.stopAsked) return;
+    const message: TimeoutMessage = Object.freeze({ kind: 'timeout', after: timeout });
+    // Set first: a synchronous scheduler may run the timer before `timer` returns.
+    const idle: { timer: Subscription | null; readonly message: TimeoutMessage } = {
+      timer: null,
+      message,
+    };
+    this.idle = idle;
+    idle.timer = this.timer(timeout, () => this.post(IDLE, message, undefined));
   }
 
   private crashOn(kind: number, payload: unknown, error: unknown): void {
     const reason = errorExit(error);
     if (kind === CALL) (payload as CallRef).reject(new ActorExitError(String(this.pid), reason));
     this.exit(reason);
+  }
+
+  protected override onStopping(): void {
+    this.monitors?.clear();
+    this.monitors = null;
+  }
+
+  protected override spawnedExited(child: Pid, reason: ExitReason): void {
+    childExited(this, child, reason);
+  }
+
+  /** @internal Whether linked exits arrive as messages (the behaviour's `trapExit`). */
+  get trapExit(): boolean {
+    return this.behavior.trapExit === true;
   }
 
   protected terminate(reason: ExitReason): unknown {
@@ -209,8 +341,19 @@ export class GenServerProcess extends Process implements Ctx {
     this.requestStop(reason);
   }
 
-  reply<R>(from: CallRef<R>, value: R): void {
+  reply<R>(from: CallRef<R>, value: NoInfer<R>): void {
     from.resolve(value);
+  }
+
+  monitor(pid: Pid): MonitorRef {
+    const ref = (this.monitors ??= new Monitors(this)).add(pid);
+    // Made in `terminate`: its monitors have already ended, and this one ends at once.
+    if (this.reason !== undefined) this.onStopping();
+    return ref;
+  }
+
+  demonitor(ref: MonitorRef): boolean {
+    return (this.monitors ??= new Monitors(this)).remove(ref);
   }
 
   sendAfter(delay: number, message: unknown): Subscription {

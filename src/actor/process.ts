@@ -14,6 +14,7 @@ import { scheduleAfter } from '../time/schedule-after.js';
 import type { Address } from './address.js';
 import type { Lifecycle } from './lifecycle.js';
 import { Pid, type NameKeeper, type PidTarget } from './pid.js';
+import { childReason } from './link.js';
 import { awaitResult, isAsync } from './settle.js';
 import type { Via } from './via.js';
 
@@ -136,6 +137,9 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
 
   /** Called on cancel, before `terminate`: a subclass tears down what it runs, synchronously. */
   protected onCancel(): void {}
+
+  /** A child spawned from one of its callbacks exited while this process runs (see `link.ts`). */
+  protected spawnedExited(_child: Pid, _reason: ExitReason): void {}
 
   // ---- Booting ----------------------------------------------------------------
 
@@ -295,7 +299,12 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     this.teardown(0, this.scheduler, true);
   }
 
-  private teardown(shutdown: number, scheduler: SchedulerLike, now = false): void {
+  private teardown(
+    shutdown: number,
+    scheduler: SchedulerLike,
+    now = false,
+    reason: ExitReason = CANCELLED,
+  ): void {
     if (this.phase === 'dead') return;
     const limit = (stop: (() => void) | null): void => {
       if (stop === null) return;
@@ -315,14 +324,14 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
       }
       const initDone = this.phase !== 'booting';
       this.phase = 'stopping';
-      this.reason = CANCELLED;
+      this.reason = reason;
       this.abortInflight?.();
       this.abortInflight = null;
       this.endDependents();
       this.onCancel();
       if (initDone) {
         try {
-          const result = this.run(() => this.terminate(CANCELLED));
+          const result = this.run(() => this.terminate(reason));
           if (isAsync(result)) {
             const done = (): void => this.terminated();
             const failed = (error: unknown): void => this.terminateFailed(error);
@@ -361,17 +370,19 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
 
   private endDependents(): void {
     this.clearTimers();
-    this.cancelKids();
+    this.endKids();
     this.onStopping();
   }
 
-  /** Cancels the actors it spawned, last spawned first. */
-  private cancelKids(): void {
+  /** Its spawned children end with it: `cancelled`, or a `LinkedExitError` if it crashed. */
+  private endKids(): void {
     const ties = this.ties;
     if (ties === null || ties.kids === null) return;
     const kids = ties.kids;
     ties.kids = null;
-    for (let i = kids.length - 1; i >= 0; i--) kids[i]!.cancel();
+    const reason = childReason(this.pid, this.reason!);
+    for (let i = kids.length - 1; i >= 0; i--)
+      kids[i]!.teardown(Infinity, kids[i]!.scheduler, false, reason);
   }
 
   private die(): void {
@@ -381,7 +392,11 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     this.close();
     live--;
     this.clearTimers();
-    this.ties?.parent?.unlink(this);
+    const parent = this.ties?.parent ?? null;
+    if (parent !== null) {
+      parent.unlink(this);
+      if (!parent.ending) parent.spawnedExited(this.pid, reason);
+    }
     const names = this.names;
     if (names !== null) {
       for (const { registry, name, hold } of Array.isArray(names) ? names : [names]) {
@@ -390,7 +405,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     }
     // Actors spawned by terminate itself end here too (no orphans), once the
     // names are pending, so what they send to them waits for the restart.
-    this.cancelKids();
+    this.endKids();
     const rest = this.takeRest();
     if (rest !== null) this.disposeRest(rest.queue, rest.from, rest.to, reason);
     const ties = this.ties;
@@ -436,7 +451,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     );
     let exitError: ActorExitError | undefined;
     eachEntry(queue, from, end, (kind, payload, address) => {
-      if (kind === OWN) return;
+      if (kind >= OWN) return;
       const via = address as Via | undefined;
       if (via !== undefined && via.registry.holdLeftover(via.name, kind, payload, via)) return;
       if (kind === CALL || deadLettersObserved()) {
@@ -479,6 +494,11 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
 
   /** @internal Makes `kid` end with this process. */
   link(kid: Process<unknown>): void {
+    // A child whose init already failed is told about at once, as a later exit would be.
+    if (kid.phase === 'dead') {
+      if (!this.ending) this.spawnedExited(kid.pid, kid.reason!);
+      return;
+    }
     kid.tie().parent = this;
     (this.tie().kids ??= []).push(kid);
   }

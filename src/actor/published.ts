@@ -1,6 +1,7 @@
 import { EMPTY, Observable, switchMap } from 'rxjs';
 import { badTarget, isPid, isVia, type Address } from './address.js';
 import type { Pid } from './pid.js';
+import type { Protocol, PublishedOf } from './protocol.js';
 
 /**
  * Values an actor publishes: `ctx.publish(v)` in a genServer, or every value of
@@ -13,14 +14,17 @@ import type { Pid } from './pid.js';
  * // after started: published$(via(registry, 'feed')).subscribe(console.log)
  * ```
  *
- * @typeParam T - The values the actor publishes (not checked: state it as the actor publishes it).
+ * Its type comes from the address: the protocol's `published` values
+ * (`unknown` unless stated, e.g. `typedName<{ published: number }>('feed')`).
+ *
+ * @typeParam P - The protocol the address carries, whose `published` values are emitted.
  */
-export function published$<T = unknown>(address: Address): Observable<T> {
-  if (isPid(address)) return pidPublished(address) as Observable<T>;
+export function published$<P extends Protocol>(address: Address<P>): Observable<PublishedOf<P>> {
+  if (isPid(address)) return pidPublished(address);
   if (isVia(address)) {
     return address.registry
       .whereis$(address.name)
-      .pipe(switchMap((pid) => (pid === undefined ? EMPTY : pidPublished(pid)))) as Observable<T>;
+      .pipe(switchMap((pid) => (pid === undefined ? EMPTY : pidPublished(pid))));
   }
   return badTarget('published$', address, 'address');
 }

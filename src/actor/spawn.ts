@@ -1,6 +1,7 @@
 import { holds } from '../check/holds.js';
 import { describe } from './address.js';
 import type { Pid } from './pid.js';
+import type { Protocol } from './protocol.js';
 import { checkStartOptions, type GenServer, type StartOptions } from './gen-server.js';
 import { running } from './process.js';
 
@@ -14,14 +15,9 @@ import { running } from './process.js';
  * pid.exit$.subscribe((r) => console.log(formatExit(r)));
  * ```
  *
- * @typeParam C - The requests `handleCall` takes.
- * @typeParam R - What `handleCall` replies.
- * @typeParam K - The requests `handleCast` takes.
- * @typeParam I - The info messages `handleInfo` takes (`send`, `ctx.sendAfter`, the mailbox).
+ * @typeParam P - The definition's protocol, which the pid carries.
  */
-export function spawn<C, R, K, I>(
-  def: GenServer<void, C, R, K, I>,
-): Pid<{ call: C; reply: R; cast: K; info: I }>;
+export function spawn<P extends Protocol>(def: GenServer<P, void>): Pid<P>;
 /**
  * Starts one incarnation with its start arguments (and options).
  *
@@ -30,22 +26,19 @@ export function spawn<C, R, K, I>(
  * const pid = spawn(counter, 0, { name: 'counter', registry });
  * ```
  *
+ * @typeParam P - The definition's protocol, which the pid carries.
  * @typeParam A - What `init` takes: the start arguments.
- * @typeParam C - The requests `handleCall` takes.
- * @typeParam R - What `handleCall` replies.
- * @typeParam K - The requests `handleCast` takes.
- * @typeParam I - The info messages `handleInfo` takes (`send`, `ctx.sendAfter`, the mailbox).
  */
-export function spawn<A, C, R, K, I>(
-  def: GenServer<A, C, R, K, I>,
+export function spawn<P extends Protocol, A>(
+  def: GenServer<P, A>,
   args: A,
   options?: StartOptions,
-): Pid<{ call: C; reply: R; cast: K; info: I }>;
-export function spawn<A, C, R, K, I>(
-  def: GenServer<A, C, R, K, I>,
+): Pid<P>;
+export function spawn<P extends Protocol, A>(
+  def: GenServer<P, A>,
   args?: A,
   options?: StartOptions,
-): Pid<{ call: C; reply: R; cast: K; info: I }> {
+): Pid<P> {
   if (!holds(() => typeof def === 'object' && def !== null && typeof def.boot === 'function')) {
     throw new TypeError(
       `spawn: def must be a genServer definition (genServer({ init, ... })), got ${describe(def)}.`,
@@ -54,6 +47,6 @@ export function spawn<A, C, R, K, I>(
   const checked = checkStartOptions('spawn', options);
   const process = def.boot(args as A, checked, null);
   const parent = running.process;
-  if (parent !== null && !process.dead) parent.link(process);
-  return process.pid as Pid<{ call: C; reply: R; cast: K; info: I }>;
+  if (parent !== null) parent.link(process);
+  return process.pid as Pid<P>;
 }

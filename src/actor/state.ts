@@ -3,6 +3,7 @@ import { badTarget, isPid, isVia, type Address } from './address.js';
 import { GenServerProcess } from './gen-server-process.js';
 import { notAcrossNodes } from './not-across-nodes.js';
 import type { Pid } from './pid.js';
+import type { Protocol, StateOf } from './protocol.js';
 
 /**
  * An actor's state: the current state at once, then each state a handler
@@ -10,19 +11,23 @@ import type { Pid } from './pid.js';
  * completes when that incarnation exits; through `via` it follows the name
  * across restarts and never completes on its own.
  *
+ * Its type comes from the address: a pid from `spawn`, or a `via` of a typed
+ * name, carries the definition's state type; an address with no protocol
+ * gives `unknown`.
+ *
  * @example
  * ```ts
- * state$(via(registry, 'counter')).subscribe((n) => render(n));
+ * state$(via(registry, counterName)).subscribe((n) => render(n)); // n: number
  * ```
  *
- * @typeParam S - The actor's state (not checked: state it as the actor keeps it).
+ * @typeParam P - The protocol the address carries, whose `state` is emitted.
  */
-export function state$<S = unknown>(address: Address): Observable<S> {
-  if (isPid(address)) return pidState(address) as Observable<S>;
+export function state$<P extends Protocol>(address: Address<P>): Observable<StateOf<P>> {
+  if (isPid(address)) return pidState(address);
   if (isVia(address)) {
     return address.registry.whereis$(address.name).pipe(
-      switchMap((pid) => (pid === undefined ? EMPTY : (pidState(pid) as Observable<S>))),
-      distinctUntilChanged(),
+      switchMap((pid) => (pid === undefined ? EMPTY : pidState(pid))),
+      distinctUntilChanged<StateOf<P>>(),
     );
   }
   return badTarget('state$', address, 'address');

@@ -1,4 +1,4 @@
-import type { Protocol } from './protocol.js';
+import type { NoProtocol, Protocol } from './protocol.js';
 import type { Registry } from '../registry/registry.js';
 import type { Pid } from './pid.js';
 
@@ -11,13 +11,13 @@ export const VIA_BRAND: unique symbol = Symbol.for('rxotp.via') as never;
  *
  * @example
  * ```ts
- * const db = via(registry, 'db');
+ * const db = via(registry, typedName<DbProtocol>('db'));
  * await call(db, { get: 'k' });
  * ```
  *
- * @typeParam P - The protocol of the actor the name leads to (an untyped `Via` accepts no message).
+ * @typeParam P - The protocol of the actor the name leads to (an untyped `Via`, `Via<NoProtocol>`, accepts no message).
  */
-export class Via<P extends Protocol = Protocol> {
+export class Via<P extends Protocol = NoProtocol> {
   /** The registry the name lives in. */
   readonly registry: Registry;
   /** The name. */

@@ -1,4 +1,4 @@
-import type { Protocol } from '../actor/protocol.js';
+import type { NoProtocol, Protocol } from '../actor/protocol.js';
 import type { Via } from '../actor/via.js';
 import type { ClusterNode } from '../remote/join-cluster.js';
 import { via } from '../registry/via.js';
@@ -23,9 +23,9 @@ import { viewOf } from './view-of.js';
  * await call(ticker, 'count');
  * ```
  *
- * @typeParam P - The singleton's protocol.
+ * @typeParam P - The singleton's protocol (without it, as for `via`, the address accepts no message).
  */
-export function singletonVia<P extends Protocol = Protocol>(
+export function singletonVia<P extends Protocol = NoProtocol>(
   node: ClusterNode,
   name: string,
   options?: { readonly holdBound?: number },

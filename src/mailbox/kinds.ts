@@ -6,8 +6,9 @@ export const CAST = 1;
 export const CALL = 2;
 /**
  * @internal A process's own bookkeeping (a supervisor's child exits, specs and
- * timers): the payload is the process's own typed message. Never a dead
- * letter, never refused by a bound.
+ * timers): the payload is the process's own typed message. Kinds from `OWN`
+ * up (this one, and the system messages of `actor/system-kinds.ts`) are never
+ * dead letters and never refused by a bound.
  */
 export const OWN = 3;
 

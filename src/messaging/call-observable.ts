@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
 import type { Address } from '../actor/address.js';
-import type { Protocol } from '../actor/protocol.js';
+import type { CallOf, ReplyOf, Protocol } from '../actor/protocol.js';
 import { checkCall, startCall, type CallOptions } from './start-call.js';
 
 /**
@@ -18,11 +18,11 @@ import { checkCall, startCall, type CallOptions } from './start-call.js';
  */
 export function call$<P extends Protocol>(
   target: Address<P>,
-  request: P['call'],
+  request: CallOf<P>,
   options?: CallOptions,
-): Observable<P['reply']> {
+): Observable<ReplyOf<P>> {
   const checked = checkCall('call$', target, options);
-  return new Observable<P['reply']>((subscriber) => {
+  return new Observable<ReplyOf<P>>((subscriber) => {
     const ref = startCall(
       target,
       request,

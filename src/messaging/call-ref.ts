@@ -1,5 +1,8 @@
 import type { Subscription } from 'rxjs';
 
+/** A method's parameter, compared both ways: a `CallRef` can be stored and passed on freely. */
+type Replies<R> = { accept(value: R): void }['accept'];
+
 /**
  * The caller's side of one `call`: `handleCall` receives it as `from`, and a
  * deferred reply goes through `ctx.reply(from, value)`. It settles once; a
@@ -26,8 +29,8 @@ export class CallRef<R = unknown> {
   timer: Subscription | null = null;
   /** @internal Removes the abort listener, once one is added. */
   unlisten: (() => void) | null = null;
-  /** @internal Type-level only: what the reply must be. */
-  declare readonly replyType?: R;
+  /** @internal Type-level only: what the reply must be (`ctx.reply` reads it). */
+  declare readonly replyType?: Replies<R>;
   private readonly onReply: (value: unknown) => void;
   private readonly onError: (error: unknown) => void;
 

@@ -1,5 +1,5 @@
 import type { Address } from '../actor/address.js';
-import type { Protocol } from '../actor/protocol.js';
+import type { CallOf, ReplyOf, Protocol } from '../actor/protocol.js';
 import { checkCall, startCall, type CallOptions } from './start-call.js';
 
 /**
@@ -19,9 +19,9 @@ import { checkCall, startCall, type CallOptions } from './start-call.js';
  */
 export function call<P extends Protocol>(
   target: Address<P>,
-  request: P['call'],
+  request: CallOf<P>,
   options?: CallOptions,
-): Promise<P['reply']> {
+): Promise<ReplyOf<P>> {
   const checked = checkCall('call', target, options);
   return new Promise((resolve, reject) => {
     startCall(target, request, checked, resolve, reject);

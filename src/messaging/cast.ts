@@ -1,5 +1,5 @@
 import type { Address } from '../actor/address.js';
-import type { Protocol } from '../actor/protocol.js';
+import type { CastOf, Protocol } from '../actor/protocol.js';
 import { CAST } from '../mailbox/kinds.js';
 import { deliver } from './deliver.js';
 
@@ -14,6 +14,6 @@ import { deliver } from './deliver.js';
  *
  * @typeParam P - The target's protocol, which types the request.
  */
-export function cast<P extends Protocol>(target: Address<P>, request: P['cast']): boolean {
+export function cast<P extends Protocol>(target: Address<P>, request: CastOf<P>): boolean {
   return deliver('cast', target, CAST, request);
 }

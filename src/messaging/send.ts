@@ -1,5 +1,5 @@
 import type { Address } from '../actor/address.js';
-import type { Protocol } from '../actor/protocol.js';
+import type { InfoOf, Protocol } from '../actor/protocol.js';
 import { INFO } from '../mailbox/kinds.js';
 import { deliver } from './deliver.js';
 
@@ -14,6 +14,6 @@ import { deliver } from './deliver.js';
  *
  * @typeParam P - The target's protocol, which types the message.
  */
-export function send<P extends Protocol>(target: Address<P>, message: P['info']): boolean {
+export function send<P extends Protocol>(target: Address<P>, message: InfoOf<P>): boolean {
   return deliver('send', target, INFO, message);
 }

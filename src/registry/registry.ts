@@ -1,11 +1,13 @@
 import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
 import { describe, isPid } from '../actor/address.js';
 import type { Pid } from '../actor/pid.js';
+import type { Protocol } from '../actor/protocol.js';
 import { lost } from '../actor/process.js';
 import type { Via } from '../actor/via.js';
 import { AlreadyRegisteredError } from '../errors/already-registered-error.js';
 import { HoldOverflowError } from '../errors/hold-overflow-error.js';
 import { NoProcError } from '../errors/no-proc-error.js';
+import type { Name } from './typed-name.js';
 import { errorExit, type ExitReason } from '../exit/exit-reason.js';
 import { SLOTS, eachEntry, pushEntry } from '../mailbox/entries.js';
 import { FULL } from '../mailbox/mailbox.js';
@@ -87,13 +89,27 @@ export class Registry {
     return true;
   }
 
+  /**
+   * The pid registered under a typed name, typed by its protocol, or
+   * `undefined` (also while it is pending a restart).
+   * @typeParam P - The protocol the name carries.
+   */
+  whereis<P extends Protocol>(name: Name<P>): Pid<P> | undefined;
   /** The pid registered under `name`, or `undefined` (also while it is pending a restart). */
+  whereis(name: string): Pid | undefined;
   whereis(name: string): Pid | undefined {
     checkName('whereis', name);
     return this.names.get(name);
   }
 
+  /**
+   * Emits the pid under a typed name (or `undefined`), typed by its protocol,
+   * at once, then each time it changes.
+   * @typeParam P - The protocol the name carries.
+   */
+  whereis$<P extends Protocol>(name: Name<P>): Observable<Pid<P> | undefined>;
   /** Emits the pid under `name` (or `undefined`) at once, then each time it changes. */
+  whereis$(name: string): Observable<Pid | undefined>;
   whereis$(name: string): Observable<Pid | undefined> {
     checkName('whereis$', name);
     return new Observable<Pid | undefined>((subscriber) => {

@@ -1,13 +1,29 @@
 import { describe } from '../actor/address.js';
-import type { Protocol } from '../actor/protocol.js';
+import type { NoProtocol, Protocol } from '../actor/protocol.js';
 import { holds } from '../check/holds.js';
 import { Via } from '../actor/via.js';
 import { Registry } from './registry.js';
+import type { Name } from './typed-name.js';
 
 /**
- * An address for `name` in `registry`, resolved at each send, usable wherever
- * a `Pid` is. While a supervised child restarts, messages to its name are held
- * and delivered to the next incarnation.
+ * An address for a typed name (`typedName<P>('db')`) in `registry`, resolved
+ * at each send, usable wherever a `Pid` is; it carries the name's protocol,
+ * so messages sent through it are checked. While a supervised child restarts,
+ * messages to its name are held and delivered to the next incarnation.
+ *
+ * @example
+ * ```ts
+ * const dbName = typedName<DbProtocol>('db');
+ * cast(via(registry, dbName), { put: ['k', 1] });
+ * ```
+ *
+ * @typeParam P - The protocol the name carries.
+ */
+export function via<P extends Protocol>(registry: Registry, name: Name<P>): Via<P>;
+/**
+ * An address for a plain string name. Without a protocol it accepts no
+ * message (`cast(via(registry, 'db'), 42)` does not compile): declare the
+ * name with `typedName<P>`, or state `P` here (an assertion nothing checks).
  *
  * @example
  * ```ts
@@ -15,9 +31,10 @@ import { Registry } from './registry.js';
  * cast(db, { put: ['k', 1] });
  * ```
  *
- * @typeParam P - The protocol of the actor registered under `name`: without it, the address accepts no message.
+ * @typeParam P - The protocol of the actor registered under `name` (default: none, so no message is accepted).
  */
-export function via<P extends Protocol = Protocol>(registry: Registry, name: string): Via<P> {
+export function via<P extends Protocol = NoProtocol>(registry: Registry, name: string): Via<P>;
+export function via(registry: Registry, name: string): Via<Protocol> {
   if (!holds(() => registry instanceof Registry)) {
     throw new TypeError(
       `via: registry must be a Registry (new Registry(), or a supervisor's), got ${describe(registry)}.`,
@@ -25,5 +42,5 @@ export function via<P extends Protocol = Protocol>(registry: Registry, name: str
   }
   if (typeof name !== 'string')
     throw new TypeError(`via: name must be a string, got ${describe(name)}.`);
-  return new Via<P>(registry, name);
+  return new Via(registry, name);
 }

@@ -28,6 +28,8 @@ export type {
   ClusterStats,
 } from './join-cluster.js';
 export { joinCluster } from './join-cluster.js';
+export type { ClusterGroups, ClusterGroupsOptions } from './cluster-groups.js';
+export { clusterGroups } from './cluster-groups.js';
 export type { ClusterKv, ClusterKvEntry } from './cluster-registry.js';
 export { ClusterRegistry } from './cluster-registry.js';
 export type { ClusterPermissionsOptions } from './cluster-permissions.js';

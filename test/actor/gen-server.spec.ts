@@ -32,7 +32,11 @@ async function callFailure(promise: Promise<unknown>): Promise<ActorExitError> {
   return error as ActorExitError;
 }
 
-const get = (_req: 'get', _from: CallRef<unknown>, state: unknown) => ({ reply: state, state });
+/** Answers with the state, whatever it is (a state is never `undefined`). */
+const get = (_req: 'get', _from: CallRef<unknown>, state: NonNullable<unknown> | null) => ({
+  reply: state,
+  state,
+});
 
 describe('init', () => {
   test('may return the state directly', async () => {
@@ -236,7 +240,13 @@ describe('handleCall results of the wrong shape', () => {
 describe('deferred replies', () => {
   type State = { waiting: CallRef<string>[] };
 
-  const deferring = genServer<State, void, 'wait', string, string>({
+  const deferring = genServer<{
+    state: State;
+    args: void;
+    call: 'wait';
+    reply: string;
+    cast: string;
+  }>()({
     init: () => ({ waiting: [] }),
     handleCall: (_req: 'wait', from: CallRef<string>, state: State) => ({
       noreply: true as const,
@@ -259,7 +269,7 @@ describe('deferred replies', () => {
 
   test('the state returned with noreply is committed', async () => {
     const sizes: number[] = [];
-    const def = genServer<number, void, 'wait' | 'size', number>({
+    const def = genServer<{ state: number; args: void; call: 'wait' | 'size'; reply: number }>()({
       init: () => 0,
       handleCall: (req: 'wait' | 'size', _from: CallRef<number>, n: number) =>
         req === 'wait' ? { noreply: true as const, state: n + 1 } : { reply: n, state: n },
@@ -284,7 +294,7 @@ describe('deferred replies', () => {
   });
 
   test('a second ctx.reply to the same caller is ignored', () => {
-    const def = genServer<number, void, 'twice', string>({
+    const def = genServer<{ state: number; args: void; call: 'twice'; reply: string }>()({
       init: () => 0,
       handleCall: (_req: 'twice', from: CallRef<string>, n: number, ctx) => {
         ctx.reply(from, 'first');
@@ -313,5 +323,61 @@ describe('genServer definitions', () => {
     cast(a, 'inc');
     expect(await call(a, 'get')).toBe(1);
     expect(await call(b, 'get')).toBe(100);
+  });
+});
+
+// docs/design.md, "Types": the protocol-first form is the same actor at run time.
+describe('the protocol-first form, genServer<P>()', () => {
+  interface Ticker {
+    readonly call: 'count';
+    readonly reply: number;
+    readonly cast: 'reset';
+    readonly info: 'tick';
+    readonly state: number;
+  }
+
+  test('defines an actor that takes calls, casts and info messages', async () => {
+    const ticker = genServer<Ticker>()({
+      init: () => 0,
+      handleInfo: (_tick, n) => n + 1,
+      handleCast: () => 0,
+      handleCall: (_req, _from, n) => ({ reply: n, state: n }),
+    });
+    const pid = spawn(ticker);
+    send(pid, 'tick');
+    send(pid, 'tick');
+    expect(await call(pid, 'count')).toBe(2);
+    cast(pid, 'reset');
+    expect(await call(pid, 'count')).toBe(0);
+  });
+
+  test('its ctx is the incarnation: a deferred reply through ctx.reply reaches the caller', async () => {
+    const deferring = genServer<{
+      call: 'wait';
+      reply: string;
+      info: 'go';
+      state: CallRef<string>[];
+    }>()({
+      init: () => [],
+      handleCall: (_req, from, waiting, ctx) => {
+        ctx.mailbox.next('go');
+        return { noreply: true, state: [...waiting, from] };
+      },
+      handleInfo: (_go, waiting, ctx) => {
+        for (const from of waiting) ctx.reply(from, 'done');
+        return [];
+      },
+    });
+    expect(await call(spawn(deferring), 'wait')).toBe('done');
+  });
+
+  test('a behavior that is not one throws a TypeError naming genServer<P>() and the field', () => {
+    const define = genServer<Ticker>();
+    expect(() => define(undefined as never)).toThrow(
+      /^genServer<P>\(\): behavior.init must be a function/,
+    );
+    expect(() => define({ init: () => 0, handleCast: 1 } as never)).toThrow(
+      /^genServer<P>\(\): behavior.handleCast must be a function or left out, got 1\.$/,
+    );
   });
 });

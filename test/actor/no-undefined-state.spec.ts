@@ -9,6 +9,7 @@ import {
   spawn,
   type Behavior,
   type ExitReason,
+  type Protocol,
 } from '../../src/index.js';
 import { exitOf } from '../support.js';
 
@@ -21,8 +22,8 @@ function handlerErrorOf(reason: ExitReason | undefined): HandlerError {
 }
 
 /** A behavior typed loosely, as a JavaScript caller would write it. */
-const loose = (b: object): Behavior<unknown, unknown, unknown, unknown, unknown, unknown> =>
-  b as Behavior<unknown, unknown, unknown, unknown, unknown, unknown>;
+const loose = (b: object): Behavior<Protocol, NonNullable<unknown> | null, unknown> =>
+  b as Behavior<Protocol, NonNullable<unknown> | null, unknown>;
 
 describe('undefined is never a state', () => {
   test.each([

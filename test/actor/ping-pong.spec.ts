@@ -12,7 +12,14 @@ type Tally = { received: number; first: number; last: number; gaps: number };
  * lost, repeated or reordered shows up as a gap.
  */
 function player(total: number) {
-  return genServer<Tally, void, 'tally', Tally, never, Ball>({
+  return genServer<{
+    state: Tally;
+    args: void;
+    call: 'tally';
+    reply: Tally;
+    cast: never;
+    info: Ball;
+  }>()({
     init: () => ({ received: 0, first: -1, last: -1, gaps: 0 }),
     handleInfo: ({ seq, from }, tally, ctx) => {
       const gap = tally.last >= 0 && seq !== tally.last + 2 ? 1 : 0;

@@ -1,5 +1,5 @@
 import { TestScheduler } from 'rxjs/testing';
-import { genServer, published$, send, spawn, stop, type Pid } from '../../src/index.js';
+import { genServer, published$, send, spawn, stop } from '../../src/index.js';
 
 const newScheduler = () =>
   new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -8,7 +8,15 @@ const newScheduler = () =>
  * Publishes every info message it handles. On start it arms one timer per
  * entry of `timers`; 'arm:<ms>:<msg>' arms another one from a handler.
  */
-const ticker = genServer<number, [number, string][], never, never, never, string>({
+const ticker = genServer<{
+  state: number;
+  args: [number, string][];
+  published: string;
+  call: never;
+  reply: never;
+  cast: never;
+  info: string;
+}>()({
   init: (timers, ctx) => {
     for (const [delay, msg] of timers) ctx.sendAfter(delay, msg);
     return 0;
@@ -64,7 +72,14 @@ test('timers are cancelled when the incarnation exits', () => {
 test('timers are cancelled when the lifecycle stream is unsubscribed', () => {
   const testScheduler = newScheduler();
   let handled = 0;
-  const def = genServer<number, void, never, never, never, string>({
+  const def = genServer<{
+    state: number;
+    args: void;
+    call: never;
+    reply: never;
+    cast: never;
+    info: string;
+  }>()({
     init: (_, ctx) => {
       ctx.sendAfter(10, 'late');
       return 0;
@@ -83,7 +98,14 @@ test('timers are cancelled when the lifecycle stream is unsubscribed', () => {
 
 test('the Subscription sendAfter returns cancels that one timer', () => {
   const testScheduler = newScheduler();
-  const def = genServer<number, void, never, never, never, string>({
+  const def = genServer<{
+    state: number;
+    args: void;
+    call: never;
+    reply: never;
+    cast: never;
+    info: string;
+  }>()({
     init: (_, ctx) => {
       ctx.sendAfter(2, 'kept');
       ctx.sendAfter(4, 'dropped').unsubscribe();
@@ -111,8 +133,8 @@ test('without a scheduler option, sendAfter uses asyncScheduler: virtual time in
 test('outside run mode, the timer fires when the TestScheduler is flushed', () => {
   const testScheduler = newScheduler();
   const seen: string[] = [];
-  const pid: Pid = spawn(ticker, [[30, 'later']], { scheduler: testScheduler });
-  published$<string>(pid).subscribe((msg) => seen.push(msg));
+  const pid = spawn(ticker, [[30, 'later']], { scheduler: testScheduler });
+  published$(pid).subscribe((msg) => seen.push(msg));
   expect(seen).toEqual([]);
   testScheduler.flush();
   expect(seen).toEqual(['later']);

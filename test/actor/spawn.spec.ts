@@ -140,7 +140,8 @@ describe('a spawn made inside a handler', () => {
     });
     const root = spawn(def, 3);
     stop(root, { kind: 'error', error: new Error('root') });
-    expect(log).toEqual(['0 cancelled', '1 cancelled', '2 cancelled', '3 error']);
+    // A crash reaches each child through its link (docs/design.md, "Links and trapping exits").
+    expect(log).toEqual(['0 error', '1 error', '2 error', '3 error']);
   });
 
   test('children end when the parent crashes', () => {
@@ -157,7 +158,17 @@ describe('a spawn made inside a handler', () => {
     const parent = spawn(def, undefined);
     const seen = watchExit(kids[0]!);
     cast(parent, 'crash');
-    expect(seen).toEqual([{ kind: 'cancelled' }, 'complete']);
+    // Through the link: an error naming the parent (docs/design.md, "Links and trapping exits").
+    expect(seen).toEqual([
+      {
+        kind: 'error',
+        error: expect.objectContaining({
+          name: 'LinkedExitError',
+          linked: String(parent),
+        }) as unknown,
+      },
+      'complete',
+    ]);
   });
 
   test("children end when the parent's lifecycle stream is unsubscribed", () => {

@@ -42,7 +42,7 @@ describe('state$ of a pid', () => {
 
   test('then each committed state that differs from the last', () => {
     const pid = spawn(cell, 1);
-    const seen = watch(state$<number>(pid));
+    const seen = watch(state$(pid));
     cast(pid, { set: 2 });
     cast(pid, { set: 2 });
     cast(pid, { say: 'no change' });
@@ -113,7 +113,7 @@ describe('state$ through via', () => {
   test('follows the name across re-registration and does not complete when a pid exits', () => {
     const registry = new Registry();
     const first = spawn(cell, 1, { name: 'cell', registry });
-    const seen = watch(state$<number>(via(registry, 'cell')));
+    const seen = watch(state$(via<{ state: number }>(registry, 'cell')));
     cast(first, { set: 2 });
     stop(first);
     expect(seen).toEqual([1, 2]);
@@ -149,7 +149,7 @@ describe('state$ through via', () => {
 describe('published$', () => {
   test('emits what ctx.publish publishes, in order, and completes at exit', () => {
     const pid = spawn(cell, 0);
-    const seen = watch(published$<string>(pid));
+    const seen = watch(published$(pid));
     cast(pid, { say: 'a' });
     cast(pid, { set: 4 });
     cast(pid, { say: 'b' });
@@ -175,7 +175,7 @@ describe('published$', () => {
   test('through via, follows the name to the next pid', () => {
     const registry = new Registry();
     const first = spawn(cell, 0, { name: 'news', registry });
-    const seen = watch(published$<string>(via(registry, 'news')));
+    const seen = watch(published$(via<{ published: string }>(registry, 'news')));
     cast(first, { say: 'one' });
     stop(first);
     const second = spawn(cell, 0, { name: 'news', registry });

@@ -17,7 +17,13 @@ import {
   deleteChild,
   events$,
   formatExit,
+  broadcast,
   genServer,
+  GroupScope,
+  join,
+  leave,
+  members$,
+  next,
   oneForAll,
   oneForOne,
   published$,
@@ -30,12 +36,14 @@ import {
   supervise,
   startChild,
   terminateChild,
+  typedName,
   via,
   whichChildren,
   type Pid,
 } from '../../src/index.js';
 import { observe } from '../../src/observer/index.js';
 import {
+  clusterGroups,
   clusterPermissions,
   clusterSingleton,
   connectNode,
@@ -107,6 +115,8 @@ const throwingGetters = Object.fromEntries(
     'bucket',
     'cluster',
     'signal',
+    'trapExit',
+    'continue',
     'leaving$',
   ].map((key) => [key, { get: fail, enumerable: true }]),
 );
@@ -215,6 +225,29 @@ const missingBucket: ClusterKv = {
   status: () => Promise.reject(new Error('no bucket')),
 };
 const clusterBase = { connection: silentCluster, name: 'a', bucket: missingBucket };
+/** A stand-in for a joined node: clusterGroups checks its options before it uses the node. */
+const fakeNode = {
+  name: 'a',
+  address: 'a.r1',
+  remotePid: () => undefined,
+  publish: () => undefined,
+  reportFailure: () => undefined,
+  close: () => Promise.resolve(),
+} as unknown as ClusterNode;
+
+/** The ctx of a running actor (its methods check their arguments, inside a handler or not). */
+function aCtx(): { monitor(pid: unknown): unknown; demonitor(ref: unknown): unknown } {
+  let ctx: { monitor(pid: unknown): unknown; demonitor(ref: unknown): unknown } | undefined;
+  const def = genServer({
+    init: (_: void, c) => {
+      ctx = c;
+      return 0;
+    },
+  });
+  const pid = spawn(def, undefined);
+  cleanups.push(() => stop(pid));
+  return ctx!;
+}
 /** A node that never hears of anything: clusterSingleton and singletonVia check before using it. */
 const quietNode = {
   name: 'a',
@@ -259,6 +292,7 @@ const ROWS: readonly Row[] = [
   // rxotp: exit reasons and actors
   row('formatExit', 'reason', (v) => formatExit(as(v))),
   row('genServer', 'behavior', (v) => genServer(as(v))),
+  row('genServer<P>()', 'behavior', (v) => genServer<{ cast: 'inc' }>()(as(v))),
   row('spawn', 'def', (v) => spawn(as(v), undefined)),
   row(
     'spawn',
@@ -276,6 +310,29 @@ const ROWS: readonly Row[] = [
   row('start', 'options', (v) => echo.start(undefined, as(v)), OPTIONAL),
   row('state$', 'address', (v) => state$(as(v))),
   row('published$', 'address', (v) => published$(as(v))),
+  row('genServer', 'trapExit', (v) => genServer({ init: () => 0, trapExit: as(v) }), OPTIONAL),
+  row('next', 'result', (v) => next(v, { timeout: 5 }), ANY),
+  row('next', 'options', (v) => next(0, as(v))),
+  row('next', 'timeout', (v) => next(0, { timeout: as(v) }), ['undefined', 'Infinity']),
+  row('next', 'continue', (v) => next(0, { continue: v }), ANY),
+  row('ctx.monitor', 'pid', (v) => aCtx().monitor(v)),
+  // An unknown ref (any object) gives false, as Erlang's demonitor of an unknown ref.
+  row('ctx.demonitor', 'ref', (v) => aCtx().demonitor(v), [
+    'an object with a throwing getter',
+    'a Proxy whose traps throw',
+  ]),
+  // process groups
+  row('join', 'group', (v) => join(as(v), anActor()), STRING),
+  row('join', 'pid', (v) => join('g', as(v))),
+  row('join', 'scope', (v) => join('g', anActor(), as(v)), OPTIONAL),
+  row('leave', 'group', (v) => leave(as(v), anActor()), STRING),
+  row('leave', 'pid', (v) => leave('g', as(v))),
+  row('leave', 'scope', (v) => leave('g', anActor(), as(v)), OPTIONAL),
+  row('members$', 'group', (v) => members$(as(v)), STRING),
+  row('members$', 'scope', (v) => members$('g', as(v)), OPTIONAL),
+  row('broadcast', 'group', (v) => broadcast(as(v), 1), STRING),
+  row('broadcast', 'message', (v) => broadcast('g', v, new GroupScope()), ANY),
+  row('broadcast', 'scope', (v) => broadcast('g', 1, as(v)), OPTIONAL),
   // messaging
   row('send', 'target', (v) => send(as(v), 1)),
   row('send', 'message', (v) => send(anActor(), v), ANY),
@@ -293,6 +350,7 @@ const ROWS: readonly Row[] = [
   // registry
   row('via', 'registry', (v) => via(as(v), 'a')),
   row('via', 'name', (v) => via(new Registry(), as(v)), STRING),
+  row('typedName', 'name', (v) => typedName(as(v)), STRING),
   row('register', 'name', (v) => new Registry().register(as(v), anActor()), STRING),
   row('register', 'pid', (v) => new Registry().register('a', as(v))),
   row('unregister', 'name', (v) => new Registry().unregister(as(v)), STRING),
@@ -387,6 +445,21 @@ const ROWS: readonly Row[] = [
     'joinCluster',
     'scheduler',
     (v) => joinCluster({ ...clusterBase, scheduler: as(v) }),
+    OPTIONAL,
+  ),
+  row('clusterGroups', 'node', (v) => clusterGroups(as(v), { bucket: missingBucket })),
+  row('clusterGroups', 'options', (v) => clusterGroups(fakeNode, as(v))),
+  row(
+    'clusterGroups',
+    'bucket',
+    (v) => clusterGroups(fakeNode, { bucket: as(v), connection: as('none') }),
+    [],
+  ),
+  row('clusterGroups', 'connection', (v) => clusterGroups(fakeNode, { connection: as(v) })),
+  row(
+    'clusterGroups',
+    'cluster',
+    (v) => clusterGroups(fakeNode, { bucket: missingBucket, cluster: as(v) }),
     OPTIONAL,
   ),
   row('clusterSingleton', 'node', (v) =>

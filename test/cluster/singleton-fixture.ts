@@ -28,7 +28,13 @@ export function singletonWorker(
   witness: Witness,
   onMark: (mark: number) => void = () => undefined,
 ) {
-  return genServer<null, null, SingletonCall, string, SingletonCast>({
+  return genServer<{
+    state: null;
+    args: null;
+    call: SingletonCall;
+    reply: string;
+    cast: SingletonCast;
+  }>()({
     init: () => {
       witness(`up ${node}`);
       return null;

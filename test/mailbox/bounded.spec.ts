@@ -17,6 +17,7 @@ import {
   stop,
   via,
   type Pid,
+  type Protocol,
 } from '../../src/index.js';
 import { exitOf, useDeadLetters } from '../support.js';
 
@@ -88,8 +89,8 @@ describe('overflow: reject', () => {
   it('a send through a name to a full mailbox returns false and is not held', () => {
     const registry = new Registry();
     const pid = busy({ mailbox: { bound: 1 }, name: 'w', registry });
-    expect(cast(via(registry, 'w'), 1)).toBe(true);
-    expect(cast(via(registry, 'w'), 2)).toBe(false);
+    expect(cast(via<Protocol>(registry, 'w'), 1)).toBe(true);
+    expect(cast(via<Protocol>(registry, 'w'), 2)).toBe(false);
     expect(letters().map((d) => [String(d.target), d.message])).toEqual([["via 'w'", 2]]);
     stop(pid);
   });
@@ -125,7 +126,7 @@ describe('mailbox on child specs', () => {
     const subscription = of(child('w', () => worker.start(undefined), { mailbox: { bound: 1 } }))
       .pipe(oneForOne({ registry }))
       .subscribe();
-    const w = via(registry, 'w');
+    const w = via<Protocol>(registry, 'w');
     cast(w, 'hold');
     expect([cast(w, 1), cast(w, 2)]).toEqual([true, false]);
     expect(letters().map((d) => d.message)).toEqual([2]);

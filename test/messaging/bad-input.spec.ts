@@ -12,6 +12,7 @@ import {
   stop,
   via,
   type Behavior,
+  type NoProtocol,
   type CallRef,
   type ExitReason,
   type Pid,
@@ -173,9 +174,7 @@ describe('genServer definitions', () => {
   ];
 
   test.each(badBehaviors)('%s throws a TypeError', (_label, behavior) => {
-    const error = thrown(() =>
-      genServer(behavior as Behavior<number, void, never, unknown, never, never>),
-    );
+    const error = thrown(() => genServer(behavior as Behavior<NoProtocol, number>));
     expect(error).toBeInstanceOf(TypeError);
     expect(error.message).toContain('genServer');
   });

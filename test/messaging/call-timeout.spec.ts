@@ -23,7 +23,7 @@ const unhandledErrors = useUnhandledErrors();
  */
 type State = { count: number; kept: CallRef[] };
 function server(slowFrames = 20) {
-  return genServer<State, void, string, string, 'answer'>({
+  return genServer<{ state: State; args: void; call: string; reply: string; cast: 'answer' }>()({
     init: () => ({ count: 0, kept: [] }),
     handleCall: (req, from, state) => {
       if (req === 'never')

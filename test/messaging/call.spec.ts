@@ -14,6 +14,7 @@ import {
   via,
   type CallRef,
   type Pid,
+  type Protocol,
 } from '../../src/index.js';
 import { exitOf } from '../support.js';
 
@@ -38,7 +39,7 @@ function observe<R>(source: Observable<R>): Outcome<R> {
  */
 type State = { count: number; waiting: CallRef[] };
 function echo(gate = new Subject<State>()) {
-  return genServer<State, void, string, string, string>({
+  return genServer<{ state: State; args: void; call: string; reply: string; cast: string }>()({
     init: () => ({ count: 0, waiting: [] }),
     handleCall: (req, from, state) => {
       if (req === 'crash') throw new Error(`crash on ${req}`);
@@ -131,9 +132,9 @@ describe('call', () => {
 
   test('to an unregistered via name rejects at once with NoProcError', async () => {
     const registry = new Registry();
-    const error: unknown = await call(via(registry, 'ghost'), 'hi', { scheduler: frozen() }).catch(
-      (e: unknown) => e,
-    );
+    const error: unknown = await call(via<Protocol>(registry, 'ghost'), 'hi', {
+      scheduler: frozen(),
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NoProcError);
     expect((error as NoProcError).message).toContain('ghost');
   });

@@ -1,4 +1,13 @@
-import { Registry, cast, genServer, send, spawn, stop, via } from '../../src/index.js';
+import {
+  Registry,
+  cast,
+  genServer,
+  send,
+  spawn,
+  stop,
+  via,
+  type Protocol,
+} from '../../src/index.js';
 import { exitOf } from '../support.js';
 
 /** Logs which handler got what, and with which state. */
@@ -90,7 +99,7 @@ describe('through via', () => {
     const log: string[] = [];
     const registry = new Registry();
     registry.register('logger', spawn(logger(log), undefined));
-    const address = via(registry, 'logger');
+    const address = via<Protocol>(registry, 'logger');
     expect(cast(address, 'c')).toBe(true);
     expect(send(address, 'i')).toBe(true);
     expect(log).toEqual(['cast c @0', 'info i @1']);
@@ -98,7 +107,7 @@ describe('through via', () => {
 
   test('cast and send to an unregistered name return false', () => {
     const registry = new Registry();
-    expect(cast(via(registry, 'nobody'), 'c')).toBe(false);
-    expect(send(via(registry, 'nobody'), 'i')).toBe(false);
+    expect(cast(via<Protocol>(registry, 'nobody'), 'c')).toBe(false);
+    expect(send(via<Protocol>(registry, 'nobody'), 'i')).toBe(false);
   });
 });

@@ -16,6 +16,7 @@ import {
   type CallRef,
   type DeadLetter,
   type ExitReason,
+  type Protocol,
 } from '../../src/index.js';
 import { exitOf } from '../support.js';
 
@@ -132,7 +133,7 @@ describe('a message to a dead pid', () => {
 describe('a message through an unregistered name', () => {
   test('is a dead letter addressed to the via, with a NoProcError reason', () => {
     const registry = new Registry();
-    const address = via(registry, 'ghost');
+    const address = via<Protocol>(registry, 'ghost');
     expect(send(address, 'boo')).toBe(false);
     expect(letters).toHaveLength(1);
     const [letter] = letters;
@@ -243,7 +244,7 @@ describe('messages still queued when an actor exits', () => {
     const registry = new Registry();
     const handled: string[] = [];
     const pid = spawn(target(handled), undefined, { name: 't', registry });
-    const address = via(registry, 't');
+    const address = via<Protocol>(registry, 't');
     insideHandler(() => {
       send(pid, 'crash');
       send(address, 'by name');

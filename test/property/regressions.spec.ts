@@ -11,6 +11,7 @@ import {
   terminateChild,
   via,
   type SupervisorNotification,
+  type Protocol,
 } from '../../src/index.js';
 import { liveActorCount } from '../../src/testing/index.js';
 
@@ -56,9 +57,9 @@ test('one_for_all: a restart count includes the restarts that siblings caused', 
     )
       .pipe(oneForAll({ intensity: 10, registry }))
       .subscribe((n) => log.push(describeN(n)));
-    ts.schedule(() => cast(via(registry, 'w3'), 'crash'), 1);
-    ts.schedule(() => cast(via(registry, 'w3'), 'crash'), 2);
-    ts.schedule(() => cast(via(registry, 'w1'), 'crash'), 3);
+    ts.schedule(() => cast(via<Protocol>(registry, 'w3'), 'crash'), 1);
+    ts.schedule(() => cast(via<Protocol>(registry, 'w3'), 'crash'), 2);
+    ts.schedule(() => cast(via<Protocol>(registry, 'w1'), 'crash'), 3);
     ts.schedule(() => sub.unsubscribe(), 4);
   });
   expect(log.filter((l) => l.startsWith('restart'))).toEqual([
@@ -86,12 +87,12 @@ test('backoff: restartChild during a backoff leaves no stale timer to cut a late
         if (n.kind === 'started') sup = n;
         log.push(`${ts.now()} ${describeN(n)}`);
       });
-    ts.schedule(() => cast(via(registry, 'w'), 'crash'), 0);
+    ts.schedule(() => cast(via<Protocol>(registry, 'w'), 'crash'), 0);
     ts.schedule(() => {
       // Cuts the first backoff short; its answer settles after `run`.
       if (sup?.kind === 'started') restartChild(sup.pid, 'w').catch(() => undefined);
     }, 1);
-    ts.schedule(() => cast(via(registry, 'w'), 'crash'), 2);
+    ts.schedule(() => cast(via<Protocol>(registry, 'w'), 'crash'), 2);
     ts.schedule(() => sub.unsubscribe(), 20);
   });
   expect(log.slice(1)).toEqual([
@@ -124,14 +125,14 @@ test('backoff: terminateChild during a backoff, then restartChild, leaves no sta
         if (n.kind === 'started') sup = n;
         log.push(`${ts.now()} ${describeN(n)}`);
       });
-    ts.schedule(() => cast(via(registry, 'w'), 'crash'), 0);
+    ts.schedule(() => cast(via<Protocol>(registry, 'w'), 'crash'), 0);
     ts.schedule(() => {
       if (sup?.kind === 'started') terminateChild(sup.pid, 'w').catch(() => undefined);
     }, 1);
     ts.schedule(() => {
       if (sup?.kind === 'started') restartChild(sup.pid, 'w').catch(() => undefined);
     }, 2);
-    ts.schedule(() => cast(via(registry, 'w'), 'crash'), 3);
+    ts.schedule(() => cast(via<Protocol>(registry, 'w'), 'crash'), 3);
     ts.schedule(() => sub.unsubscribe(), 20);
   });
   expect(log.slice(1)).toEqual([

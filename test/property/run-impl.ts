@@ -24,6 +24,7 @@ import {
   type Pid,
   type SupervisorNotification,
   type SupervisorOptions,
+  type Protocol,
 } from '../../src/index.js';
 import { liveActorCount } from '../../src/testing/index.js';
 import {
@@ -131,7 +132,7 @@ export function runImpl(c: Case): ImplResult {
           action: 'ping',
           burst: 0,
         };
-        cast(via(registry, name), ping);
+        cast(via<Protocol>(registry, name), ping);
       }
       if (msg.action === 'crash') throw new Error(`crash on ${msg.id}`);
       if (msg.action === 'exit') ctx.stop();
@@ -216,7 +217,7 @@ export function runImpl(c: Case): ImplResult {
       case 'cast': {
         const { action, burst } = step;
         const msg: LeafMsg = { tag, id: msgId(index, 0), step: index, action, burst };
-        cast(via(registry, step.target), msg);
+        cast(via<Protocol>(registry, step.target), msg);
         return;
       }
       case 'stop': {

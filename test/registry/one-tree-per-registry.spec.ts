@@ -13,6 +13,7 @@ import {
   type ChildSpec,
   type ExitReason,
   type SupervisorNotification,
+  type Protocol,
 } from '../../src/index.js';
 import { useDeadLetters } from '../support.js';
 
@@ -61,7 +62,7 @@ describe('one running copy of a tree per registry', () => {
     // The second copy never started a child: no crash loop, and the first runs on.
     expect(second.seen.map((n) => n.kind)).toEqual(['exit']);
     expect(first.error()).toBeUndefined();
-    expect(await call(via(registry, 'db'), 'id')).toBe('db');
+    expect(await call(via<Protocol>(registry, 'db'), 'id')).toBe('db');
   });
 
   test('the exit reason of the refused copy is that error', () => {
@@ -81,7 +82,7 @@ describe('one running copy of a tree per registry', () => {
     subscriptions.pop()!.unsubscribe();
     const again = run(tree);
     expect(again.error()).toBeUndefined();
-    expect(await call(via(registry, 'db'), 'id')).toBe('db');
+    expect(await call(via<Protocol>(registry, 'db'), 'id')).toBe('db');
   });
 
   test('a copy that exited can be resubscribed at once (repeat)', () => {
@@ -110,7 +111,7 @@ describe('one running copy of a tree per registry', () => {
     run(supervise([child('a', () => echo.start('a'), { name: 'a' })], { registry }));
     const b = run(supervise([child('b', () => echo.start('b'), { name: 'b' })], { registry }));
     expect(b.error()).toBeUndefined();
-    expect(await call(via(registry, 'b'), 'id')).toBe('b');
+    expect(await call(via<Protocol>(registry, 'b'), 'id')).toBe('b');
   });
 
   test('without a shared registry, copies run side by side', () => {
@@ -125,7 +126,9 @@ describe('NoProcError for a name no supervisor has used', () => {
 
   test('a call says so, with the hint to subscribe the supervisor', async () => {
     const registry = new Registry();
-    const error = (await call(via(registry, 'db'), 'id').catch((e: unknown) => e)) as NoProcError;
+    const error = (await call(via<Protocol>(registry, 'db'), 'id').catch(
+      (e: unknown) => e,
+    )) as NoProcError;
     expect(error).toBeInstanceOf(NoProcError);
     expect(error.neverSupervised).toBe(true);
     expect(error.message).toContain('is its supervisor subscribed?'.replace(/^i/, 'I'));
@@ -140,14 +143,16 @@ describe('NoProcError for a name no supervisor has used', () => {
       },
     ).subscribe();
     s.unsubscribe();
-    const error = (await call(via(registry, 'db'), 'id').catch((e: unknown) => e)) as NoProcError;
+    const error = (await call(via<Protocol>(registry, 'db'), 'id').catch(
+      (e: unknown) => e,
+    )) as NoProcError;
     expect(error.neverSupervised).toBe(false);
     expect(error.message).not.toContain('supervisor subscribed');
   });
 
   test('a cast to an unused name is a dead letter whose error carries the hint', () => {
     const registry = new Registry();
-    cast(via(registry, 'nobody'), 'x');
+    cast(via<Protocol>(registry, 'nobody'), 'x');
     expect(letters()).toHaveLength(1);
     const reason = letters()[0]!.reason;
     expect(reason.kind === 'error' && (reason.error as NoProcError).neverSupervised).toBe(true);

@@ -13,6 +13,7 @@ import {
   stop,
   via,
   type CallRef,
+  type Protocol,
 } from '../../src/index.js';
 import { exitOf } from '../support.js';
 
@@ -41,7 +42,7 @@ test('resolves the name at each send: re-register it and the next send follows',
   const registry = new Registry();
   const a = spawn(named(log), 'A');
   const b = spawn(named(log), 'B');
-  const address = via(registry, 'svc');
+  const address = via<Protocol>(registry, 'svc');
   registry.register('svc', a);
   send(address, '1');
   registry.unregister('svc', a);
@@ -53,7 +54,7 @@ test('resolves the name at each send: re-register it and the next send follows',
 
 test('follows the name from an exited pid to its successor', async () => {
   const registry = new Registry();
-  const address = via(registry, 'svc');
+  const address = via<Protocol>(registry, 'svc');
   const first = spawn(named([]), 'first', { name: 'svc', registry });
   expect(await call(address, 'who')).toBe('first');
   stop(first);
@@ -64,7 +65,7 @@ test('follows the name from an exited pid to its successor', async () => {
 test('an address made before the name exists works once it is registered', () => {
   const log: string[] = [];
   const registry = new Registry();
-  const address = via(registry, 'later');
+  const address = via<Protocol>(registry, 'later');
   expect(send(address, 'early')).toBe(false);
   registry.register('later', spawn(named(log), 'L'));
   expect(send(address, 'now')).toBe(true);
@@ -74,9 +75,9 @@ test('an address made before the name exists works once it is registered', () =>
 test('a call through an unregistered name rejects at once with NoProcError', async () => {
   const registry = new Registry();
   const frozen = new TestScheduler((a, b) => expect(a).toEqual(b));
-  const error: unknown = await call(via(registry, 'svc'), 'who', { scheduler: frozen }).catch(
-    (e: unknown) => e,
-  );
+  const error: unknown = await call(via<Protocol>(registry, 'svc'), 'who', {
+    scheduler: frozen,
+  }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(NoProcError);
   expect((error as NoProcError).target).toContain('svc');
 });
@@ -86,7 +87,7 @@ test('a call through a name whose pid has exited rejects at once with NoProcErro
   const pid = spawn(named([]), 'gone', { name: 'svc', registry });
   stop(pid);
   let error: unknown;
-  call$(via(registry, 'svc'), 'who').subscribe({ error: (e: unknown) => (error = e) });
+  call$(via<Protocol>(registry, 'svc'), 'who').subscribe({ error: (e: unknown) => (error = e) });
   expect(error).toBeInstanceOf(NoProcError);
 });
 
@@ -103,18 +104,18 @@ test('a name in one registry is not seen through another', () => {
   const mine = new Registry();
   const yours = new Registry();
   mine.register('svc', spawn(named(log), 'mine'));
-  expect(send(via(yours, 'svc'), 'hello')).toBe(false);
-  expect(send(via(mine, 'svc'), 'hello')).toBe(true);
+  expect(send(via<Protocol>(yours, 'svc'), 'hello')).toBe(false);
+  expect(send(via<Protocol>(mine, 'svc'), 'hello')).toBe(true);
   expect(log).toEqual(['mine info hello']);
 });
 
 test('state$ and published$ through via follow the name to the next holder', () => {
   const registry = new Registry();
-  const address = via(registry, 'svc');
+  const address = via<{ cast: string; state: string; published: string }>(registry, 'svc');
   const states: string[] = [];
   const published: string[] = [];
-  state$<string>(address).subscribe((s) => states.push(s));
-  published$<string>(address).subscribe((p) => published.push(p));
+  state$(address).subscribe((s) => states.push(s));
+  published$(address).subscribe((p) => published.push(p));
   const first = spawn(named([]), 'one', { name: 'svc', registry });
   cast(address, 'a');
   stop(first);
@@ -126,7 +127,7 @@ test('state$ and published$ through via follow the name to the next holder', () 
 
 test('via keeps its registry and name', () => {
   const registry = new Registry();
-  const address = via(registry, 'svc');
+  const address = via<Protocol>(registry, 'svc');
   expect(address.registry).toBe(registry);
   expect(address.name).toBe('svc');
   expect(String(address)).toContain('svc');

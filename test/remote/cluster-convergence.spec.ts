@@ -39,7 +39,14 @@ class InjectedCrash extends Error {
   override readonly name = 'InjectedCrash';
 }
 
-const worker = genServer<null, null, 'ping', 'pong', never, never>({
+const worker = genServer<{
+  state: null;
+  args: null;
+  call: 'ping';
+  reply: 'pong';
+  cast: never;
+  info: never;
+}>()({
   init: () => null,
   handleCall: (_req, _from, state) => ({ reply: 'pong', state }),
 });

@@ -17,6 +17,7 @@ import {
   via,
   type CallRef,
   type Pid,
+  type Protocol,
 } from '../../src/index.js';
 import { NodeDownError, connectNode, natsLink } from '../../src/remote/index.js';
 import { collector, errorOf, seen, until, useNatsCluster } from './cluster-fixture.js';
@@ -26,7 +27,14 @@ const unhandled = useUnhandledErrors();
 const deadLetters = useDeadLetters();
 
 /** A counter: cast 'inc', call 'get'; any info message is accepted. */
-const counter = genServer<number, number, 'get', number, 'inc', unknown>({
+const counter = genServer<{
+  state: number;
+  args: number;
+  call: 'get';
+  reply: number;
+  cast: 'inc';
+  info: unknown;
+}>()({
   init: (n) => n,
   handleCall: (_req, _from, n) => ({ reply: n, state: n }),
   handleCast: (_req, n) => n + 1,
@@ -58,7 +66,7 @@ describe('joinCluster: names of lost or departed nodes', () => {
       await a!.close();
       // README: after close "local actors keep running"; a send through a name
       // whose node is unreachable has nowhere to go: false and a dead letter.
-      const sent = send(via(a!.registry, 'w'), 'hello');
+      const sent = send(via<Protocol>(a!.registry, 'w'), 'hello');
       await settle(ncA!);
       expect(sent).toBe(false);
       expect(deadLetters().some((l) => l.message === 'hello')).toBe(true);
@@ -116,7 +124,7 @@ describe('joinCluster: names of lost or departed nodes', () => {
     await downOnB;
     await downOnC;
     expect(exitOf(paOnB)).toBeDefined();
-    cast(via(b!.registry, 'col'), { pid: paOnB });
+    cast(via<Protocol>(b!.registry, 'col'), { pid: paOnB });
     await poll(
       () => got.length,
       (n) => n === 1,
@@ -177,7 +185,7 @@ describe('joinCluster: held messages across nodes', () => {
     }).subscribe();
     try {
       const first = await seen(b!, 'w');
-      const name = via(b!.registry, 'w');
+      const name = via<Protocol>(b!.registry, 'w');
       let held: boolean[] = [];
       // While the name is pending on b (between the exit and the restart), send through it.
       const watch = b!.registry.whereis$('w').subscribe((p) => {
@@ -201,7 +209,7 @@ describe('joinCluster: held messages across nodes', () => {
       expect(
         deadLetters().some((l) => typeof (l.message as { f?: unknown }).f === 'function'),
       ).toBe(true);
-      expect(await call(via(b!.registry, 'w'), 'get', { timeout: 20_000 })).toBe(1);
+      expect(await call(via<Protocol>(b!.registry, 'w'), 'get', { timeout: 20_000 })).toBe(1);
     } finally {
       tree.unsubscribe();
     }
@@ -287,7 +295,14 @@ describe('joinCluster: the connection closing under a node', () => {
       ncs: [ncA],
     } = await cluster(2);
     // Defers each call's reply until it is cast 'answer'.
-    const deferred = genServer<CallRef | null, null, 'ask', number, 'answer', never>({
+    const deferred = genServer<{
+      state: CallRef | null;
+      args: null;
+      call: 'ask';
+      reply: number;
+      cast: 'answer';
+      info: never;
+    }>()({
       init: () => null,
       handleCall: (_req, from) => ({ noreply: true, state: from }),
       handleCast: (_req, from, ctx) => {

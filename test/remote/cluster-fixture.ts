@@ -93,7 +93,14 @@ export const errorOf = (reason: ExitReason | undefined): unknown =>
   reason?.kind === 'error' ? reason.error : undefined;
 
 /** Pushes each cast into the array it was started with. */
-export const collector = genServer<unknown[], unknown[], never, never, unknown, never>({
+export const collector = genServer<{
+  state: unknown[];
+  args: unknown[];
+  call: never;
+  reply: never;
+  cast: unknown;
+  info: never;
+}>()({
   init: (into) => into,
   handleCast: (msg, into) => (into.push(msg), into),
 });

@@ -16,6 +16,7 @@ import {
   via,
   type ExitReason,
   type Pid,
+  type Protocol,
 } from '../../src/index.js';
 import { NodeDownError, joinCluster, type ClusterNode } from '../../src/remote/index.js';
 
@@ -132,13 +133,13 @@ const ledger = { marks: [] as number[], echoes: [] as number[] };
 const incarnations = new Map<string, number>();
 
 /** A worker: counts `inc`, records marks and echoes (across its incarnations), crashes on demand. */
-const worker = genServer<
-  { readonly count: number; readonly incarnation: number },
-  string,
-  Request,
-  unknown,
-  CastRequest
->({
+const worker = genServer<{
+  state: { readonly count: number; readonly incarnation: number };
+  args: string;
+  call: Request;
+  reply: unknown;
+  cast: CastRequest;
+}>()({
   init: (label) => {
     const incarnation = (incarnations.get(label) ?? 0) + 1;
     incarnations.set(label, incarnation);
@@ -234,7 +235,7 @@ class Hammer {
 
   private tick(): void {
     const i = this.casts.length + 1;
-    const target = via(node.registry, this.name);
+    const target = via<Protocol>(node.registry, this.name);
     if (node.registry.whereis(this.name) === undefined) this.gapCasts += 1;
     this.casts.push(i);
     if (!cast(target, { mark: i })) this.refused += 1;
@@ -307,7 +308,7 @@ async function run(command: Command): Promise<unknown> {
     }
     case 'crash': {
       const before = await lookup(command.name);
-      cast(via(registry, command.name), 'crash');
+      cast(via<Protocol>(registry, command.name), 'crash');
       const after = await firstValueFrom(
         registry.whereis$(command.name).pipe(filter((pid) => pid !== undefined && pid !== before)),
       );
@@ -319,11 +320,11 @@ async function run(command: Command): Promise<unknown> {
       return reasonReport(await firstValueFrom(pid.exit$));
     }
     case 'call':
-      return call(via(registry, command.name), command.request, { timeout: 30_000 });
+      return call(via<Protocol>(registry, command.name), command.request, { timeout: 30_000 });
     case 'cast':
-      return cast(via(registry, command.name), command.request);
+      return cast(via<Protocol>(registry, command.name), command.request);
     case 'burst': {
-      const target = via(registry, command.name);
+      const target = via<Protocol>(registry, command.name);
       for (const request of command.casts) cast(target, request);
       return call(target, command.then, { timeout: 30_000 });
     }
@@ -351,7 +352,7 @@ async function run(command: Command): Promise<unknown> {
     }
     case 'calls': {
       const { name, count, window } = command;
-      const target = via(registry, name);
+      const target = via<Protocol>(registry, name);
       const echoes: number[] = [];
       const errors: string[] = [];
       let next = 0;

@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { Kvm, type KV } from '@nats-io/kv';
 import { RequestError, connect, type NatsConnection } from '@nats-io/transport-node';
 import { filter, firstValueFrom, type Subscription } from 'rxjs';
-import { NoProcError, call, cast, via, type ExitReason, type Pid } from '../../src/index.js';
+import {
+  NoProcError,
+  call,
+  cast,
+  via,
+  type ExitReason,
+  type Pid,
+  type Protocol,
+} from '../../src/index.js';
 import {
   NodeDownError,
   joinCluster,
@@ -297,7 +305,7 @@ describe.each([
       node: 'a',
       id: counter.id,
     });
-    expect(cast(via(here.registry, 'counter'), 'inc')).toBe(true);
+    expect(cast(via<Protocol>(here.registry, 'counter'), 'inc')).toBe(true);
     expect(await call(counter, 'get', { timeout: 20_000 })).toBe(4);
     // And back the other way.
     await b!.run({ op: 'spawn', name: 'other', claim: true });
@@ -337,7 +345,7 @@ describe.each([
       const winner = fromA![name]!.won ? 'a' : 'b';
       const pid = await lookup(here.registry, name);
       expect(pid.node).toBe(winner);
-      const who = await call(via(here.registry, name), 'who', { timeout: 20_000 });
+      const who = await call(via<Protocol>(here.registry, name), 'who', { timeout: 20_000 });
       expect(who).toEqual({ node: winner, id: pid.id });
       const seen = await Promise.all(
         [a, b].map((p) => p!.run<string>({ op: 'await-name', name, present: true })),
@@ -362,7 +370,7 @@ describe.each([
       const byPid = await rejection(call(victim, 'get', { timeout: 20_000 }));
       expect(byPid).toBeInstanceOf(NoProcError);
       const byName = await rejection(
-        call(via(here.registry, 'victim'), 'get', { timeout: 20_000 }),
+        call(via<Protocol>(here.registry, 'victim'), 'get', { timeout: 20_000 }),
       );
       expect(byName).toBeInstanceOf(NoProcError);
       expect(await firstValueFrom(here.nodes$)).toEqual(['a']);
@@ -385,7 +393,7 @@ describe.each([
       // The name still points at the pid (no heartbeat missed yet): a call through it fails alike.
       expect(here.registry.whereis('doomed')).toBe(doomed);
       const byName = await rejection(
-        call(via(here.registry, 'doomed'), 'get', { timeout: 20_000 }),
+        call(via<Protocol>(here.registry, 'doomed'), 'get', { timeout: 20_000 }),
       );
       expect(byName).toBeInstanceOf(NoProcError);
       // Nothing noticed the loss yet.

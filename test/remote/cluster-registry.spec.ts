@@ -25,7 +25,9 @@ import { useUnhandledErrors } from '../support.js';
 
 const unhandled = useUnhandledErrors();
 
-const idle = genServer<null, null, never, never>({ init: () => null });
+const idle = genServer<{ state: null; args: null; call: never; reply: never }>()({
+  init: () => null,
+});
 
 /** What a KV call answered 503 (no JetStream leader) rejects with. */
 const noLeader = (): Error => Object.assign(new Error('503'), { code: '503' });

@@ -19,6 +19,7 @@ import {
   via,
   type ExitReason,
   type Pid,
+  type Protocol,
 } from '../../src/index.js';
 import { NodeDownError, joinCluster } from '../../src/remote/index.js';
 import { collector, errorOf, gone, seen, until, useNatsCluster } from './cluster-fixture.js';
@@ -28,7 +29,14 @@ const unhandled = useUnhandledErrors();
 const deadLetters = useDeadLetters();
 
 /** A counter: cast 'inc', call 'get' / 'crash' / a number (echoed). */
-const counter = genServer<number, number, 'get' | 'crash' | number, unknown, 'inc', never>({
+const counter = genServer<{
+  state: number;
+  args: number;
+  call: 'get' | 'crash' | number;
+  reply: unknown;
+  cast: 'inc';
+  info: never;
+}>()({
   init: (n) => n,
   handleCall: (req, _from, n) => {
     if (req === 'crash') throw new RangeError('bad request');
@@ -38,14 +46,14 @@ const counter = genServer<number, number, 'get' | 'crash' | number, unknown, 'in
 });
 
 /** Casts `msg` to each pid in `tell`; `me` replies its own pid; `{ echo }` replies it. */
-const relay = genServer<
-  null,
-  null,
-  'me' | { echo: Pid },
-  Pid,
-  { tell: Pid[]; msg: unknown },
-  never
->({
+const relay = genServer<{
+  state: null;
+  args: null;
+  call: 'me' | { echo: Pid };
+  reply: Pid;
+  cast: { tell: Pid[]; msg: unknown };
+  info: never;
+}>()({
   init: () => null,
   handleCall: (req, _from, state, ctx) => ({
     reply: req === 'me' ? ctx.self : req.echo,
@@ -86,7 +94,7 @@ describe('joinCluster: the cluster registry', () => {
     } = await cluster(2);
     await a!.registry.claim('counter', spawn(counter, 0));
     await seen(b!, 'counter');
-    const name = via(b!.registry, 'counter');
+    const name = via<Protocol>(b!.registry, 'counter');
     for (let i = 0; i < 5; i++) expect(cast(name, 'inc')).toBe(true);
     expect(await call(name, 'get', { timeout: 20_000 })).toBe(5);
   }, 30_000);
@@ -314,7 +322,7 @@ describe('joinCluster: messages and calls', () => {
     const {
       nodes: [a, b],
     } = await cluster(2);
-    const silent = genServer<null, null, 'wait', never>({
+    const silent = genServer<{ state: null; args: null; call: 'wait'; reply: never }>()({
       init: () => null,
       handleCall: (_req, _from, state) => ({ noreply: true, state }),
     });
@@ -378,7 +386,14 @@ describe('joinCluster: messages and calls', () => {
     const codec = { encode: serialize, decode: deserialize };
     const [a] = await join('a', { codec });
     const [b] = await join('b', { codec });
-    const keeper = genServer<Date | null, Date | null, 'get', unknown, Date, never>({
+    const keeper = genServer<{
+      state: Date | null;
+      args: Date | null;
+      call: 'get';
+      reply: unknown;
+      cast: Date;
+      info: never;
+    }>()({
       init: () => null,
       handleCall: (_req, _from, d) => ({ reply: d, state: d }),
       handleCast: (d) => d,
@@ -421,7 +436,7 @@ describe('joinCluster: supervision stays local, names follow restarts', () => {
     }).subscribe();
     try {
       const first = await seen(b!, 'worker');
-      const name = via(b!.registry, 'worker');
+      const name = via<Protocol>(b!.registry, 'worker');
       expect(await call(name, 'get', { timeout: 20_000 })).toBe(0);
       const crash = await call(name, 'crash', { timeout: 20_000 }).catch((e: unknown) => e);
       expect(crash).toBeInstanceOf(ActorExitError);
@@ -441,7 +456,14 @@ describe('joinCluster: supervision stays local, names follow restarts', () => {
       nodes: [a, b],
     } = await cluster(2);
     const handled: unknown[] = [];
-    const recorder = genServer<null, null, 'crash' | 'late' | 'now', string, never, never>({
+    const recorder = genServer<{
+      state: null;
+      args: null;
+      call: 'crash' | 'late' | 'now';
+      reply: string;
+      cast: never;
+      info: never;
+    }>()({
       init: () => null,
       handleCall: (req, _from, state) => {
         if (req === 'crash') throw new Error('crash requested');
@@ -455,7 +477,7 @@ describe('joinCluster: supervision stays local, names follow restarts', () => {
     }).subscribe();
     try {
       const first = await seen(b!, 'rec');
-      const name = via(b!.registry, 'rec');
+      const name = via<Protocol>(b!.registry, 'rec');
       await call(name, 'crash', { timeout: 20_000 }).catch(() => undefined);
       await gone(b!, 'rec');
       // Held on b while the name waits for its restart; its timeout keeps running.

@@ -50,12 +50,21 @@ const heartbeat = { interval: 250, missed: 6 };
 const BOUND_INTERVALS = 120;
 const bound = BOUND_INTERVALS * heartbeat.interval;
 
-const echo = genServer<null, null, number, number, never, never>({
+const echo = genServer<{
+  state: null;
+  args: null;
+  call: number;
+  reply: number;
+  cast: never;
+  info: never;
+}>()({
   init: () => null,
   handleCall: (n, _from, state) => ({ reply: n, state }),
 });
 type EchoProtocol = ProtocolOf<typeof echo>;
-const idle = genServer<null, null, never, never>({ init: () => null });
+const idle = genServer<{ state: null; args: null; call: never; reply: never }>()({
+  init: () => null,
+});
 
 /** What a call may reject with while the engine is at fault. */
 const documentedCallErrors = ['NodeDownError', 'NoProcError', 'CallTimeoutError'];

@@ -23,7 +23,14 @@ import { startServer, type NatsServer } from './nats-servers.js';
 useUnhandledErrors();
 
 /** A counter: cast 'inc', call 'get' / 'crash'. */
-const counter = genServer<number, number, 'get' | 'crash', unknown, 'inc', never>({
+const counter = genServer<{
+  state: number;
+  args: number;
+  call: 'get' | 'crash';
+  reply: unknown;
+  cast: 'inc';
+  info: never;
+}>()({
   init: (n) => n,
   handleCall: (req, _from, n) => {
     if (req === 'crash') throw new RangeError('bad request');

@@ -27,14 +27,14 @@ const unhandledErrors = useUnhandledErrors();
 const deadLetters = useDeadLetters();
 
 /** A counter: cast 'inc', info { add }, call 'get' / 'crash' / 'never'. */
-const counter = genServer<
-  number,
-  number,
-  'get' | 'crash' | 'never' | 'fn',
-  unknown,
-  'inc',
-  { add: number }
->({
+const counter = genServer<{
+  state: number;
+  args: number;
+  call: 'get' | 'crash' | 'never' | 'fn';
+  reply: unknown;
+  cast: 'inc';
+  info: { add: number };
+}>()({
   init: (n) => n,
   handleCall: (req, _from, n) => {
     if (req === 'crash') throw new RangeError('bad request');
@@ -226,7 +226,7 @@ describe('node down', () => {
   });
 
   test('an Observable handler across nodes', async () => {
-    const slow = genServer<number, number, 'get', number>({
+    const slow = genServer<{ state: number; args: number; call: 'get'; reply: number }>()({
       init: (n) => n,
       handleCall: (_req, _from, n) => timer(1).pipe(map(() => ({ reply: n * 2, state: n }))),
     });
@@ -239,7 +239,14 @@ describe('node down', () => {
 
 describe('pids inside messages over a link pair', () => {
   /** Replies `ctx.self` to 'me'; casts `msg` to `to`. */
-  const relay = genServer<null, null, 'me', Pid, { to: Pid; msg: 'inc' }, never>({
+  const relay = genServer<{
+    state: null;
+    args: null;
+    call: 'me';
+    reply: Pid;
+    cast: { to: Pid; msg: 'inc' };
+    info: never;
+  }>()({
     init: () => null,
     handleCall: (_req, _from, state, ctx) => ({ reply: ctx.self, state }),
     handleCast: ({ to, msg }, state) => {

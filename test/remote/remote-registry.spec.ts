@@ -10,6 +10,7 @@ import {
   stop,
   supervise,
   via,
+  type Protocol,
 } from '../../src/index.js';
 import { connectNode, linkPair } from '../../src/remote/index.js';
 import { useUnhandledErrors } from '../support.js';
@@ -20,7 +21,7 @@ const newScheduler = () =>
   new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
 /** Counts the calls it answered; 'crash' crashes it. */
-const worker = genServer<number, void, 'get' | 'crash', number>({
+const worker = genServer<{ state: number; args: void; call: 'get' | 'crash'; reply: number }>()({
   init: () => 0,
   handleCall: (req, _from, n) => {
     if (req === 'crash') throw new Error('crash');
@@ -42,7 +43,7 @@ describe('remoteRegistry: the peer names, mirrored', () => {
       const registry = new Registry();
       const tree = supervise([child('w', () => worker.start(undefined))], { registry }).subscribe();
       const { client } = connect(registry);
-      const w = via(client.remoteRegistry(), 'w');
+      const w = via<Protocol>(client.remoteRegistry(), 'w');
       const at = (ms: number, req: 'get' | 'crash') =>
         timer(ms).pipe(
           switchMap(() => call$(w, req)),
@@ -97,11 +98,9 @@ describe('remoteRegistry: the peer names, mirrored', () => {
         u: '-',
         s: 'srv',
       });
-      expectObservable(timer(6).pipe(switchMap(() => call$(via(mirror, 'x'), 'get')))).toBe(
-        '6ms #',
-        undefined,
-        expect.objectContaining({ name: 'NoProcError' }) as unknown,
-      );
+      expectObservable(
+        timer(6).pipe(switchMap(() => call$(via<Protocol>(mirror, 'x'), 'get'))),
+      ).toBe('6ms #', undefined, expect.objectContaining({ name: 'NoProcError' }) as unknown);
       cold('5ms a').subscribe(() => serverNode.close());
     });
   });

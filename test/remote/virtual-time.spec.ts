@@ -13,7 +13,7 @@ const newScheduler = () =>
   new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
 /** Answers 'get' at once and never answers 'never'. */
-const server = genServer<number, number, 'get' | 'never', number>({
+const server = genServer<{ state: number; args: number; call: 'get' | 'never'; reply: number }>()({
   init: (n) => n,
   handleCall: (req, _from, n) =>
     req === 'never' ? { noreply: true, state: n } : { reply: n, state: n },

@@ -4,7 +4,13 @@ import { parentPort } from 'node:worker_threads';
 import { Registry, genServer, spawn } from '../../src/index.js';
 import { connectNode, portLink } from '../../src/remote/index.js';
 
-const adder = genServer<number, number, 'sum' | 'crash', number, number>({
+const adder = genServer<{
+  state: number;
+  args: number;
+  call: 'sum' | 'crash';
+  reply: number;
+  cast: number;
+}>()({
   init: (n) => n,
   handleCall: (req, _from, n) => {
     if (req === 'crash') throw new Error('crashed in the worker');

@@ -1,5 +1,14 @@
 import { of } from 'rxjs';
-import { Registry, child, genServer, oneForOne, send, spawn, via } from '../../src/index.js';
+import {
+  Registry,
+  child,
+  genServer,
+  oneForOne,
+  send,
+  spawn,
+  via,
+  type Protocol,
+} from '../../src/index.js';
 
 test('messages held for a restart are handled before a send made by a whereis$ watcher of the new pid', () => {
   const registry = new Registry();
@@ -12,7 +21,7 @@ test('messages held for a restart are handled before a send made by a whereis$ w
       return n;
     },
   });
-  const w = via(registry, 'w');
+  const w = via<Protocol>(registry, 'w');
   const sub = of(child('w', () => worker.start(undefined)))
     .pipe(oneForOne({ registry }))
     .subscribe();

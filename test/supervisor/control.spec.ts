@@ -23,6 +23,7 @@ import {
   type Pid,
   type SupervisorNotification,
   type SupervisorOptions,
+  type Protocol,
 } from '../../src/index.js';
 import { liveActorCount } from '../../src/testing/index.js';
 
@@ -233,8 +234,8 @@ test('after terminateChild the name is neither registered nor pending', async ()
   const w = worker(ts, []);
   const tree = startTree(of(child('a', () => w.start('a'))), ts);
   await terminateChild(tree.sup, 'a');
-  await expect(call(via(tree.registry, 'a'), 'id')).rejects.toBeInstanceOf(NoProcError);
-  expect(cast(via(tree.registry, 'a'), 'crash')).toBe(false);
+  await expect(call(via<Protocol>(tree.registry, 'a'), 'id')).rejects.toBeInstanceOf(NoProcError);
+  expect(cast(via<Protocol>(tree.registry, 'a'), 'crash')).toBe(false);
   tree.end();
 });
 
@@ -411,7 +412,7 @@ test('terminateChild during a backoff cancels the pending restart and drops held
     backoff: { min: 10, max: 10 },
   });
   cast(tree.registry.whereis('a')!, 'crash');
-  expect(cast(via(tree.registry, 'a'), 'crash')).toBe(true);
+  expect(cast(via<Protocol>(tree.registry, 'a'), 'crash')).toBe(true);
   await terminateChild(tree.sup, 'a');
   ts.flush();
   expect(await whichChildren(tree.sup)).toMatchObject([

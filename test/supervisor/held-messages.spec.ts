@@ -16,6 +16,7 @@ import {
   type DeadLetter,
   type Pid,
   type SupervisorOptions,
+  type Protocol,
 } from '../../src/index.js';
 import { liveActorCount } from '../../src/testing/index.js';
 
@@ -247,9 +248,9 @@ test('a message sent to the name between the exit and the decision not to restar
       .pipe(oneForOne({ registry }))
       .subscribe((n) => {
         // Sent while the name is pending: the exit is known, the decision is not yet made.
-        if (n.kind === 'child-exited') results.push(cast(via(registry, 'w'), 'late'));
+        if (n.kind === 'child-exited') results.push(cast(via<Protocol>(registry, 'w'), 'late'));
       });
-    ts.schedule(() => cast(via(registry, 'w'), 'slow-stop'), 1);
+    ts.schedule(() => cast(via<Protocol>(registry, 'w'), 'slow-stop'), 1);
     ts.schedule(() => sub.unsubscribe(), 20);
   });
   lettersSub.unsubscribe();
@@ -309,7 +310,7 @@ test('one_for_all: messages to a torn-down sibling are held and reach its next i
       .pipe(oneForAll({ registry, backoff: { min: 10, max: 10 } }))
       .subscribe();
     ts.schedule(() => cast(registry.whereis('b')!, 'crash'), 5);
-    ts.schedule(() => results.push(cast(via(registry, 'a'), 'hello')), 7);
+    ts.schedule(() => results.push(cast(via<Protocol>(registry, 'a'), 'hello')), 7);
     ts.schedule(() => sub.unsubscribe(), 50);
   });
   lettersSub.unsubscribe();
@@ -346,7 +347,7 @@ test('messages stay held across a restart whose init fails, and reach the incarn
         }
       });
     ts.schedule(() => cast(registry.whereis('w')!, 'crash'), 5);
-    ts.schedule(() => cast(via(registry, 'w'), 'hello'), 7);
+    ts.schedule(() => cast(via<Protocol>(registry, 'w'), 'hello'), 7);
     ts.schedule(() => sub.unsubscribe(), 100);
   });
   lettersSub.unsubscribe();

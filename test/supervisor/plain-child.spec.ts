@@ -64,7 +64,9 @@ test('an interval poller that completes exits normal and, being transient, stays
       {},
       100,
     );
-    published$<number>(via(out.registry, 'poll')).subscribe((v) => values.push(`${ts.now()} ${v}`));
+    published$(via<{ published: number }>(out.registry, 'poll')).subscribe((v) =>
+      values.push(`${ts.now()} ${v}`),
+    );
   });
   expect(out!.log).toEqual(['0 started', '0 start poll#1', '30 exit poll#1 normal']);
   expect(values).toEqual(['10 0', '20 1', '30 2']);
@@ -110,7 +112,7 @@ test('published$ through the name keeps receiving values across restarts', () =>
       .pipe(oneForOne({ registry, intensity: 10, period: 1000 }))
       .subscribe();
     ts.schedule(() => sub.unsubscribe(), 200);
-    expectObservable(published$<number>(via(registry, 'poll')).pipe(take(6))).toBe(
+    expectObservable(published$(via<{ published: number }>(registry, 'poll')).pipe(take(6))).toBe(
       '10ms a 9ms b 9ms a 9ms b 9ms a 9ms (b|)',
       { a: 0, b: 1 },
     );
@@ -130,10 +132,9 @@ test('published$ through the name follows a poller that crashes and is restarted
       );
     const out = supervised(ts, child('poll', crashing), { intensity: 10, period: 1000 }, 200);
     log = out.log;
-    expectObservable(published$<number>(via(out.registry, 'poll')).pipe(take(4))).toBe(
-      '10ms a 9ms b 19ms a 9ms (b|)',
-      { a: 0, b: 1 },
-    );
+    expectObservable(
+      published$(via<{ published: number }>(out.registry, 'poll')).pipe(take(4)),
+    ).toBe('10ms a 9ms b 19ms a 9ms (b|)', { a: 0, b: 1 });
   });
   expect(log.slice(0, 5)).toEqual([
     '0 started',
@@ -152,7 +153,7 @@ test('published$ of one incarnation pid completes when that incarnation exits', 
       .pipe(oneForOne({ registry }))
       .subscribe();
     ts.schedule(() => sub.unsubscribe(), 100);
-    expectObservable(published$<number>(registry.whereis('poll')!)).toBe('10ms a 9ms (b|)', {
+    expectObservable(published$(registry.whereis('poll')!)).toBe('10ms a 9ms (b|)', {
       a: 0,
       b: 1,
     });

@@ -1,5 +1,5 @@
-// Compile-time checks of the public types: `npm run typecheck` fails if inference regresses.
-import { call, cast, genServer, spawn, send, via, Registry, type Pid } from '../src/index.js';
+// Type tests: the basics of inference through spawn, cast, call, send and via.
+import { call, cast, genServer, spawn, send, via, Registry, type Pid } from '../../src/index.js';
 
 const counter = genServer({
   init: (start: number) => start,

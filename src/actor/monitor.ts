@@ -1,0 +1,74 @@
+import type { ExitReason } from '../exit/exit-reason.js';
+import { describe, isPid } from './address.js';
+import type { Pid } from './pid.js';
+import { DOWN } from './system-kinds.js';
+import type { DownMessage, MonitorRef } from './system-messages.js';
+
+let nextRef = 0;
+
+/** @internal The part of a process a monitor posts its down message to. */
+export interface MonitorOwner {
+  post(kind: number, payload: unknown, via: unknown): unknown;
+}
+
+/**
+ * @internal One incarnation's monitors (Erlang's `monitor/2`, Akka's `watch`),
+ * built on the pid seam's `onExit`, so local and remote pids behave alike. A
+ * down message is queued as the process's own bookkeeping and reaches
+ * `handleInfo` only if its monitor is still on when its turn comes: after
+ * `demonitor`, none arrives, even one already queued. See docs/design.md,
+ * "Monitors".
+ */
+export class Monitors {
+  /** Each monitor on, with the remover of its exit watcher (`null` once it fired). */
+  private readonly on = new Map<MonitorRef, (() => void) | null>();
+
+  constructor(private readonly owner: MonitorOwner) {}
+
+  add(target: unknown): MonitorRef {
+    if (!isPid(target)) {
+      throw new TypeError(
+        `ctx.monitor: pid must be a Pid (look a name up with registry.whereis), got ${describe(target)}.`,
+      );
+    }
+    const pid: Pid = target;
+    const ref: MonitorRef = Object.freeze({ id: ++nextRef, pid });
+    this.on.set(ref, null);
+    let fired = false;
+    const remove = pid.target.onExit((reason: ExitReason) => {
+      fired = true;
+      if (!this.on.has(ref)) return;
+      this.on.set(ref, null);
+      const down: DownMessage = Object.freeze({ kind: 'down', ref, pid, reason });
+      this.owner.post(DOWN, down, undefined);
+    });
+    // A dead or unknown pid fires at once (Erlang's `noproc`): nothing to remove later.
+    if (!fired) this.on.set(ref, remove);
+    return ref;
+  }
+
+  /** Turns a monitor off; `true` when it was on and its down message not yet handled. */
+  remove(ref: unknown): boolean {
+    if (typeof ref !== 'object' || ref === null) {
+      throw new TypeError(
+        `ctx.demonitor: ref must be what ctx.monitor returned, got ${describe(ref)}.`,
+      );
+    }
+    const key = ref as MonitorRef;
+    if (!this.on.has(key)) return false;
+    this.on.get(key)?.();
+    this.on.delete(key);
+    return true;
+  }
+
+  /** A down message's turn came: `true` (and the monitor is done) when it is still on. */
+  take(ref: MonitorRef): boolean {
+    return this.on.delete(ref);
+  }
+
+  /** The incarnation ends: its monitors end with it. */
+  clear(): void {
+    for (const remove of this.on.values()) remove?.();
+    this.on.clear();
+  }
+}
