@@ -1,7 +1,6 @@
 import type { Subscription } from 'rxjs';
 import type { Pid } from '../actor/pid.js';
 import { Registry } from '../registry/registry.js';
-import type { RemoteTarget } from './remote-target.js';
 import type { Frame } from './wire.js';
 
 /** A `names` frame: what changed in the sender's names. */
@@ -60,7 +59,7 @@ export class NameMirror {
       const pid = remotePid(id, pidName);
       mirror.unregister(name);
       // A pid whose exit already arrived is not named again.
-      if (!(pid.target as RemoteTarget).dead) {
+      if (!pid.target.dead) {
         mirror.register(name, pid);
       }
     }

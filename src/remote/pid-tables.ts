@@ -18,8 +18,8 @@ export interface PidTablesOptions {
   readonly down: () => NodeDownError | null;
   /** Tells the peer (if it is up) that local pid `id`, which it holds, exited. */
   readonly exited: (id: number, reason: ExitReason) => void;
-  /** The cluster address of the node a remote pid's connection leads to, if in a cluster. */
-  readonly addressOf: (forwarder: Forwarder) => string | undefined;
+  /** The cluster address of the node a remote pid's carrier (its connection) leads to, if any. */
+  readonly addressOf: (carrier: object) => string | undefined;
   /** Finds a local pid the peer may address without having been told of it here. */
   readonly resolve?: ((id: number) => Pid | undefined) | undefined;
   /** In a cluster: this node's address, so a pid of ours coming back is known as ours. */
@@ -106,9 +106,9 @@ export class PidTables {
       }
       return [0, pid.id, name, node];
     }
-    const owner = pid.target instanceof RemoteTarget ? pid.target.forwarder : undefined;
+    const owner = pid.target.carrier;
     if (owner === this.forwarder) return [1, pid.id, name, pid.node];
-    const address = owner === undefined ? undefined : this.options.addressOf(owner);
+    const address = owner === null ? undefined : this.options.addressOf(owner);
     if (address === undefined || pidAt === undefined) {
       throw new TypeError(
         `${String(pid)} cannot be sent to node '${this.options.peer()}': ` +
