@@ -237,7 +237,12 @@ describe('clusterSingleton edges', () => {
   it('a lease watch that ends is opened again: a handover is still seen', async () => {
     const log: string[] = [];
     let watches = 0;
-    // Node n1's first watch tells n0's lease, then ends: only a reopened watch shows the handover.
+    // Node n1's first watch to tell anything tells one value (n0's lease), then ends; n0 closes
+    // only after that (n1's first watch may still be opening when the singleton answers through
+    // the name), so only a reopened watch shows the handover.
+    let cut = false;
+    let told!: () => void;
+    const toldOnce = new Promise<void>((resolve) => (told = resolve));
     const { nodes } = await declared(2, log, {
       bucket: (real, i) =>
         i === 0
@@ -248,11 +253,15 @@ describe('clusterSingleton edges', () => {
               delete: (key, options) => real.delete(key, options),
               watch: async (options) => {
                 const watch = await real.watch(options);
-                if (watches++ > 0) return watch;
+                watches++;
+                if (cut) return watch;
                 // Tells the current value, then ends.
                 const once = async function* () {
                   for await (const entry of watch) {
                     yield entry;
+                    // Resumed: the lease has taken the entry in.
+                    cut = true;
+                    told();
                     break;
                   }
                   watch.stop();
@@ -262,6 +271,7 @@ describe('clusterSingleton edges', () => {
             },
     });
     expect(await where(nodes[1]!)).toBe('n0');
+    await toldOnce;
     await nodes[0]!.close();
     expect(await where(nodes[1]!)).toBe('n1');
     expect(watches).toBeGreaterThan(1);
