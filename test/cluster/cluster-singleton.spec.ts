@@ -117,7 +117,11 @@ describe('clusterSingleton', () => {
     // Answered after the casts before it: they have all arrived (a cast still on the wire
     // when the owner stops is lost with it, at most once).
     await call(address, 'where', { timeout: 20_000 });
+    // Sent once the sender has heard the goodbye: before, the name there may still point at the
+    // old owner's pid, and a message to it is lost with its node (at most once).
+    const gone = firstValueFrom(sender.down$);
     await nodes.find((n) => n.name === owner)!.close();
+    await gone;
     // Sent while the singleton moves: held on the sender's node.
     for (let i = 6; i <= 10; i++) cast(address, { mark: i });
     const next = String(await call(address, 'where', { timeout: 20_000 }));
@@ -272,7 +276,10 @@ describe('clusterSingleton edges', () => {
     });
     expect(await where(nodes[1]!)).toBe('n0');
     await toldOnce;
+    // Asked once n1 has heard the goodbye: before, the name there may still point at n0's pid.
+    const gone = firstValueFrom(nodes[1]!.down$);
     await nodes[0]!.close();
+    await gone;
     expect(await where(nodes[1]!)).toBe('n1');
     expect(watches).toBeGreaterThan(1);
     expect(log).toEqual(['up n0', 'down n0', 'up n1']);
