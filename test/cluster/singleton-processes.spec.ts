@@ -203,8 +203,10 @@ describe.each([
     expect(await call(address, 'where', { timeout: 60_000 })).toBe(owner);
     const victim = nodes.find((n) => n.config.name === owner)!;
     const lost = firstValueFrom(here.down$.pipe(filter((e) => e.node === owner)));
-    await victim.kill();
+    // Witnessed before the signal: written after it, the line could come behind the next
+    // owner's `up` on a loaded machine (the kill seen here late), an overlap that never was.
     appendFileSync(witness, `killed ${owner}\n`);
+    await victim.kill();
     await lost;
     // The owner is known lost here: these wait on this node for the next incarnation.
     for (let i = 21; i <= 40; i++) cast(address, { mark: i });
@@ -230,8 +232,9 @@ describe.each([
     const second = String(await call(address, 'where', { timeout: 60_000 }));
     expect(second).not.toBe(first);
     const lost = firstValueFrom(here.down$.pipe(filter((e) => e.node === second)));
-    await nodes.find((n) => n.config.name === second)!.kill();
+    // Witnessed before the signal, as above.
     appendFileSync(witness, `killed ${second}\n`);
+    await nodes.find((n) => n.config.name === second)!.kill();
     await lost;
     for (let i = 11; i <= 20; i++) cast(address, { mark: i });
     const third = String(await call(address, 'where', { timeout: 60_000 }));
