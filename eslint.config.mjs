@@ -4,7 +4,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'build/', 'docs/api/', 'coverage/', 'node_modules/', '**/*.js', '**/*.mjs'],
+    ignores: [
+      'dist/',
+      'build/',
+      'docs/api/',
+      'coverage/',
+      'node_modules/',
+      '**/*.js',
+      '**/*.mjs',
+      'src/observer/page/script.generated.ts',
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

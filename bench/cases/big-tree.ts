@@ -126,21 +126,21 @@ export async function bigTreeCase(lib: Rxotp, measure: Measure, size: number): P
       {
         what: `time to start ${size.toLocaleString('en-US')} children`,
         actual: `${fmt(startMs / 1000, 2)} s`,
-        target: '≤ 3 s',
-        met: startMs <= 3000,
+        target: '≤ 2 s',
+        met: startMs <= 2000,
       },
       {
         what: `heap with ${size.toLocaleString('en-US')} children`,
         actual: `${fmt(heap / 1e9, 2)} GB`,
-        target: '≤ 1.5 GB',
-        met: heap <= 1.5e9,
+        target: '≤ 0.8 GB',
+        met: heap <= 0.8e9,
       },
     ],
     counts: { children: Math.min(...samples.map((s) => s.children)), rounds: samples.length },
   };
 }
 
-/** Node flags of the forked process: a heap limit with room above the 1.5 GB target, and gc(). */
+/** Node flags of the forked process: a heap limit with room above the 0.8 GB target, and gc(). */
 export const BIG_TREE_FLAGS = ['--expose-gc', '--max-old-space-size=4096'] as const;
 
 export const bigTree: BenchCase = {

@@ -130,7 +130,7 @@ export async function callCase(lib: Rxotp, measure: Measure, batch: number): Pro
       ...timed.slice(1).map((t) => against(t.name, t.nsPerOp, 'ns/op', rxotp)),
     ],
     checks: [
-      ratioAtMost('call vs bare queue + Promise ask', rxotp / bare, 1.5),
+      ratioAtMost('call vs bare queue + Promise ask', rxotp / bare, 1.25),
       ...timed.slice(2).map((t) => ahead(`call vs ${t.name}`, rxotp / t.nsPerOp)),
     ],
     counts: Object.fromEntries(timed.map((t) => [t.name, t.handled])),

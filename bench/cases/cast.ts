@@ -166,7 +166,7 @@ export async function castCase(lib: Rxotp, measure: Measure, batch: number): Pro
     title: '1. cast + handleCast (state + 1)',
     rows,
     checks: [
-      ratioAtMost('cast + handle vs bare queue actor', rxotp / bare, 2.0),
+      ratioAtMost('cast + handle vs bare queue actor', rxotp / bare, 1.5),
       ...timed.slice(2).map((t) => ahead(`cast vs ${t.name}`, rxotp / t.nsPerOp)),
     ],
     counts: Object.fromEntries(timed.map((t) => [t.name, t.handled])),

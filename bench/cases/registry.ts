@@ -129,7 +129,7 @@ export async function registryCase(
       },
     ],
     checks: [
-      ratioAtMost('cast via(registry, name) vs cast(pid)', sends[1]!.nsPerOp / direct, 1.2),
+      ratioAtMost('cast via(registry, name) vs cast(pid)', sends[1]!.nsPerOp / direct, 1.15),
       ratioAtMost('cast(whereis(name)) vs cast(pid)', sends[2]!.nsPerOp / direct, 1.2),
     ],
     counts: Object.fromEntries([...sends, ...lookups].map((t) => [t.name, t.handled])),

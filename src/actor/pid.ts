@@ -5,14 +5,35 @@ import type { Protocol } from './protocol.js';
 /** @internal The brand that marks a pid, shared by every copy of rxotp. */
 export const PID_BRAND: unique symbol = Symbol.for('rxotp.pid') as never;
 
-/** @internal What a pid points at: the part of a process that messaging and the registry use. */
+/** @internal Who keeps a name a pid holds: told when the pid exits, to free or park the name. */
+export interface NameKeeper {
+  exited(name: string, pid: Pid, hold: number): void;
+}
+
+/**
+ * @internal The one contract between a pid and what it points at: a local
+ * process (`process.ts`), a pid on another node (`remote/remote-target.ts`) or
+ * a pid known to have exited (`remote/dead-pid.ts`). Messaging, the registry,
+ * supervisors and the remote layer use a pid only through these members
+ * (docs/design.md, "Parts").
+ */
 export interface PidTarget {
   /** `true`: taken; `false`: dead (the caller makes a dead letter); `2`: a full bounded mailbox refused it (already a dead letter). */
   post(kind: number, payload: unknown, via: unknown): boolean | 2;
   /** Why it exited; set once `post` refuses. */
   readonly reason: ExitReason | undefined;
+  /** Whether it is known to have exited (a registry will not name it). */
+  readonly dead: boolean;
   /** Calls `watcher` once with the exit reason (at once if already dead); returns a remover. */
   onExit(watcher: (reason: ExitReason) => void): () => void;
+  /** What `stop` asks: stop with `reason` at the next message boundary; `false` if already stopping or dead. */
+  requestStop(reason: ExitReason): boolean;
+  /** Registered under `name` by `keeper`: tell it when this incarnation exits (`hold >= 0`: park the name). */
+  named(keeper: NameKeeper, name: string, hold: number): void;
+  /** What `published$` of the pid subscribes to: its published values until it exits. */
+  publishedStream(): Observable<unknown>;
+  /** The connection that carries messages to a pid on another node; `null` for this node's pids. */
+  readonly carrier: object | null;
 }
 
 /**

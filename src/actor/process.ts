@@ -1,19 +1,19 @@
-import { Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { EMPTY, Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { ActorExitError } from '../errors/actor-exit-error.js';
 import { MailboxFullError } from '../errors/mailbox-full-error.js';
 import { NoProcError } from '../errors/no-proc-error.js';
 import { CANCELLED, errorExit, type ExitReason } from '../exit/exit-reason.js';
-import { CALL, INTERNAL, kindName } from '../mailbox/kinds.js';
+import { SLOTS, eachEntry } from '../mailbox/entries.js';
+import { CALL, OWN, kindName } from '../mailbox/kinds.js';
 import { Mailbox } from '../mailbox/mailbox.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 import type { CallRef } from '../messaging/call-ref.js';
 import { deadLettersObserved, publishDeadLetter } from '../messaging/dead-letters.js';
 import { report } from '../report/reports.js';
 import { scheduleAfter } from '../time/schedule-after.js';
-import type { Registry } from '../registry/registry.js';
 import type { Address } from './address.js';
 import type { Lifecycle } from './lifecycle.js';
-import { Pid } from './pid.js';
+import { Pid, type NameKeeper, type PidTarget } from './pid.js';
 import { childReason } from './link.js';
 import { awaitResult, isAsync } from './settle.js';
 import type { Via } from './via.js';
@@ -22,19 +22,34 @@ import type { Via } from './via.js';
 export interface Sink<N = Lifecycle> {
   next(notification: N): void;
   complete(): void;
+  /** Told of each incarnation made for this sink, as it is made (a supervisor's child). */
+  adopt?(process: Process<unknown>): void;
 }
 
 /** @internal A name a process holds; `hold >= 0` keeps the name pending for a restart. */
 interface NameEntry {
-  readonly registry: Registry;
+  readonly registry: NameKeeper;
   readonly name: string;
   readonly hold: number;
 }
 
-const BOOTING = 0;
-const RUNNING = 1;
-const STOPPING = 2;
-const DEAD = 3;
+/**
+ * @internal An incarnation's lifecycle (docs/design.md, "Lifecycle"), one
+ * named state at a time:
+ *
+ * - `booting`: `init` has not settled; the mailbox is held.
+ * - `running`: taking messages, one at a time.
+ * - `waiting`: init settled, and an async handler or a multi-step transition
+ *   is in flight; the mailbox is held until it settles (`resume`).
+ * - `stopping`: the exit is decided (`reason` is set); `terminate` runs.
+ * - `dead`: the exit is delivered; sends are refused.
+ *
+ * booting → running | waiting | stopping | dead; running ⇄ waiting;
+ * running | waiting → stopping → dead; cancelling goes to dead from any state.
+ * A stop request (`requestStop`) is honoured at the next message boundary,
+ * once `running`. `Process` owns the state; the mailbox owns its two flags.
+ */
+export type Phase = 'booting' | 'running' | 'waiting' | 'stopping' | 'dead';
 
 /** Messages left in an exited mailbox that become dead letters at once, then per macrotask. */
 const LEFTOVER_CHUNK = 1024;
@@ -59,28 +74,20 @@ export const running: { process: Process<unknown> | null } = { process: null };
  * mailbox, who is told, and what ends with it. GenServers, supervisors and
  * plain-Observable children are subclasses.
  */
-export abstract class Process<N = Lifecycle> extends Mailbox {
+export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarget {
   readonly pid: Pid;
   readonly scheduler: SchedulerLike;
   /** Set once the exit is decided; final once dead. */
   reason: ExitReason | undefined;
   protected sink: Sink<N> | null;
-  private status = BOOTING;
-  /** An async handler, `init` or `terminate` is in flight. */
-  private busy = true;
+  private phase: Phase = 'booting';
+  /** The reason a stop was asked with, until the exit begins. */
   private stopRequest: ExitReason | null = null;
   private abortInflight: (() => void) | null = null;
-  /** After a teardown, the timer that abandons a `terminate` still running at its shutdown. */
-  private grace: Subscription | null = null;
-  private parent: Process<unknown> | null = null;
-  private kids: Process<unknown>[] | null = null;
-  private timers: Set<Subscription> | null = null;
+  /** What it gathers only when used (`Ties`); `null` for most idle actors. */
+  private ties: Ties | null = null;
   /** The names it holds: one entry, or several (rare). */
   private names: NameEntry | NameEntry[] | null = null;
-  private watchers: ((reason: ExitReason) => void)[] | null = null;
-  private owed: Set<CallRef> | null = null;
-  private states: Subject<unknown> | null = null;
-  private published: Subject<unknown> | null = null;
 
   constructor(sink: Sink<N> | null, scheduler: SchedulerLike, name: string | undefined) {
     super();
@@ -88,20 +95,36 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     this.scheduler = scheduler;
     this.pid = new Pid(this, ++nextId, name);
     live++;
+    sink?.adopt?.(this);
+  }
+
+  /** Its `Ties`, made on first use. */
+  private tie(): Ties {
+    return (this.ties ??= new Ties());
   }
 
   /** Whether init has settled and no exit is decided yet. */
   get running(): boolean {
-    return this.status === RUNNING;
+    return this.phase === 'running' || this.phase === 'waiting';
   }
 
   get dead(): boolean {
-    return this.status === DEAD;
+    return this.phase === 'dead';
+  }
+
+  /** A process of this node: no connection carries its messages. */
+  get carrier(): null {
+    return null;
+  }
+
+  /** Whether the exit is decided (stopping or dead). */
+  private get ending(): boolean {
+    return this.phase === 'stopping' || this.phase === 'dead';
   }
 
   /** Whether a stop was asked for or has begun. */
   protected get stopAsked(): boolean {
-    return this.stopRequest !== null || this.status >= STOPPING;
+    return this.stopRequest !== null || this.ending;
   }
 
   // ---- Subclass hooks -------------------------------------------------------
@@ -138,8 +161,8 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     onError: (error: unknown) => void,
     onEmpty: () => void,
   ): void {
-    this.busy = true;
-    this.held = true;
+    if (this.phase === 'running') this.phase = 'waiting';
+    this.hold();
     this.abortInflight = awaitResult(
       r,
       (value) => {
@@ -160,41 +183,40 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   /** Init settled: from here on, an exit runs `terminate`. */
   protected initDone(): void {
-    this.status = RUNNING;
+    if (this.phase === 'booting') this.phase = 'waiting';
   }
 
   /** Init settled and the incarnation is ready: take messages, then emit `started`. */
   protected started(notification: N): void {
-    this.status = RUNNING;
+    if (this.phase === 'booting') this.phase = 'waiting';
     this.resume();
     this.sink?.next(notification);
   }
 
   /** Holds the mailbox while a multi-step transition runs; `resume` ends it. */
   protected suspend(): void {
-    this.busy = true;
-    this.held = true;
+    if (this.phase === 'running') this.phase = 'waiting';
+    this.hold();
   }
 
   /** An async step settled: take messages again (or honour a stop that came meanwhile). */
   protected resume(): void {
-    if (this.status >= STOPPING) return;
-    this.busy = false;
-    this.held = this.stopRequest !== null;
+    if (this.phase !== 'waiting') return;
+    this.phase = 'running';
+    if (this.stopRequest === null) return this.unhold();
+    // Held: the drain that follows settles, and `settled` begins the exit.
     this.wake();
   }
 
   // ---- Mailbox rules ----------------------------------------------------------
 
   protected settled(): void {
-    if (this.stopRequest !== null && !this.busy && this.status !== STOPPING) {
-      this.exit(this.stopRequest);
-    }
+    if (this.stopRequest !== null && this.phase === 'running') this.exit(this.stopRequest);
   }
 
   protected fail(error: unknown): void {
     // Already stopping or asked to stop: the error has no exit left to ride on.
-    if (this.status >= STOPPING || this.stopRequest !== null)
+    if (this.stopAsked)
       return report({ kind: 'callback', callback: 'handler', error, pid: this.pid });
     this.requestStop(errorExit(error));
   }
@@ -211,10 +233,10 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
    * `false` when it is already stopping or dead.
    */
   requestStop(reason: ExitReason): boolean {
-    if (this.status >= STOPPING || this.stopRequest !== null) return false;
+    if (this.stopAsked) return false;
     this.stopRequest = reason;
-    this.held = true;
-    if (!this.busy) this.wake();
+    this.hold();
+    if (this.phase === 'running') this.wake();
     return true;
   }
 
@@ -225,12 +247,11 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   /** Exits with `reason`: ends what depends on it, runs `terminate`, then dies. */
   protected exit(reason: ExitReason): void {
-    if (this.status >= STOPPING) return;
-    const initDone = this.status === RUNNING;
-    this.status = STOPPING;
+    if (this.ending) return;
+    const initDone = this.phase !== 'booting';
+    this.phase = 'stopping';
     this.reason = reason;
-    this.busy = true;
-    this.held = true;
+    this.hold();
     this.endDependents();
     if (!initDone) return this.die();
     let result: unknown;
@@ -284,25 +305,25 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     now = false,
     reason: ExitReason = CANCELLED,
   ): void {
-    if (this.status === DEAD) return;
+    if (this.phase === 'dead') return;
     const limit = (stop: (() => void) | null): void => {
       if (stop === null) return;
       if (now) stop();
       else if (shutdown > 0 && shutdown !== Infinity)
-        this.grace = scheduleAfter(scheduler, shutdown, stop);
+        this.tie().grace = scheduleAfter(scheduler, shutdown, stop);
     };
     enter();
     try {
       this.sink = null;
-      if (this.status === STOPPING) {
+      if (this.phase === 'stopping') {
         const inflight = this.abortInflight;
         this.abortInflight = null;
         this.onCancel();
         limit(inflight);
         return this.die();
       }
-      const initDone = this.status === RUNNING;
-      this.status = STOPPING;
+      const initDone = this.phase !== 'booting';
+      this.phase = 'stopping';
       this.reason = reason;
       this.abortInflight?.();
       this.abortInflight = null;
@@ -332,15 +353,18 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   /** `terminate` settled: end the grace timer of a teardown, or finish the exit. */
   private terminated(): void {
-    this.grace?.unsubscribe();
-    this.grace = null;
+    const ties = this.ties;
+    if (ties === null) return this.die();
+    ties.grace?.unsubscribe();
+    ties.grace = null;
     this.die();
   }
 
   private clearTimers(): void {
-    if (this.timers !== null) {
-      for (const timer of this.timers) timer.unsubscribe();
-      this.timers = null;
+    const timers = this.ties?.timers ?? null;
+    if (timers !== null) {
+      this.ties!.timers = null;
+      for (const timer of timers) timer.unsubscribe();
     }
   }
 
@@ -352,27 +376,26 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   /** Its spawned children end with it: `cancelled`, or a `LinkedExitError` if it crashed. */
   private endKids(): void {
-    const kids = this.kids;
-    this.kids = null;
-    if (kids === null) return;
+    const ties = this.ties;
+    if (ties === null || ties.kids === null) return;
+    const kids = ties.kids;
+    ties.kids = null;
     const reason = childReason(this.pid, this.reason!);
     for (let i = kids.length - 1; i >= 0; i--)
       kids[i]!.teardown(Infinity, kids[i]!.scheduler, false, reason);
   }
 
   private die(): void {
-    if (this.status === DEAD) return;
+    if (this.phase === 'dead') return;
     const reason = this.reason!;
-    this.status = DEAD;
-    this.open = false;
-    this.busy = true;
-    this.held = true;
+    this.phase = 'dead';
+    this.close();
     live--;
     this.clearTimers();
-    const parent = this.parent;
+    const parent = this.ties?.parent ?? null;
     if (parent !== null) {
       parent.unlink(this);
-      if (parent.status < STOPPING) parent.spawnedExited(this.pid, reason);
+      if (!parent.ending) parent.spawnedExited(this.pid, reason);
     }
     const names = this.names;
     if (names !== null) {
@@ -385,21 +408,27 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
     this.endKids();
     const rest = this.takeRest();
     if (rest !== null) this.disposeRest(rest.queue, rest.from, rest.to, reason);
-    if (this.owed !== null) {
-      for (const ref of this.owed) ref.reject(new ActorExitError(String(this.pid), reason));
-      this.owed = null;
+    const ties = this.ties;
+    if (ties !== null) {
+      const owed = ties.owed;
+      ties.owed = null;
+      if (owed !== null) {
+        for (const ref of owed) ref.reject(new ActorExitError(String(this.pid), reason));
+      }
+      ties.states?.complete();
+      ties.published?.complete();
     }
-    this.states?.complete();
-    this.published?.complete();
     const sink = this.sink;
     this.sink = null;
     if (sink !== null) {
       sink.next(this.exitNotification(reason));
       sink.complete();
     }
-    const watchers = this.watchers;
-    this.watchers = null;
-    if (watchers !== null) for (const watch of watchers) watch(reason);
+    const watchers = this.ties?.watchers ?? null;
+    if (watchers !== null) {
+      this.ties!.watchers = null;
+      for (const watch of watchers) watch(reason);
+    }
   }
 
   protected abstract exitNotification(reason: ExitReason): N;
@@ -416,20 +445,20 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
    * making a letter, `LEFTOVER_SCAN` slots a chunk.
    */
   private disposeRest(queue: unknown[], from: number, to: number, reason: ExitReason): void {
-    const end = Math.min(to, from + 3 * (deadLettersObserved() ? LEFTOVER_CHUNK : LEFTOVER_SCAN));
+    const end = Math.min(
+      to,
+      from + SLOTS * (deadLettersObserved() ? LEFTOVER_CHUNK : LEFTOVER_SCAN),
+    );
     let exitError: ActorExitError | undefined;
-    for (let i = from; i < end; i += 3) {
-      const kind = queue[i] as number;
-      if (kind >= INTERNAL) continue;
-      const payload = queue[i + 1];
-      const via = queue[i + 2] as Via | undefined;
-      queue[i + 1] = queue[i + 2] = undefined;
-      if (via !== undefined && via.registry.holdLeftover(via.name, kind, payload, via)) continue;
+    eachEntry(queue, from, end, (kind, payload, address) => {
+      if (kind >= OWN) return;
+      const via = address as Via | undefined;
+      if (via !== undefined && via.registry.holdLeftover(via.name, kind, payload, via)) return;
       if (kind === CALL || deadLettersObserved()) {
         exitError ??= new ActorExitError(String(this.pid), reason);
         lost(via ?? this.pid, kind, payload, reason, exitError);
       }
-    }
+    });
     if (end === to) return;
     this.scheduler.schedule(() => {
       enter();
@@ -443,8 +472,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   /** @internal A bounded mailbox lost this message: a dead letter; a call is rejected at once. */
   protected full(kind: number, payload: unknown, via: unknown): void {
-    const overflow = this.dropOldest ? 'drop-oldest' : 'reject';
-    const error = new MailboxFullError(String(this.pid), this.bound, overflow);
+    const error = new MailboxFullError(String(this.pid), this.bound, this.overflowRule);
     lost((via as Via | undefined) ?? this.pid, kind, payload, errorExit(error), error);
   }
 
@@ -452,30 +480,31 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
 
   /** @internal Calls `watcher` once with the exit reason; at once if already dead. */
   onExit(watcher: (reason: ExitReason) => void): () => void {
-    if (this.status === DEAD) {
+    if (this.phase === 'dead') {
       watcher(this.reason!);
       return noop;
     }
-    (this.watchers ??= []).push(watcher);
+    const ties = this.tie();
+    (ties.watchers ??= []).push(watcher);
     return () => {
-      const i = this.watchers?.indexOf(watcher) ?? -1;
-      if (i >= 0) this.watchers!.splice(i, 1);
+      const i = ties.watchers?.indexOf(watcher) ?? -1;
+      if (i >= 0) ties.watchers!.splice(i, 1);
     };
   }
 
   /** @internal Makes `kid` end with this process. */
   link(kid: Process<unknown>): void {
     // A child whose init already failed is told about at once, as a later exit would be.
-    if (kid.status === DEAD) {
-      if (this.status < STOPPING) this.spawnedExited(kid.pid, kid.reason!);
+    if (kid.phase === 'dead') {
+      if (!this.ending) this.spawnedExited(kid.pid, kid.reason!);
       return;
     }
-    kid.parent = this;
-    (this.kids ??= []).push(kid);
+    kid.tie().parent = this;
+    (this.tie().kids ??= []).push(kid);
   }
 
   private unlink(kid: Process<unknown>): void {
-    const kids = this.kids;
+    const kids = this.ties?.kids ?? null;
     if (kids === null) return;
     const i = kids.lastIndexOf(kid);
     if (i >= 0) kids.splice(i, 1);
@@ -486,7 +515,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
    * scheduler, exactly however long (`Infinity`: never); cancelled when it exits.
    */
   timer(delay: number, work: () => void): Subscription {
-    const timers = (this.timers ??= new Set());
+    const timers = (this.tie().timers ??= new Set());
     let scheduled: Subscription | undefined;
     let ran = false;
     const subscription = scheduleAfter(this.scheduler, delay, () => {
@@ -511,7 +540,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
   }
 
   /** @internal Records a name this incarnation holds, so its exit frees (or parks) it. */
-  named(registry: Registry, name: string, hold: number): void {
+  named(registry: NameKeeper, name: string, hold: number): void {
     const entry = { registry, name, hold };
     const names = this.names;
     const held = names === null ? [] : Array.isArray(names) ? names : [names];
@@ -525,35 +554,56 @@ export abstract class Process<N = Lifecycle> extends Mailbox {
   /** @internal A call whose reply was deferred: rejected if the incarnation exits first. */
   owe(ref: CallRef): void {
     ref.owner = this;
-    (this.owed ??= new Set()).add(ref);
+    (this.tie().owed ??= new Set()).add(ref);
   }
 
   /** @internal A deferred reply was given. */
   paid(ref: CallRef): void {
-    this.owed?.delete(ref);
+    this.ties?.owed?.delete(ref);
   }
 
   // ---- Observable views -----------------------------------------------------------
 
   /** @internal Each state it commits from now on. */
   stateStream(): Subject<unknown> {
-    return (this.states ??= new Subject<unknown>());
+    return (this.tie().states ??= new Subject<unknown>());
   }
 
   /** @internal Publishes the current state to `state$` watchers, if any. */
   protected committed(state: unknown): void {
-    if (this.states !== null) this.states.next(state);
+    const ties = this.ties;
+    if (ties !== null && ties.states !== null) ties.states.next(state);
   }
 
-  /** @internal Values the incarnation publishes. */
-  publishedStream(): Subject<unknown> {
-    return (this.published ??= new Subject<unknown>());
+  /** @internal Values the incarnation publishes until it exits (none once dead). */
+  publishedStream(): Observable<unknown> {
+    if (this.phase === 'dead') return EMPTY;
+    return (this.tie().published ??= new Subject<unknown>());
   }
 
   /** @internal Emits a published value to `published$` watchers, if any. */
   publish(value: unknown): void {
-    if (this.published !== null && this.status !== DEAD) this.published.next(value);
+    const published = this.ties?.published ?? null;
+    if (published !== null && this.phase !== 'dead') published.next(value);
   }
+}
+
+/**
+ * What an incarnation gathers only when it is used, kept apart so an idle
+ * actor (a million children of one supervisor) carries one empty field for
+ * all of it: the actors it spawned and the one that spawned it, its timers,
+ * its `exit$` watchers, the calls it owes, its `state$`/`published$` feeds,
+ * and a teardown's grace timer.
+ */
+class Ties {
+  grace: Subscription | null = null;
+  parent: Process<unknown> | null = null;
+  kids: Process<unknown>[] | null = null;
+  timers: Set<Subscription> | null = null;
+  watchers: ((reason: ExitReason) => void)[] | null = null;
+  owed: Set<CallRef> | null = null;
+  states: Subject<unknown> | null = null;
+  published: Subject<unknown> | null = null;
 }
 
 function noop(): void {}

@@ -2,7 +2,6 @@ import { EMPTY, Observable, switchMap } from 'rxjs';
 import { badTarget, isPid, isVia, type Address } from './address.js';
 import type { Pid } from './pid.js';
 import type { Protocol, PublishedOf } from './protocol.js';
-import type { Process } from './process.js';
 
 /**
  * Values an actor publishes: `ctx.publish(v)` in a genServer, or every value of
@@ -31,9 +30,9 @@ export function published$<P extends Protocol>(address: Address<P>): Observable<
 }
 
 function pidPublished(pid: Pid): Observable<unknown> {
-  return new Observable<unknown>((subscriber) => {
-    const process = pid.target as unknown as Process<unknown>;
-    if (process.dead) return subscriber.complete();
-    return process.publishedStream().subscribe(subscriber);
-  });
+  // A live process's values until it exits; none from a dead one; an error
+  // for a pid on another node (docs/design.md, "Remote").
+  return new Observable<unknown>((subscriber) =>
+    pid.target.publishedStream().subscribe(subscriber),
+  );
 }

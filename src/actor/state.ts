@@ -1,6 +1,7 @@
 import { EMPTY, Observable, distinctUntilChanged, switchMap } from 'rxjs';
 import { badTarget, isPid, isVia, type Address } from './address.js';
 import { GenServerProcess } from './gen-server-process.js';
+import { notAcrossNodes } from './not-across-nodes.js';
 import type { Pid } from './pid.js';
 import type { Protocol, StateOf } from './protocol.js';
 
@@ -34,6 +35,7 @@ export function state$<P extends Protocol>(address: Address<P>): Observable<Stat
 
 function pidState(pid: Pid): Observable<unknown> {
   return new Observable<unknown>((subscriber) => {
+    if (pid.node !== undefined) return notAcrossNodes('state$', pid).subscribe(subscriber);
     const process = pid.target;
     if (!(process instanceof GenServerProcess) || process.dead) return subscriber.complete();
     if (process.hasState) subscriber.next(process.currentState());

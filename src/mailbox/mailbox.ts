@@ -1,5 +1,6 @@
 import { Subject } from 'rxjs';
-import { INFO, INTERNAL } from './kinds.js';
+import { SLOTS } from './entries.js';
+import { INFO, OWN } from './kinds.js';
 import { claim, release, schedule } from './run-queue.js';
 
 /** @internal What `post` returns when a bounded mailbox refused the message (truthy: nothing more to do). */
@@ -9,8 +10,12 @@ export const FULL = 2;
  * An actor's mailbox: a `Subject` for identity and interop (`source$.subscribe(mailbox)`
  * feeds an actor), whose `next` enqueues into its own array and drains straight to
  * the actor, one message at a time, in arrival order, with no rxjs Subscriber per
- * message. Each entry is a triple: kind, payload, and the `via` address it was sent
- * through (or `undefined`), kept so a restart can carry name-addressed messages over.
+ * message. Entries are kept as `entries.ts` lays them out; only this class and
+ * `eachEntry` index into them.
+ *
+ * It owns two flags: `held` (the actor must not take the next message) and
+ * `open` (sends are taken); the process's lifecycle sets them through `hold`,
+ * `unhold` and `close` (docs/design.md, "Lifecycle").
  *
  * @example
  * ```ts
@@ -23,15 +28,19 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
   private queue: unknown[] | null = null;
   private head = 0;
   private tail = 0;
-  /** Queue slots a bounded mailbox may fill (3 per message); `Infinity` when unbounded. */
-  private room = Infinity;
+  /**
+   * The messages a bounded mailbox may hold; 0 when unbounded. (Not
+   * `Infinity`, and not counted in slots: a number past the small-integer
+   * range makes the field a boxed double, 16 bytes more per process.)
+   */
+  private room = 0;
   /** When full: drop the oldest queued message (`true`) or refuse the new one. */
-  protected dropOldest = false;
+  private dropOldest = false;
   private onReadyQueue = false;
   /** True while the actor must not take the next message (booting, awaiting a handler, stopping). */
-  protected held = true;
+  private held = true;
   /** False once the actor is dead: sends are refused. */
-  protected open = true;
+  private open = true;
 
   /** Sends `value` as an info message (what `send` does). */
   override next(value: T): void {
@@ -52,8 +61,10 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
    * a bounded mailbox refused it (already a dead letter; a call is rejected).
    */
   post(kind: number, payload: unknown, via: unknown): boolean | typeof FULL {
-    if (!this.open) return false;
-    if (!this.held && this.head === this.tail && claim()) {
+    // Flags compared with `false`, not negated: `!flag` compiles to a generic
+    // truthiness test (four type checks); `=== false` is one comparison.
+    if (this.open === false) return false;
+    if (this.held === false && this.head === this.tail && claim()) {
       // Idle actor, empty queue, nothing running: handle it now, as a bare queue would.
       try {
         this.receive(kind, payload, via);
@@ -64,57 +75,86 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
     }
     const queue = (this.queue ??= []);
     const tail = this.tail;
-    // The only cost of the bound on this path: one comparison (room is Infinity when unbounded).
-    if (tail - this.head >= this.room && kind < INTERNAL) return this.overflow(kind, payload, via);
+    // The only cost of the bound on this path: one comparison when unbounded.
+    const room = this.room;
+    if (room !== 0 && tail - this.head >= room * SLOTS && kind < OWN) {
+      return this.overflow(kind, payload, via);
+    }
     queue[tail] = kind;
     queue[tail + 1] = payload;
     queue[tail + 2] = via;
-    this.tail = tail + 3;
-    if (!this.held) this.wake();
+    this.tail = tail + SLOTS;
+    if (this.held === false) this.wake();
     return true;
+  }
+
+  /** The actor must not take the next message (until `unhold`). */
+  protected hold(): void {
+    this.held = true;
+  }
+
+  /** The actor may take messages again; queued ones are drained from the ready queue. */
+  protected unhold(): void {
+    this.held = false;
+    this.wake();
+  }
+
+  /** The actor is dead: sends are refused from now on, and nothing more is taken. */
+  protected close(): void {
+    this.open = false;
+    this.held = true;
+  }
+
+  /** @internal What a full bounded mailbox does with one more message. */
+  get overflowRule(): 'reject' | 'drop-oldest' {
+    return this.dropOldest ? 'drop-oldest' : 'reject';
   }
 
   /** @internal Bounds the queue at `bound` messages (the actor's own bookkeeping is never refused). */
   limit(bound: number, dropOldest: boolean): void {
-    this.room = bound * 3;
+    this.room = bound === Infinity ? 0 : bound;
     this.dropOldest = dropOldest;
   }
 
   /** @internal The bound in messages (`Infinity` when unbounded). */
   get bound(): number {
-    return this.room / 3;
+    return this.room === 0 ? Infinity : this.room;
   }
 
   /** A full mailbox met one more message: drop the oldest for it, or refuse it. */
   private overflow(kind: number, payload: unknown, via: unknown): boolean | typeof FULL {
     const queue = this.queue!;
     const head = this.head;
-    if (!this.dropOldest || (queue[head] as number) >= INTERNAL) {
+    if (!this.dropOldest || (queue[head] as number) >= OWN) {
       this.full(kind, payload, via);
       return FULL;
     }
-    const oldKind = queue[head] as number;
-    const oldPayload = queue[head + 1];
-    const oldVia = queue[head + 2];
-    queue[head + 1] = queue[head + 2] = undefined;
-    this.head = head + 3;
+    this.head = head + SLOTS;
     const tail = this.tail;
     queue[tail] = kind;
     queue[tail + 1] = payload;
     queue[tail + 2] = via;
-    this.tail = tail + 3;
+    const oldKind = queue[head] as number;
+    const oldPayload = queue[head + 1];
+    const oldVia = queue[head + 2];
+    queue[head + 1] = queue[head + 2] = undefined;
+    this.tail = tail + SLOTS;
     this.full(oldKind, oldPayload, oldVia);
     return true;
   }
 
-  /** @internal Runs queued messages until the queue is empty or the actor is held. */
+  /**
+   * @internal Runs queued messages until the queue is empty or the actor is
+   * held: one entry at a time (`head` moves past it before it runs, so a
+   * handler that sends to itself queues behind it).
+   */
   drain(): void {
     this.onReadyQueue = false;
     const queue = this.queue;
     if (queue !== null) {
-      while (!this.held && this.head < this.tail) {
+      while (this.held === false && this.head < this.tail) {
         const i = this.head;
-        this.head = i + 3;
+        this.head = i + SLOTS;
         const payload = queue[i + 1];
         const via = queue[i + 2];
         queue[i + 1] = queue[i + 2] = undefined;
@@ -127,7 +167,7 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
 
   /** @internal Number of messages waiting. */
   get depth(): number {
-    return (this.tail - this.head) / 3;
+    return (this.tail - this.head) / SLOTS;
   }
 
   /**
@@ -151,7 +191,7 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
 
   /** Puts this mailbox on the ready queue (once). */
   protected wake(): void {
-    if (!this.onReadyQueue) {
+    if (this.onReadyQueue === false) {
       this.onReadyQueue = true;
       schedule(this);
     }
@@ -159,8 +199,8 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
 
   /**
    * Empties the queue in constant time and gives what was left in it — the
-   * array, and the first and past-the-last slot of its triples — for dead
-   * letters or a restart hold; `null` when nothing was left.
+   * array, and the first and past-the-last slot of its entries (walk them with
+   * `eachEntry`) — for dead letters or a restart hold; `null` when nothing was left.
    */
   protected takeRest(): {
     readonly queue: unknown[];

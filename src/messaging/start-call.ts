@@ -37,7 +37,11 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
 }
 
+/** The fields of `CallOptions`, made once (not an array per call). */
+const CALL_OPTIONS = ['timeout', 'scheduler', 'signal'] as const;
+
 /** @internal Checks a call's arguments; throws before anything is sent. Returns the checked options. */
+
 export function checkCall(
   fn: string,
   target: unknown,
@@ -45,13 +49,9 @@ export function checkCall(
   arg = 'target',
 ): CallOptions | undefined {
   if (!isPid(target) && !isVia(target)) badTarget(fn, target, arg);
-  const read = readFields(
-    fn,
-    'options',
-    options,
-    ['timeout', 'scheduler', 'signal'],
-    '{ timeout: 5000 }',
-  );
+  // Most calls pass no options: nothing to read, nothing allocated.
+  if (options === undefined) return undefined;
+  const read = readFields(fn, 'options', options, CALL_OPTIONS, '{ timeout: 5000 }');
   if (read === undefined) return undefined;
   const { timeout, scheduler, signal } = read;
   if (signal !== undefined && !isSignal(signal)) {

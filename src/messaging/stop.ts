@@ -1,5 +1,4 @@
 import { badTarget, isPid, isVia, type Address } from '../actor/address.js';
-import type { Process } from '../actor/process.js';
 import { NORMAL, type ExitReason } from '../exit/exit-reason.js';
 import { checkReason } from '../exit/check-reason.js';
 
@@ -24,5 +23,5 @@ export function stop(target: Address, reason: ExitReason = NORMAL): boolean {
       ? target.registry.whereis(target.name)
       : badTarget('stop', target);
   if (pid === undefined) return false;
-  return (pid.target as unknown as Process<unknown>).requestStop(reason);
+  return pid.target.requestStop(reason);
 }

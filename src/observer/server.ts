@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { page } from './page.js';
+import { page } from './page/page.js';
 
 /** @internal What the server serves. */
 export interface ServerParts {

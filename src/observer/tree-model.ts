@@ -8,6 +8,7 @@ import {
   type SupervisorEvent,
 } from '../index.js';
 import { preview } from './preview.js';
+import { MAX_LOG, keyOf } from './shared.js';
 import type {
   ChangeMessage,
   EventView,
@@ -29,7 +30,6 @@ const MAX_EXITS = 1;
 const MAX_LOST = 1;
 /** Nodes whose latest exit and lost message a snapshot carries: the most recently changed. */
 const SNAPSHOT_HISTORIES = 1000;
-const MAX_LOG = 200;
 /** Old pids kept per node, so letters to a just-exited incarnation still find their child. */
 const MAX_PAST_PIDS = 3;
 /**
@@ -78,8 +78,6 @@ const RANK: Record<Status, number> = {
   backoff: 4,
   terminated: 4,
 };
-
-const keyOf = (path: readonly string[]): string => JSON.stringify(path);
 
 /**
  * @internal The observed tree: built from supervision events as they happen
@@ -241,13 +239,24 @@ export class TreeModel {
    * Takes a supervisor's children snapshot (`childrenOf`), read when `seq` was
    * `asked`: children it does not list are gone unless an event about them
    * came after the question. Returns the children that are supervisors.
+   *
+   * With `only`, it takes just those children (the ones that exited, when
+   * their supervisor has decided what to do with them), so a settle costs
+   * the children that moved, not all of a big supervisor's; a child of
+   * `only` not listed is gone, as above, and the others are left as they are.
    */
-  merge(supervisor: Pid, infos: readonly ChildInfo[], asked: number): [string[], Pid][] {
+  merge(
+    supervisor: Pid,
+    infos: readonly ChildInfo[],
+    asked: number,
+    only?: ReadonlySet<string>,
+  ): [string[], Pid][] {
     const parent = this.nodeOfPid(supervisor);
     if (parent === undefined) return [];
     const listed = new Set<string>();
     const nested: [string[], Pid][] = [];
     for (const info of infos) {
+      if (only !== undefined && !only.has(info.id)) continue;
       listed.add(info.id);
       const path = [...parent.path, info.id];
       const n = this.ensure(path);
@@ -270,11 +279,20 @@ export class TreeModel {
       if (signature(n) !== before) this.dirty.add(n.key);
       if (n.type === 'supervisor' && info.pid !== undefined) nested.push([path, info.pid]);
     }
-    const kept = parent.children.filter(
-      (id) => !listed.has(id) && this.nodes.get(keyOf([...parent.path, id]))!.touched > asked,
-    );
+    const gone = (id: string): boolean =>
+      !listed.has(id) && this.nodes.get(keyOf([...parent.path, id]))!.touched <= asked;
+    if (only !== undefined) {
+      const left = new Set(
+        [...only].filter((id) => this.nodes.has(keyOf([...parent.path, id])) && gone(id)),
+      );
+      if (left.size === 0) return nested;
+      for (const id of left) this.remove(keyOf([...parent.path, id]));
+      parent.children = parent.children.filter((id) => !left.has(id));
+      return nested;
+    }
+    const kept = new Set(parent.children.filter((id) => !listed.has(id) && !gone(id)));
     for (const id of parent.children) {
-      if (!listed.has(id) && !kept.includes(id)) this.remove(keyOf([...parent.path, id]));
+      if (!listed.has(id) && !kept.has(id)) this.remove(keyOf([...parent.path, id]));
     }
     parent.children = [...infos.map((i) => i.id), ...kept];
     return nested;

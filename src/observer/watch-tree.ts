@@ -22,6 +22,7 @@ import {
   type SupervisorNotification,
   type Via,
 } from '../index.js';
+import { FRAME_MS } from './shared.js';
 import type { TreeModel } from './tree-model.js';
 import type { ChangeMessage, EventView } from './views.js';
 
@@ -40,12 +41,6 @@ export type ObserveSource = Observable<SupervisorNotification> | Address;
 
 /** How soon after a child exits its supervisor is asked for the outcome (down or restarting). */
 const SETTLE_MS = 100;
-/**
- * Changes go out at most once per this many ms: the first at once, the rest
- * of a busy period gathered into one frame each interval (about 10 a second),
- * however many events the tree makes.
- */
-const FRAME_MS = 100;
 /** Events kept for one frame: the page's log shows only the latest anyway. */
 const MAX_FRAME_EVENTS = 50;
 
@@ -78,7 +73,8 @@ export function watchTree(
 ): TreeWatch {
   let active = false;
   let stopped = false;
-  const settling = new Set<string>();
+  /** The children that exited and are not read again yet, by their supervisor's key. */
+  const settling = new Map<string, Set<string>>();
   let settleTimer: Subscription | undefined;
   const subscription = new Subscription();
 
@@ -118,13 +114,16 @@ export function watchTree(
     }
   };
 
-  /** Reads one supervisor's children (synchronously: no call), then each nested supervisor's. */
-  const ask = (pid: Pid): void => {
+  /**
+   * Reads one supervisor's children (synchronously: no call), then each nested
+   * supervisor's; with `only`, just those children (and the nested supervisors among them).
+   */
+  const ask = (pid: Pid, only?: ReadonlySet<string>): void => {
     if (!active || stopped || !isSupervisor(pid)) return;
     const infos = childrenOf(pid);
     // It exited meanwhile: its exit is an event, nothing to correct here.
     if (infos === undefined) return;
-    const nested = model.merge(pid, infos, model.seq);
+    const nested = model.merge(pid, infos, model.seq, only);
     send();
     for (const [, child] of nested) ask(child);
   };
@@ -134,15 +133,21 @@ export function watchTree(
     if (root !== undefined) ask(root);
   };
 
-  /** After an exit the supervisor decides (restart or leave down) without an event for "down". */
+  /**
+   * After an exit the supervisor decides (restart or leave down) without an
+   * event for "down": the children that exited are read again, and only they.
+   */
   const settle = (path: readonly string[]): void => {
     if (!active) return;
-    settling.add(JSON.stringify(path));
+    const parent = JSON.stringify(path.slice(0, -1));
+    const ids = settling.get(parent) ?? new Set<string>();
+    ids.add(path[path.length - 1]!);
+    settling.set(parent, ids);
     settleTimer ??= timer(SETTLE_MS).subscribe(() => {
       settleTimer = undefined;
-      for (const key of settling) {
+      for (const [key, only] of settling) {
         const pid = model.pidAt(JSON.parse(key) as string[]);
-        if (pid !== undefined) ask(pid);
+        if (pid !== undefined) ask(pid, only);
       }
       settling.clear();
     });
@@ -160,7 +165,7 @@ export function watchTree(
       }
       default:
         send(model.apply(n));
-        if (n.kind === 'child-exited') settle(n.path.slice(0, -1));
+        if (n.kind === 'child-exited') settle(n.path);
     }
   };
   const observer: Partial<Observer<SupervisorNotification | RootNote>> = {

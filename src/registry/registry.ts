@@ -9,6 +9,7 @@ import { HoldOverflowError } from '../errors/hold-overflow-error.js';
 import { NoProcError } from '../errors/no-proc-error.js';
 import type { Name } from './typed-name.js';
 import { errorExit, type ExitReason } from '../exit/exit-reason.js';
+import { SLOTS, eachEntry, pushEntry } from '../mailbox/entries.js';
 import { FULL } from '../mailbox/mailbox.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 
@@ -152,29 +153,25 @@ export class Registry {
     if (held !== undefined && hold < 0) {
       throw new AlreadyRegisteredError(name, 'a supervised child waiting for its restart');
     }
-    const target = pid.target as {
-      readonly dead?: boolean;
-      named?(r: Registry, n: string, h: number): void;
-    };
-    if (target.dead === true) throw new NoProcError(String(pid));
+    const target = pid.target;
+    if (target.dead) throw new NoProcError(String(pid));
     if (hold >= 0) this.supervised.add(name);
-    target.named?.(this, name, hold);
+    target.named(this, name, hold);
     if (held !== undefined) {
       // Held messages go in first: whoever hears of the new pid sends behind them.
       this.pending.delete(name);
       const { queue } = held;
-      for (let i = 0; i < queue.length; i += 3) {
-        const kind = queue[i] as number;
-        const via = queue[i + 2] as Via;
+      eachEntry(queue, 0, queue.length, (kind, payload, address) => {
+        const via = address as Via;
         try {
-          if (!pid.target.post(kind, queue[i + 1], via)) {
-            lost(via, kind, queue[i + 1], held.reason, new NoProcError(String(pid)));
+          if (!pid.target.post(kind, payload, via)) {
+            lost(via, kind, payload, held.reason, new NoProcError(String(pid)));
           }
         } catch (error) {
           // A pid on another node whose link cannot carry this message: it alone is lost.
-          lost(via, kind, queue[i + 1], errorExit(error), error);
+          lost(via, kind, payload, errorExit(error), error);
         }
-      }
+      });
     }
     this.set(name, pid);
   }
@@ -222,12 +219,7 @@ export class Registry {
    */
   claimTree(tree: object, pid: Pid): Pid | null {
     const holder = this.trees.get(tree);
-    if (
-      holder !== undefined &&
-      holder !== pid &&
-      (holder.target as { dead?: boolean }).dead !== true
-    )
-      return holder;
+    if (holder !== undefined && holder !== pid && !holder.target.dead) return holder;
     this.trees.set(tree, pid);
     pid.target.onExit(() => {
       if (this.trees.get(tree) === pid) this.trees.delete(tree);
@@ -253,15 +245,15 @@ export class Registry {
     if (held === undefined) return;
     this.pending.delete(name);
     const { queue, reason } = held;
-    for (let i = 0; i < queue.length; i += 3) {
-      const via = queue[i + 2] as Via;
-      lost(via, queue[i] as number, queue[i + 1], reason, new NoProcError(String(via)));
-    }
+    eachEntry(queue, 0, queue.length, (kind, payload, address) => {
+      const via = address as Via;
+      lost(via, kind, payload, reason, new NoProcError(String(via)));
+    });
   }
 
   private hold(held: Hold, name: string, kind: number, payload: unknown, via: Via): boolean {
-    if (held.queue.length / 3 < held.bound) {
-      held.queue.push(kind, payload, via);
+    if (held.queue.length / SLOTS < held.bound) {
+      pushEntry(held.queue, kind, payload, via);
       return true;
     }
     const error = new HoldOverflowError(name, held.bound);

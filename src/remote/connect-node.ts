@@ -382,7 +382,7 @@ export class Connection implements ConnectedNode, Forwarder {
       }
       return [0, pid.id, name, this.name];
     }
-    const owner = pid.target instanceof RemoteTarget ? pid.target.forwarder : undefined;
+    const owner = pid.target.carrier;
     if (owner === this) return [1, pid.id, name, pid.node];
     if (!(owner instanceof Connection) || owner.address === undefined || this.pidAt === undefined) {
       throw new TypeError(
@@ -573,7 +573,7 @@ export class Connection implements ConnectedNode, Forwarder {
           const pid = this.remotePid(id, pidName);
           mirror.unregister(name);
           // A pid whose exit already arrived is not named again.
-          if (!(pid.target as RemoteTarget).dead) {
+          if (!pid.target.dead) {
             mirror.register(name, pid);
           }
         }

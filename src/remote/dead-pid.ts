@@ -1,3 +1,5 @@
+import { EMPTY } from 'rxjs';
+import { notAcrossNodes } from '../actor/not-across-nodes.js';
 import { Pid, type PidTarget } from '../actor/pid.js';
 import type { ExitReason } from '../exit/exit-reason.js';
 
@@ -8,7 +10,14 @@ export function deadPid(id: number, reason: ExitReason, node?: string): Pid {
   const target: PidTarget = {
     post: () => false,
     reason,
+    dead: true,
     onExit: (watch) => (watch(reason), noop),
+    requestStop: () => false,
+    // Nothing to name: a registry refuses a dead pid before it asks.
+    named: noop,
+    publishedStream: () => (node === undefined ? EMPTY : notAcrossNodes('published$', pid)),
+    carrier: null,
   };
-  return new Pid(target, id, undefined, node);
+  const pid = new Pid(target, id, undefined, node);
+  return pid;
 }

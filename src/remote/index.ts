@@ -34,6 +34,10 @@ export type { ClusterKv, ClusterKvEntry } from './cluster-registry.js';
 export { ClusterRegistry } from './cluster-registry.js';
 export type { ClusterPermissionsOptions } from './cluster-permissions.js';
 export { clusterPermissions } from './cluster-permissions.js';
+export type { EntitiesOptions } from '../cluster/entities.js';
+export { entities } from '../cluster/entities.js';
+export type { EntityKv, EntityRegion, EntityStats } from '../cluster/entity-router.js';
+export { entity } from '../cluster/entity.js';
 export type {
   ClusterSingletonOptions,
   ClusterSingletonSpec,

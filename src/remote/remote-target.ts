@@ -1,9 +1,10 @@
-import { Pid, type PidTarget } from '../actor/pid.js';
+import type { Observable } from 'rxjs';
+import { notAcrossNodes } from '../actor/not-across-nodes.js';
+import { Pid, type NameKeeper, type PidTarget } from '../actor/pid.js';
 import { lost } from '../actor/process.js';
 import { NodeDownError } from '../errors/node-down-error.js';
 import type { ExitReason } from '../exit/exit-reason.js';
 import { CALL } from '../mailbox/kinds.js';
-import type { Registry } from '../registry/registry.js';
 
 /** @internal What a remote pid needs of its node's connection. */
 export interface Forwarder {
@@ -23,18 +24,18 @@ export class RemoteTarget implements PidTarget {
   reason: ExitReason | undefined = undefined;
   private watchers: ((reason: ExitReason) => void)[] | null = null;
   private monitored = false;
-  /** @internal The connection that carries its messages. */
-  readonly forwarder: Forwarder;
+  /** The connection that carries its messages. */
+  readonly carrier: Forwarder;
 
   constructor(forwarder: Forwarder, id: number, name: string | undefined, node: string) {
-    this.forwarder = forwarder;
+    this.carrier = forwarder;
     this.pid = new Pid(this, id, name, node);
   }
 
   post(kind: number, payload: unknown, via: unknown): boolean {
     const reason = this.reason;
     if (reason === undefined) {
-      this.forwarder.forward(this, kind, payload, via);
+      this.carrier.forward(this, kind, payload, via);
       return true;
     }
     // A call to a pid whose node is gone fails with the node's loss, as the
@@ -54,7 +55,7 @@ export class RemoteTarget implements PidTarget {
     (this.watchers ??= []).push(watcher);
     if (!this.monitored) {
       this.monitored = true;
-      this.forwarder.monitor(this);
+      this.carrier.monitor(this);
     }
     return () => {
       const i = this.watchers?.indexOf(watcher) ?? -1;
@@ -65,7 +66,7 @@ export class RemoteTarget implements PidTarget {
   /** What `stop` asks of a target: `true` once the request is on its way. */
   requestStop(reason: ExitReason): boolean {
     if (this.reason !== undefined) return false;
-    this.forwarder.stopRemote(this, reason);
+    this.carrier.stopRemote(this, reason);
     return true;
   }
 
@@ -78,8 +79,13 @@ export class RemoteTarget implements PidTarget {
    * Registered in a local registry: the name is freed when the remote
    * incarnation exits, or held for the next one when `hold >= 0`.
    */
-  named(registry: Registry, name: string, hold: number): void {
-    this.onExit(() => registry.exited(name, this.pid, hold));
+  named(keeper: NameKeeper, name: string, hold: number): void {
+    this.onExit(() => keeper.exited(name, this.pid, hold));
+  }
+
+  /** Published values stay on their node: `published$` of this pid errors, saying so. */
+  publishedStream(): Observable<unknown> {
+    return notAcrossNodes('published$', this.pid);
   }
 
   /** The remote incarnation exited, or its node was lost: tell the monitors, once. */

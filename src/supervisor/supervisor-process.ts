@@ -12,7 +12,7 @@ import { HandlerError } from '../errors/handler-error.js';
 import { MaxRestartsExceededError } from '../errors/max-restarts-exceeded-error.js';
 import { NoSuchChildError } from '../errors/no-such-child-error.js';
 import { CANCELLED, NORMAL, errorExit, type ExitReason } from '../exit/exit-reason.js';
-import { CALL, INTERNAL } from '../mailbox/kinds.js';
+import { CALL, OWN } from '../mailbox/kinds.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 import type { CallRef } from '../messaging/call-ref.js';
 import { Registry } from '../registry/registry.js';
@@ -25,13 +25,32 @@ import type { ChildInfo, SupervisorEvent, SupervisorNotification } from './event
 import type { BackoffFunction, BackoffOptions, Strategy, SupervisorOptions } from './options.js';
 import { serial } from './serial.js';
 
-/** Mailbox kinds of a supervisor's own bookkeeping. */
-const SPEC = INTERNAL;
-const EXITED = INTERNAL + 1;
-const DUE = INTERNAL + 2;
-const SOURCE_ERROR = INTERNAL + 3;
+/**
+ * A supervisor's own bookkeeping, queued in its mailbox (kind `OWN`) so it is
+ * handled one at a time, in order, with control calls (docs/design.md,
+ * "Supervision"):
+ *
+ * - `spec`: the specs source emitted a spec after the initial set;
+ * - `exited`: incarnation `incarnation` of `child` exited on its own: decide;
+ * - `due`: the backoff wait `wait` of `group` ended;
+ * - `source-error`: the specs source failed.
+ */
+type SupervisorMessage =
+  | { readonly tag: 'spec'; readonly spec: unknown }
+  | { readonly tag: 'exited'; readonly child: Child; readonly incarnation: number }
+  | { readonly tag: 'due'; readonly group: readonly Child[]; readonly wait: object }
+  | { readonly tag: 'source-error'; readonly error: unknown };
 
-type Status = ChildInfo['status'];
+/** A child's status as `whichChildren` shows it, or `removed` once its spec is dropped. */
+type Status = ChildInfo['status'] | 'removed';
+
+/** A child's backoff, kept only under a supervisor with `backoff`. */
+interface Backoff {
+  /** Consecutive restarts. */
+  k: number;
+  /** When its current or last incarnation was started (scheduler time). */
+  startedAt: number;
+}
 
 /**
  * @internal Restarts without a wait that one supervisor makes within one
@@ -47,40 +66,50 @@ export const RESTART_BURST = 1000;
  * incarnations' notifications, which it hands to its supervisor.
  */
 class Child implements Sink<unknown> {
-  readonly id: string;
-  readonly name: string;
-  readonly restart: RestartType;
   /** The path of its own events, made once. */
   readonly path: readonly string[];
   type: 'worker' | 'supervisor';
+  /** Its current incarnation, from the moment it is made until it exits. */
   process: Process<unknown> | null = null;
   /** `restarting`: down, waiting for the restart decision or for its group's restart. */
   status: Status = 'restarting';
   incarnation = 0;
   restarts = 0;
-  /** Consecutive restarts, for backoff. */
-  backoffK = 0;
-  /** When its current or last incarnation was started (scheduler time; kept only with backoff). */
-  startedAt = 0;
   lastExit: ExitReason | undefined = undefined;
-  /** Set while a start step waits for `started`. */
+  /** The step of a transition waiting on it: a start waits for `started`, a stop for `exit`. */
   onStarted: (() => void) | null = null;
-  /** Set while a stop step waits for `exit`. */
   onExited: (() => void) | null = null;
+  /** A stop step's shutdown timer. */
   stopTimer: Subscription | null = null;
-  /** The backoff wait it is in, if any. */
+  /** The group wait (a backoff, or a restart burst's yield) it is in while `backoff`. */
   wait: object | null = null;
-  removed = false;
+  readonly backoff: Backoff | null;
 
   constructor(
     private readonly supervisor: SupervisorProcess,
     readonly spec: ChildSpec,
+    withBackoff: boolean,
   ) {
-    this.id = spec.id;
     this.path = Object.freeze([spec.id]);
-    this.name = spec.name ?? spec.id;
-    this.restart = spec.restart ?? 'transient';
     this.type = spec.type ?? 'worker';
+    this.backoff = withBackoff ? { k: 0, startedAt: 0 } : null;
+  }
+
+  get id(): string {
+    return this.spec.id;
+  }
+
+  /** The name it is registered under. */
+  get name(): string {
+    return this.spec.name ?? this.spec.id;
+  }
+
+  get restart(): RestartType {
+    return this.spec.restart ?? 'transient';
+  }
+
+  get removed(): boolean {
+    return this.status === 'removed';
   }
 
   next(notification: unknown): void {
@@ -88,6 +117,11 @@ class Child implements Sink<unknown> {
   }
 
   complete(): void {}
+
+  /** Each incarnation is known from the moment it is made (before its `started`). */
+  adopt(process: Process<unknown>): void {
+    this.process = process;
+  }
 }
 
 const noop = (): void => {};
@@ -161,13 +195,11 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       this.initial = [];
       const subscription = this.specs$.subscribe({
         next: (spec) =>
-          this.initial !== null
-            ? void this.initial.push(spec)
-            : void this.post(SPEC, spec, undefined),
+          this.initial !== null ? void this.initial.push(spec) : this.tell({ tag: 'spec', spec }),
         error: (error: unknown) =>
           this.initial !== null
             ? (this.bootError = { error })
-            : void this.post(SOURCE_ERROR, error, undefined),
+            : this.tell({ tag: 'source-error', error }),
         complete: noop,
       });
       const initial = this.initial;
@@ -229,7 +261,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     c.wait = null;
     c.onStarted = done;
     c.process = null;
-    if (this.backoff !== undefined) c.startedAt = this.scheduler.now();
+    if (c.backoff !== null) c.backoff.startedAt = this.scheduler.now();
     let stream: unknown;
     try {
       stream = c.spec.start();
@@ -252,7 +284,6 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
         : new ObservableProcess(stream, c, this.scheduler).boot();
     const { mailbox } = c.spec;
     if (mailbox !== undefined) process.limit(mailbox.bound, mailbox.overflow === 'drop-oldest');
-    if (c.incarnation === inc && c.status === 'starting') c.process = process;
   }
 
   private stopChild(c: Child, done: () => void): void {
@@ -304,14 +335,12 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   }
 
   private childStarted(c: Child, pid: Pid): void {
-    const process = pid.target as unknown as Process<unknown>;
-    c.process = process;
     if (c.status !== 'starting') return;
     try {
       this.registry.add(c.name, pid, this.holdBound);
     } catch (error) {
       // The name is held by a live pid: this start fails like any other.
-      process.requestStop(errorExit(error));
+      pid.target.requestStop(errorExit(error));
       return;
     }
     c.status = 'running';
@@ -332,24 +361,38 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     c.onExited = c.onStarted = null;
     // A stop this supervisor asked for: the transition that asked decides what follows.
     if (onExited !== null) return onExited();
-    this.post(EXITED, c, inc);
+    this.tell({ tag: 'exited', child: c, incarnation: inc });
     // A start that failed: the start phase goes on, and the decision follows it.
     onStarted?.();
   }
 
   // ---- Mailbox ------------------------------------------------------------------------
 
+  /** Queues one of its own messages, behind what is already in its mailbox. */
+  private tell(message: SupervisorMessage): void {
+    this.post(OWN, message, undefined);
+  }
+
+  /** Its own messages, one at a time. */
+  private own(message: SupervisorMessage): void {
+    switch (message.tag) {
+      case 'exited':
+        return this.decide(message.child, message.incarnation);
+      case 'due':
+        return this.due(message.group, message.wait);
+      case 'spec':
+        return this.addSpec(message.spec);
+      case 'source-error':
+        this.requestStop(errorExit(message.error));
+        return;
+    }
+  }
+
   protected receive(kind: number, payload: unknown, via: unknown): void {
     switch (kind) {
-      case EXITED:
-        return this.decide(payload as Child, via as number);
-      case DUE:
-        return this.due(payload as Child[], via as object);
-      case SPEC:
-        return this.addSpec(payload);
-      case SOURCE_ERROR:
-        this.requestStop(errorExit(payload));
-        return;
+      case OWN:
+        // Only `tell` posts this kind, always with a SupervisorMessage.
+        return this.own(payload as SupervisorMessage);
       case CALL:
         return this.control(payload as CallRef);
       default: {
@@ -412,7 +455,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
             if (!yielding) {
               this.emit({ kind: 'backoff', path: c.path, incarnation: c.incarnation, delay });
             }
-            this.timer(delay, () => this.post(DUE, restartable, wait));
+            this.timer(delay, () => this.tell({ tag: 'due', group: restartable, wait }));
             return done();
           }
           starting = serial(restartable, (x, next) => this.startChild(x, next), done);
@@ -426,7 +469,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   }
 
   /** A backoff wait ended: start those of the group still waiting. */
-  private due(group: Child[], wait: object): void {
+  private due(group: readonly Child[], wait: object): void {
     const waiting = group.filter((x) => !x.removed && x.status === 'backoff' && x.wait === wait);
     if (waiting.length > 0) this.startAll(waiting);
   }
@@ -478,10 +521,11 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
 
   private delayFor(c: Child): number {
     const { backoff } = this;
-    if (backoff === undefined) return 0;
-    if (this.scheduler.now() - c.startedAt >= backoffResetAfter(backoff)) c.backoffK = 0;
+    const state = c.backoff;
+    if (backoff === undefined || state === null) return 0;
+    if (this.scheduler.now() - state.startedAt >= backoffResetAfter(backoff)) state.k = 0;
     try {
-      return backoffDelay(backoff, c.id, ++c.backoffK);
+      return backoffDelay(backoff, c.id, ++state.k);
     } catch (error) {
       report({ kind: 'callback', callback: 'backoff', error, pid: this.pid, path: [c.id] });
       return 0;
@@ -491,14 +535,14 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   // ---- Specs ----------------------------------------------------------------------------
 
   private add(spec: ChildSpec): Child {
-    const c = new Child(this, spec);
+    const c = new Child(this, spec, this.backoff !== undefined);
     this.children.push(c);
     this.byId.set(c.id, c);
     return c;
   }
 
   private remove(c: Child): void {
-    c.removed = true;
+    c.status = 'removed';
     this.registry.abandon(c.name);
     this.byId.delete(c.id);
     const i = this.children.indexOf(c);
@@ -691,7 +735,8 @@ const info = (c: Child): ChildInfo => ({
   pid: c.process?.pid,
   type: c.type,
   restart: c.restart,
-  status: c.status,
+  // (A removed child is in no list: `removed` never shows.)
+  status: c.status === 'removed' ? 'terminated' : c.status,
   queued: c.process?.depth ?? 0,
   restarts: c.restarts,
   incarnation: c.incarnation,

@@ -5,7 +5,7 @@
  * names the function and the argument, in a message of bounded length (a 5 MB
  * string is never copied into it, nor spread), and sends nothing.
  */
-import { EMPTY, of, type Subscription } from 'rxjs';
+import { EMPTY, asyncScheduler, of, type Subscription } from 'rxjs';
 import {
   Registry,
   call,
@@ -45,8 +45,11 @@ import { observe } from '../../src/observer/index.js';
 import {
   clusterGroups,
   clusterPermissions,
-  clusterSingleton,
+  ClusterRegistry,
   connectNode,
+  entities,
+  entity,
+  clusterSingleton,
   singletonVia,
   joinCluster,
   linkPair,
@@ -55,9 +58,11 @@ import {
   type ClusterConnection,
   type ClusterKv,
   type ClusterNode,
+  type EntityKv,
   type SingletonKv,
   type NatsLinkConnection,
 } from '../../src/remote/index.js';
+import { EntityRouter } from '../../src/cluster/entity-router.js';
 import {
   describeEvent,
   scriptedChild,
@@ -225,6 +230,48 @@ const missingBucket: ClusterKv = {
   status: () => Promise.reject(new Error('no bucket')),
 };
 const clusterBase = { connection: silentCluster, name: 'a', bucket: missingBucket };
+/** A node that has left its cluster: entities with valid options reject at once, having sent nothing. */
+function leftNode(): ClusterNode {
+  const registry = new ClusterRegistry(missingBucket, {
+    name: 'a',
+    address: 'a.r',
+    scheduler: asyncScheduler,
+    remotePid: fail,
+    publish: () => undefined,
+    reportFailure: () => undefined,
+    unregisterAt: () => undefined,
+    isMet: () => false,
+  });
+  registry.detach();
+  return {
+    name: 'a',
+    registry,
+    nodes$: of([]),
+    down$: EMPTY,
+    leaving$: EMPTY,
+    stats: () => ({ peers: 0, badFrames: 0, refusedPeers: 0 }),
+    close: () => Promise.resolve(),
+  };
+}
+const missingEntities: EntityKv = {
+  create: () => Promise.reject(new Error('no bucket')),
+  get: () => Promise.reject(new Error('no bucket')),
+  delete: () => Promise.reject(new Error('no bucket')),
+};
+const entityDef = echo as never;
+const anEntities = (options: object) =>
+  entities(leftNode(), 't', entityDef, { bucket: missingEntities, ...options });
+const aRegion = () =>
+  new EntityRouter(leftNode(), 't', entityDef, {
+    bucket: missingEntities,
+    shards: 1,
+    idleTimeout: Infinity,
+    holdBound: 1,
+    intensity: undefined,
+    period: undefined,
+    backoff: undefined,
+    scheduler: asyncScheduler,
+  });
 /** A stand-in for a joined node: clusterGroups checks its options before it uses the node. */
 const fakeNode = {
   name: 'a',
@@ -447,6 +494,22 @@ const ROWS: readonly Row[] = [
     (v) => joinCluster({ ...clusterBase, scheduler: as(v) }),
     OPTIONAL,
   ),
+  row('entities', 'node', (v) => entities(as(v), 't', entityDef, { bucket: missingEntities })),
+  row('entities', 'type', (v) =>
+    entities(leftNode(), as(v), entityDef, { bucket: missingEntities }),
+  ),
+  row('entities', 'def', (v) => entities(leftNode(), 't', as(v), { bucket: missingEntities })),
+  row('entities', 'options', (v) => entities(leftNode(), 't', entityDef, as(v))),
+  row('entities', 'bucket', (v) => entities(leftNode(), 't', entityDef, { bucket: as(v) })),
+  row('entities', 'shards', (v) => anEntities({ shards: v }), OPTIONAL),
+  row('entities', 'idleTimeout', (v) => anEntities({ idleTimeout: v }), [...OPTIONAL, 'Infinity']),
+  row('entities', 'holdBound', (v) => anEntities({ holdBound: v }), [...OPTIONAL, 'Infinity']),
+  row('entities', 'intensity', (v) => anEntities({ intensity: v }), [...OPTIONAL, 'Infinity']),
+  row('entities', 'period', (v) => anEntities({ period: v }), [...OPTIONAL, 'Infinity']),
+  row('entities', 'backoff', (v) => anEntities({ backoff: v }), OPTIONAL),
+  row('entities', 'scheduler', (v) => anEntities({ scheduler: v }), OPTIONAL),
+  row('entity', 'region', (v) => entity(as(v), 'x')),
+  row('entity', 'id', (v) => entity(aRegion(), as(v)), STRING),
   row('clusterGroups', 'node', (v) => clusterGroups(as(v), { bucket: missingBucket })),
   row('clusterGroups', 'options', (v) => clusterGroups(fakeNode, as(v))),
   row(

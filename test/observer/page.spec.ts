@@ -19,6 +19,7 @@ import {
   type ChildSpec,
 } from '../../src/index.js';
 import { observe, type ObserverHandle } from '../../src/observer/index.js';
+import type { SnapshotMessage } from '../../src/observer/views.js';
 import { chromiumArgs, requireTool } from '../../scripts/test-tools.js';
 import { WAIT_MS } from './sse.js';
 
@@ -77,6 +78,28 @@ async function open(url: string): Promise<Page> {
   await page.goto(url);
   await page.locator('#conn', { hasText: 'live' }).waitFor();
   return page;
+}
+
+/** The server's /snapshot.json. */
+async function serverSnapshot(url: string): Promise<SnapshotMessage> {
+  const res = await fetch(`${url}snapshot.json`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as SnapshotMessage;
+}
+
+/**
+ * The server's snapshot once the tree is quiet: every child running, and two
+ * snapshots in a row the same (a snapshot may be up to a frame old).
+ */
+async function settledSnapshot(url: string): Promise<SnapshotMessage> {
+  let last = '';
+  for (;;) {
+    const s = await serverSnapshot(url);
+    const text = JSON.stringify(s.nodes);
+    if (text === last && s.nodes.every((n) => n.status === 'running')) return s;
+    last = text;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** A cell of the row at `path` (`data-path` is the path joined with '/'). */
@@ -177,13 +200,14 @@ describe('the observer page', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('keeps its counters moving under a tree that restarts all the time', async () => {
+  it("keeps its counts moving under a tree that restarts all the time, and they come to the server's", async () => {
     const registry = new Registry();
-    const size = 300;
+    const size = 200;
     const specs = Array.from({ length: size }, (_, i) => w(`w${i}`));
     const o = observe(of(...specs).pipe(oneForOne({ registry, intensity: Infinity })));
     observers.push(o);
-    const page = await open(await o.ready);
+    const url = await o.ready;
+    const page = await open(url);
     const restarts = async (): Promise<number> =>
       Number(await page.locator('#summary b').nth(2).textContent());
     await page.locator('#summary b', { hasText: new RegExp(`^${size}$`) }).waitFor();
@@ -210,8 +234,21 @@ describe('the observer page', () => {
     } finally {
       clearInterval(load);
     }
-    // Once the crashes stop, every child is shown up again.
+    // Once the crashes stop, every child is shown up again, and the page's counts are the
+    // server's: the total, and each row's.
     await page.locator('#summary b').nth(3).filter({ hasText: /^0$/ }).waitFor();
+    const server = await settledSnapshot(url);
+    const total = server.nodes.reduce((sum, n) => sum + (n.path.length > 0 ? n.restarts : 0), 0);
+    expect(total).toBeGreaterThan(0);
+    await page
+      .locator('#summary b')
+      .nth(2)
+      .filter({ hasText: new RegExp(`^${total}$`) })
+      .waitFor();
+    for (const n of server.nodes.filter((n) => n.path.length > 0)) {
+      await shows(page, n.path.join('/'), 'restarts', String(n.restarts));
+      await shows(page, n.path.join('/'), 'incarnation', String(n.incarnation));
+    }
     expect(pageErrors).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { request } from 'node:http';
 import { resolve } from 'node:path';
-import { EMPTY, Subject, of, type Observable, type Subscription } from 'rxjs';
+import { EMPTY, Subject, of, throwError, type Observable, type Subscription } from 'rxjs';
 import {
   Registry,
   cast,
@@ -459,6 +459,138 @@ describe('observe: pages', () => {
     const started = reader.frames.filter(eventFrame('child-started', `${long}${n - 1}`));
     expect(started).toHaveLength(1);
     expect(reader.closed).toBe(false);
+  });
+});
+
+describe('observe: after an exit', () => {
+  it('shows a child its supervisor leaves down as down, and leaves its siblings as they are', async () => {
+    const registry = new Registry();
+    // A transient child that ends normally when `done` completes: its supervisor leaves it down.
+    const done = new Subject<never>();
+    const o = start(
+      tree(
+        registry,
+        w('w1'),
+        w('w2'),
+        child('once', () => done, { restart: 'transient' }),
+      ),
+      // No periodic refresh in this test: what it sees comes from the events and the settle.
+      { refreshInterval: 1e9 },
+    );
+    const a = await page(await o.ready);
+    await a.next(
+      nodeFrame((n) => n.status === 'running', 'once'),
+      0,
+      'once running',
+    );
+
+    crash(registry, 'w1');
+    done.complete();
+    await a.next(
+      nodeFrame((n) => n.status === 'terminated', 'once'),
+      0,
+      'once down',
+    );
+    await a.next(
+      nodeFrame((n) => n.incarnation === 2 && n.status === 'running', 'w1'),
+      0,
+      'w1 again',
+    );
+    expect(latest(a, 'once')).toMatchObject({ status: 'terminated', incarnation: 1 });
+    expect(latest(a, 'w1')).toMatchObject({ status: 'running', incarnation: 2, restarts: 1 });
+    expect(latest(a, 'w2')).toMatchObject({ status: 'running', incarnation: 1 });
+  });
+});
+
+describe('observe: snapshot readers', () => {
+  /**
+   * A /snapshot.json reader that reads the head of its answer and then stops
+   * reading: the server has counted it once its first bytes come.
+   */
+  function stalledReader(url: URL): Promise<{ socket: Socket; head: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const s = connect(Number(url.port), url.hostname);
+      sockets.push(s);
+      s.on('error', reject);
+      s.write(`GET /snapshot.json HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`);
+      s.once('data', (head: Buffer) => {
+        s.pause();
+        expect(head.toString('latin1')).toMatch(/^HTTP\/1\.1 200 /);
+        resolve({ socket: s, head });
+      });
+    });
+  }
+
+  it('serves 32 readers at once and tells a 33rd busy (503, Retry-After); the others are unaffected', async () => {
+    // Long ids make a snapshot of some 12 MB: more than a stalled reader's socket takes in.
+    const long = 'x'.repeat(4 * 1024);
+    const registry = new Registry();
+    const specs = Array.from({ length: 1000 }, (_, i) => w(`${long}${i}`));
+    // A page is sent the same 12 MB as its first frame: room for it, so it is not dropped.
+    const o = start(tree(registry, w('w1'), ...specs), { maxBuffered: 64 * 1024 * 1024 });
+    const url = new URL(await o.ready);
+    const watcher = await page(url.href);
+    await watcher.next((f) => f.event === 'snapshot');
+
+    const readers = await Promise.all(Array.from({ length: 32 }, () => stalledReader(url)));
+    const refused = await get(`${url.href}snapshot.json`);
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.body).toBe('busy: too many snapshot readers\n');
+
+    // The page, the stream and the readers being served are not held up by it.
+    expect((await get(url.href)).status).toBe(200);
+    const from = watcher.frames.length;
+    crash(registry, 'w1');
+    await watcher.next(eventFrame('restart', 'w1'), from, 'the restart of w1');
+    const first = readers[0]!;
+    const whole = new Promise<string>((resolve) => {
+      const chunks: Buffer[] = [first.head];
+      first.socket.on('data', (c: Buffer) => chunks.push(c));
+      first.socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+    first.socket.resume();
+    const body = (await whole).split('\r\n\r\n').slice(1).join('\r\n\r\n');
+    expect((JSON.parse(body) as SnapshotMessage).nodes).toHaveLength(1002);
+
+    // A reader that is done frees its place.
+    const served = await get(`${url.href}snapshot.json`);
+    expect(served.status).toBe(200);
+    expect((JSON.parse(served.body) as SnapshotMessage).nodes).toHaveLength(1002);
+  });
+
+  it("keeps each child's latest exit and a count of all: the snapshot does not grow with a child's history", async () => {
+    // A child whose start fails `n` times (it is restarted at once each time), then runs.
+    const failing = (id: string, n: number): ChildSpec => {
+      let left = n;
+      return child(id, () =>
+        left-- > 0 ? throwError(() => new Error(`start failure ${left}`)) : worker.start(),
+      );
+    };
+    const snapshotAfter = async (failures: number): Promise<{ bytes: number; node: NodeView }> => {
+      const o = start(of(failing('flaky', failures)).pipe(oneForOne({ intensity: Infinity })));
+      const url = await o.ready;
+      const c = await page(url);
+      await c.next(
+        nodeFrame((n) => n.status === 'running', 'flaky'),
+        0,
+        'flaky running',
+      );
+      const got = await get(`${url}snapshot.json`);
+      const node = (JSON.parse(got.body) as SnapshotMessage).nodes.find((n) => n.id === 'flaky')!;
+      return { bytes: Buffer.byteLength(got.body), node };
+    };
+
+    const few = await snapshotAfter(2000);
+    const many = await snapshotAfter(6000);
+    expect(many.node.exitCount).toBe(6000);
+    expect(many.node.exits).toHaveLength(1);
+    expect(many.node.exits![0]!.reason).toBe('error: Error: start failure 0');
+    expect(few.node.exitCount).toBe(2000);
+    expect(few.node.exits).toHaveLength(1);
+    // Three times the history, the same size (the counts and the log's 200 latest events have
+    // as many digits either way; a pid or a time may take one more).
+    expect(Math.abs(many.bytes - few.bytes)).toBeLessThan(16);
   });
 });
 

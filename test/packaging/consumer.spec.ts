@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { PAGE_SCRIPT } from '../../src/observer/page/script.generated.js';
 
 const root = resolve(__dirname, '../..');
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
@@ -108,6 +109,39 @@ console.log(JSON.stringify({
   remote: typeof connectNode,
 }));
 `;
+// The observer's page as the packed package serves it: the script inline under the CSP's nonce.
+const pageCheck = (load: string): string => `
+${load}
+const { get } = require('node:http');
+const def = genServer({ init: () => 0 });
+const o = observe(of(child('w', () => def.start())).pipe(oneForOne()));
+o.ready.then((url) =>
+  get(url, (res) => {
+    let body = '';
+    res.setEncoding('utf8');
+    res.on('data', (c) => (body += c));
+    res.on('end', () => {
+      const [, nonce, script] = /<script nonce="([^"]+)">([\\s\\S]*?)<\\/script>/.exec(body) ?? [];
+      const csp = String(res.headers['content-security-policy']);
+      console.log(JSON.stringify({ status: res.statusCode, nonced: csp.includes(\`script-src 'nonce-\${nonce}'\`), script }));
+      o.close();
+    });
+  }),
+);
+`;
+const pageCjs = pageCheck(`
+const { of } = require('rxjs');
+const { child, genServer, oneForOne } = require('rxotp');
+const { observe } = require('rxotp/observer');
+`);
+const pageEsm = pageCheck(`
+import { createRequire } from 'node:module';
+import { of } from 'rxjs';
+import { child, genServer, oneForOne } from 'rxotp';
+import { observe } from 'rxotp/observer';
+const require = createRequire(import.meta.url);
+`);
+
 const everyEntry = {
   rxotp: 'function',
   testing: 'function',
@@ -234,6 +268,8 @@ describe('the packed package in a fresh consumer project', () => {
     writeFileSync(join(consumer, 'entries.cjs'), entriesCjs);
     writeFileSync(join(consumer, 'entries.mjs'), entriesEsm);
     writeFileSync(join(consumer, 'check.cjs'), cjsCheck);
+    writeFileSync(join(consumer, 'page.cjs'), pageCjs);
+    writeFileSync(join(consumer, 'page.mjs'), pageEsm);
     writeFileSync(join(consumer, 'check.mjs'), esmCheck);
     writeFileSync(join(consumer, 'consumer.cts'), typedConsumer);
     writeFileSync(join(consumer, 'consumer.mts'), typedConsumer);
@@ -291,6 +327,14 @@ describe('the packed package in a fresh consumer project', () => {
           .filter((source) => !source.endsWith('.ts') || !packedFiles.includes(source));
       });
     expect(unmapped).toEqual([]);
+  });
+
+  test("the observer's page carries its compiled script (built when packing), from require and from import", () => {
+    // What jest's set-up compiled from src/observer/page/script.ts: the package serves the same.
+    const page = { status: 200, nonced: true, script: PAGE_SCRIPT };
+    expect(report('page.cjs')).toEqual(page);
+    expect(report('page.mjs')).toEqual(page);
+    expect(PAGE_SCRIPT).toContain('new EventSource("events")');
   });
 
   test('every entry point loads, from require and from import', () => {

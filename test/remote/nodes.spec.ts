@@ -6,9 +6,12 @@ import {
   call,
   cast,
   genServer,
+  published$,
   send,
   spawn,
+  state$,
   stop,
+  via,
   type ExitReason,
   type Pid,
 } from '../../src/index.js';
@@ -274,5 +277,47 @@ describe('pids inside messages over a link pair', () => {
     const third = (await other.client.whereis('c'))!;
     expect(() => cast(remote, { to: third, msg: 'inc' })).toThrow(/one cluster/);
     expect(await call(third, 'get')).toBe(0);
+  });
+});
+
+// docs/design.md, "Remote": states and published values stay on their node.
+describe('state$ and published$ of a pid on another node', () => {
+  const crossing = (fn: string, pid: Pid): string =>
+    `${fn}: ${String(pid)} lives on node 'server', and ${fn} does not cross nodes; ` +
+    `subscribe on that node, or have the actor send what it publishes in messages.`;
+
+  test('published$ of a remote pid errors with a TypeError naming the pid, its node and the fix; the actor is untouched', async () => {
+    const { local, remote } = await remoteCounter(5);
+    const error = await firstValueFrom(published$(remote)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toBe(crossing('published$', remote));
+    // The actor serves as before, and the local pid's published$ is unaffected.
+    cast(remote, 'inc');
+    await expect(call(remote, 'get')).resolves.toBe(6);
+    expect(local.target.dead).toBe(false);
+  });
+
+  test('state$ of a remote pid errors the same way', async () => {
+    const { remote } = await remoteCounter(5);
+    const error = await firstValueFrom(state$(remote)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toBe(crossing('state$', remote));
+  });
+
+  test('once the remote incarnation has exited, published$ still says it does not cross nodes', async () => {
+    const { local, remote } = await remoteCounter();
+    const exited = exitReason(remote);
+    stop(local);
+    await exited;
+    const error = await firstValueFrom(published$(remote)).catch((e: unknown) => e);
+    expect((error as TypeError).message).toBe(crossing('published$', remote));
+  });
+
+  test('published$ through a local name that holds a remote pid errors, naming the pid', async () => {
+    const { remote } = await remoteCounter();
+    const names = new Registry();
+    names.register('far', remote);
+    const error = await firstValueFrom(published$(via(names, 'far'))).catch((e: unknown) => e);
+    expect((error as TypeError).message).toBe(crossing('published$', remote));
   });
 });

@@ -1,0 +1,31 @@
+import { describe } from '../actor/address.js';
+import type { Protocol } from '../actor/protocol.js';
+import { Via } from '../actor/via.js';
+import { holds } from '../check/holds.js';
+import { EntityRouter, type EntityRegion } from './entity-router.js';
+
+/**
+ * The address of entity `id` of a region's type: usable wherever a `Pid` is
+ * (`send`, `cast`, `call`, `call$`), from any node running the type. Each
+ * send is routed to the node that owns the id's shard, which activates the
+ * entity if it is not running.
+ *
+ * @example
+ * ```ts
+ * const carts = await entities(node, 'cart', cart, { bucket });
+ * cast(entity(carts, 'alice'), { add: 'book' });
+ * ```
+ *
+ * @typeParam P - The entities' protocol, taken from the region.
+ */
+export function entity<P extends Protocol>(region: EntityRegion<P>, id: string): Via<P> {
+  if (!holds(() => region instanceof EntityRouter)) {
+    throw new TypeError(
+      `entity: region must be an entity region (await entities(node, type, def, { bucket })), got ${describe(region)}.`,
+    );
+  }
+  if (typeof id !== 'string') {
+    throw new TypeError(`entity: id must be a string, got ${describe(id)}.`);
+  }
+  return new Via<P>(region as unknown as EntityRouter, id);
+}
