@@ -4,11 +4,12 @@ import { isScheduler } from '../check/is-scheduler.js';
 import { readFields } from '../check/read-fields.js';
 import { checkMailbox, type MailboxOptions } from '../mailbox/mailbox-options.js';
 import { Registry } from '../registry/registry.js';
-import { describe } from './address.js';
+import { describe } from '../exit/describe.js';
 import type { Behavior, CallResult, LiteralBehavior } from './behavior.js';
 import type { CallOf, CastOf, InfoOf, Protocol, PublishedOf, ReplyOf } from './protocol.js';
 import { GenServerProcess, type AnyBehavior } from './gen-server-process.js';
-import { lifecycleStream, type Lifecycle } from './lifecycle.js';
+import type { Lifecycle } from './lifecycle.js';
+import { lifecycleStream } from './lifecycle-stream.js';
 import type { Sink } from './process.js';
 
 /**

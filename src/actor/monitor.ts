@@ -1,5 +1,6 @@
 import type { ExitReason } from '../exit/exit-reason.js';
-import { describe, isPid } from './address.js';
+import { isPid } from './address.js';
+import { describe } from '../exit/describe.js';
 import type { Pid } from './pid.js';
 import { DOWN } from './system-kinds.js';
 import type { DownMessage, MonitorRef } from './system-messages.js';

@@ -1,5 +1,5 @@
 import { holds } from '../check/holds.js';
-import { describe } from './address.js';
+import { describe } from '../exit/describe.js';
 import type { Pid } from './pid.js';
 import type { Protocol } from './protocol.js';
 import { checkStartOptions, type GenServer, type StartOptions } from './gen-server.js';

@@ -1,4 +1,4 @@
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 
 /**
  * @internal Reads the fields `keys` of an options argument into a plain

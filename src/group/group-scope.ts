@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs';
-import { describe, isPid } from '../actor/address.js';
+import { isPid } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import type { Pid } from '../actor/pid.js';
 import type { ExitReason } from '../exit/exit-reason.js';
 import { enter, leave } from '../mailbox/run-queue.js';

@@ -1,5 +1,6 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { badTarget, describe, isPid, isVia } from '../actor/address.js';
+import { badTarget, isPid, isVia } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import { running } from '../actor/process.js';
 import { CallingSelfError } from '../errors/calling-self-error.js';
 import { holds } from '../check/holds.js';

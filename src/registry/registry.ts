@@ -1,9 +1,11 @@
 import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
-import { describe, isPid } from '../actor/address.js';
+import { isPid } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import type { Pid } from '../actor/pid.js';
 import type { Protocol } from '../actor/protocol.js';
 import { lost } from '../actor/process.js';
-import type { Via } from '../actor/via.js';
+import type { NameTable, Via } from '../actor/via.js';
+import type { LocalNames, NameSync } from './name-sync.js';
 import { AlreadyRegisteredError } from '../errors/already-registered-error.js';
 import { HoldOverflowError } from '../errors/hold-overflow-error.js';
 import { NoProcError } from '../errors/no-proc-error.js';
@@ -45,7 +47,7 @@ interface Hold {
  * registry.whereis$('db').subscribe((p) => console.log(p ? String(p) : 'down'));
  * ```
  */
-export class Registry {
+export class Registry implements NameTable {
   private readonly names = new Map<string, Pid>();
   /** Bumped on every change, so a `via` can keep its last lookup until then. */
   private version = 0;
@@ -57,6 +59,8 @@ export class Registry {
   private readonly watchers = new Map<string, Set<Watcher>>();
   private readonly view: ReadonlyMap<string, Pid> = readonlyView(this.names);
   private readonly entries = new BehaviorSubject<ReadonlyMap<string, Pid>>(this.view);
+  /** What keeps these names in step with other nodes, if anything (see `attach`). */
+  private sync: NameSync | null = null;
 
   /**
    * The names and their pids: a read-only live view, emitted at once and on each
@@ -83,10 +87,7 @@ export class Registry {
     checkName('unregister', name);
     if (pid !== undefined && !isPid(pid))
       throw new TypeError(`unregister: pid must be a Pid or omitted, got ${describe(pid)}.`);
-    const holder = this.names.get(name);
-    if (holder === undefined || (pid !== undefined && holder !== pid)) return false;
-    this.set(name, undefined);
-    return true;
+    return this.sync === null ? this.removeHere(name, pid) : this.sync.unregister(name, pid);
   }
 
   /**
@@ -145,6 +146,47 @@ export class Registry {
    * previous incarnation was down are delivered to `pid` now, in order.
    */
   add(name: string, pid: Pid, hold: number): void {
+    if (this.sync === null) this.addHere(name, pid, hold);
+    else this.sync.add(name, pid, hold);
+  }
+
+  /** @internal `pid` exited: free its name, or keep it pending when supervised. */
+  exited(name: string, pid: Pid, hold: number): void {
+    if (this.sync === null) this.exitedHere(name, pid, hold);
+    else this.sync.exited(name, pid, hold);
+  }
+
+  /** @internal No restart follows: the held messages go to dead letters. */
+  abandon(name: string): void {
+    if (this.sync === null) this.abandonHere(name);
+    else this.sync.abandon(name);
+  }
+
+  /**
+   * @internal Hands every later change of these names to the sync `attach` makes, which makes
+   * them through the registry's own operations it is given (docs/design.md, "Names").
+   */
+  attach<S extends NameSync>(make: (local: LocalNames) => S): S {
+    const sync = make({
+      whereis: (name) => this.names.get(name),
+      pendingFor: (name) => this.pending.has(name),
+      add: (name, pid, hold) => this.addHere(name, pid, hold),
+      unregister: (name, pid) => this.removeHere(name, pid),
+      exited: (name, pid, hold) => this.exitedHere(name, pid, hold),
+      abandon: (name) => this.abandonHere(name),
+    });
+    this.sync = sync;
+    return sync;
+  }
+
+  private removeHere(name: string, pid: Pid | undefined): boolean {
+    const holder = this.names.get(name);
+    if (holder === undefined || (pid !== undefined && holder !== pid)) return false;
+    this.set(name, undefined);
+    return true;
+  }
+
+  private addHere(name: string, pid: Pid, hold: number): void {
     const holder = this.names.get(name);
     if (holder === pid) return;
     if (holder !== undefined) throw new AlreadyRegisteredError(name, String(holder));
@@ -176,8 +218,7 @@ export class Registry {
     this.set(name, pid);
   }
 
-  /** @internal `pid` exited: free its name, or keep it pending when supervised. */
-  exited(name: string, pid: Pid, hold: number): void {
+  private exitedHere(name: string, pid: Pid, hold: number): void {
     if (this.names.get(name) !== pid) return;
     const reason = pid.target.reason!;
     if (hold >= 0) this.pending.set(name, { bound: hold, queue: [], reason });
@@ -239,8 +280,7 @@ export class Registry {
     return this.pending.has(name);
   }
 
-  /** @internal No restart follows: the held messages go to dead letters. */
-  abandon(name: string): void {
+  private abandonHere(name: string): void {
     const held = this.pending.get(name);
     if (held === undefined) return;
     this.pending.delete(name);

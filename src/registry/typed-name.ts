@@ -1,4 +1,4 @@
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import type { NoProtocol, Protocol } from '../actor/protocol.js';
 
 /** Type-level only: the key under which a `Name` carries its protocol. */

@@ -1,4 +1,5 @@
-import { describe, type Address } from '../actor/address.js';
+import { type Address } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import { call } from '../messaging/call.js';
 import { checkCall } from '../messaging/start-call.js';
 import type { ControlRequest } from './control-request.js';

@@ -1,5 +1,5 @@
 import { from, type Observable } from 'rxjs';
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import { checkOptions } from './check-options.js';
 import { checkSpecs } from './check-spec.js';
 import type { ChildSpec } from './child-spec.js';

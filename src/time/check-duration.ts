@@ -1,4 +1,4 @@
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 
 /**
  * @internal Throws unless `value` is a duration in ms: a `TypeError` for a
