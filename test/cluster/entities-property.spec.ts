@@ -188,20 +188,24 @@ const numRuns = Number(process.env.FC_RUNS ?? 200);
 const timeLimit = numRuns * 4_500;
 
 describe('entities: random joins, leaves and kills', () => {
-  test('never two activations of an id; ownership converges on the live members', async () => {
-    const { seed, path } = propertySettings(47);
-    await fc.assert(
-      fc.asyncProperty(caseArb, async (c) => {
-        unhandled().mockClear();
-        await play(c);
-      }),
-      {
-        numRuns,
-        seed,
-        ...(path === undefined ? {} : { path }),
-        interruptAfterTimeLimit: timeLimit,
-        markInterruptAsFailure: true,
-      },
-    );
-  }, timeLimit + 100_000);
+  test(
+    'never two activations of an id; ownership converges on the live members',
+    async () => {
+      const { seed, path } = propertySettings(47);
+      await fc.assert(
+        fc.asyncProperty(caseArb, async (c) => {
+          unhandled().mockClear();
+          await play(c);
+        }),
+        {
+          numRuns,
+          seed,
+          ...(path === undefined ? {} : { path }),
+          interruptAfterTimeLimit: timeLimit,
+          markInterruptAsFailure: true,
+        },
+      );
+    },
+    timeLimit + 100_000,
+  );
 });
