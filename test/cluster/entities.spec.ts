@@ -260,7 +260,7 @@ describe('entities: failure paths', () => {
       ['ghost', 'n0', 'n1'],
       ['ghost', 'n0', 'n1'],
     ]);
-    /** The first of `ids` whose shard both views give to `node`. */
+    /** The first of `id0`, `id1`, … whose shard both views give to `node`. */
     const ownedBy = (node: string): string => {
       for (let i = 0; ; i++) {
         const id = `id${i}`;
