@@ -3,11 +3,14 @@
 // then node "work", whose supervisor runs a worker registered cluster-wide as
 // 'worker', then node "front", which calls that worker by name, makes it crash,
 // watches the name move to the restarted incarnation and keeps calling it.
-// Then three more node processes each declare the cluster singleton 'clock'
-// (singleton-node.ts): it runs on one of them; main.ts kills that process with
-// SIGKILL, and the clock comes back on a survivor, which every survivor reaches
-// by the same name. Everything is shut down at the end; a failure anywhere
-// exits nonzero.
+// Then three more node processes (member-node.ts) each declare the cluster
+// singleton 'clock' and host the sharded entities 'page' (a visit counter per
+// page id): the clock runs on one of them, and each page on the node that owns
+// its shard. main.ts kills the clock's node with SIGKILL: the clock comes back
+// on a survivor, which every survivor reaches by the same name, and the killed
+// node's pages answer again from their new owners, through the same
+// entity(region, id) addresses. Everything is shut down at the end; a failure
+// anywhere exits nonzero.
 //
 //   npm run build && npm run example:cluster
 //
@@ -18,7 +21,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FromNode } from './singleton-node.js';
+import type { FromNode, Visit, Visited } from './member-node.js';
 
 const log = (line: string): void => console.log(`main  | ${line}`);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -99,11 +102,11 @@ function startNode(role: 'work' | 'front', url: string) {
   };
 }
 
-/** A singleton-node.ts process; its output goes straight to ours. */
-function startSingletonNode(name: string, url: string) {
+/** A member-node.ts process; its output goes straight to ours. */
+function startMemberNode(name: string, url: string) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(__dirname, 'singleton-node.ts'), name, url],
+    ['--import', 'tsx', join(__dirname, 'member-node.ts'), name, url],
     { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
   const ended = ending(child);
@@ -124,7 +127,7 @@ function startSingletonNode(name: string, url: string) {
       }),
   };
 }
-type SingletonNode = ReturnType<typeof startSingletonNode>;
+type MemberNode = ReturnType<typeof startMemberNode>;
 
 const isReady = (m: FromNode): m is 'ready' => m === 'ready';
 const isDone = (m: FromNode): m is 'done' => m === 'done';
@@ -132,24 +135,56 @@ const isRunning = (m: FromNode): m is { running: string } =>
   typeof m === 'object' && 'running' in m;
 const isAnswer = (m: FromNode): m is { answered: string } =>
   typeof m === 'object' && 'answered' in m;
+const isVisited = (m: FromNode): m is { visited: readonly Visited[] } =>
+  typeof m === 'object' && 'visited' in m;
+
+/** Page ids; as the three nodes are named, two of them fall in each node's shards. */
+const PAGES = ['alice', 'bob', 'dave', 'frank', 'ivan', 'judy'];
+
+/** Resolves once each node's view has `members` nodes hosting pages (it visits none). */
+async function settled(nodes: readonly MemberNode[], members: number): Promise<void> {
+  const answers = nodes.map((n) => n.next(isVisited));
+  for (const n of nodes) n.child.send({ visit: [], members } satisfies Visit);
+  await Promise.all(answers);
+}
+
+/** Asks `node` to visit every page; prints where each answered. */
+async function visit(node: MemberNode, members: number): Promise<Visited[]> {
+  const answer = node.next(isVisited);
+  node.child.send({ visit: PAGES, members } satisfies Visit);
+  const { visited } = await answer;
+  for (const v of visited)
+    log(`  page '${v.id}' answers from '${v.node}', ${v.visits} visit(s) there`);
+  return [...visited];
+}
 
 /** Asks each node to call the clock by name; resolves with the answers. */
-async function ask(nodes: readonly SingletonNode[]): Promise<string[]> {
+async function ask(nodes: readonly MemberNode[]): Promise<string[]> {
   const answers = nodes.map((n) => n.next(isAnswer));
   for (const n of nodes) n.child.send('ask');
   return (await Promise.all(answers)).map((a) => a.answered);
 }
 
-/** Three nodes declare singleton 'clock'; its node is killed, and it comes back on another. */
-async function singletonPart(url: string, nodes: ChildProcess[]): Promise<void> {
-  log(`starting nodes 'one', 'two' and 'three', each declaring the singleton 'clock'`);
-  const all = ['one', 'two', 'three'].map((name) => startSingletonNode(name, url));
+/**
+ * Three nodes declare singleton 'clock' and host the pages; the clock's node is killed, and
+ * the clock and that node's pages come back on the others.
+ */
+async function membersPart(url: string, nodes: ChildProcess[]): Promise<void> {
+  log(
+    `starting nodes 'one', 'two' and 'three', each declaring the singleton 'clock' and hosting pages`,
+  );
+  const all = ['one', 'two', 'three'].map((name) => startMemberNode(name, url));
   nodes.push(...all.map((n) => n.child));
   const first = Promise.race(all.map((n) => n.next(isRunning)));
   await Promise.all(all.map((n) => n.next(isReady)));
   const owner = (await first).running;
   log(`the clock runs on '${owner}'`);
   await ask(all);
+  await settled(all, 3);
+  log(`node 'one' visits each page through entity(pages, id):`);
+  const before = await visit(all[0]!, 3);
+  const moving = before.filter((v) => v.node === owner).map((v) => v.id);
+  if (moving.length === 0) throw new Error(`no page runs on '${owner}'`);
 
   const victim = all.find((n) => n.name === owner)!;
   const survivors = all.filter((n) => n !== victim);
@@ -163,6 +198,25 @@ async function singletonPart(url: string, nodes: ChildProcess[]): Promise<void> 
   if (!answers.every((a) => a.startsWith(`clock on node ${took},`))) {
     throw new Error(`the survivors reached different clocks: ${answers.join(' / ')}`);
   }
+  await settled(survivors, 2);
+  const asker = survivors[0]!;
+  log(
+    `node '${asker.name}' visits each page again; those of '${owner}' start on their new owners:`,
+  );
+  const after = await visit(asker, 2);
+  for (const v of after) {
+    const was = before.find((b) => b.id === v.id)!;
+    // A moved page starts afresh (1 visit); one that stayed keeps its count (2 visits).
+    const expected = moving.includes(v.id) ? 1 : 2;
+    if (
+      v.node === owner ||
+      (!moving.includes(v.id) && v.node !== was.node) ||
+      v.visits !== expected
+    ) {
+      throw new Error(`page '${v.id}' answered from '${v.node}' with ${v.visits} visit(s)`);
+    }
+  }
+  log(`pages ${moving.map((id) => `'${id}'`).join(' and ')} of '${owner}' came back elsewhere`);
 
   log(`stopping nodes ${survivors.map((n) => `'${n.name}'`).join(' and ')}`);
   for (const n of survivors) {
@@ -198,7 +252,7 @@ async function main(): Promise<void> {
       await work.said('done');
       await work.exited();
 
-      await singletonPart(server.url, nodes);
+      await membersPart(server.url, nodes);
     };
     const running = run();
     running.catch(() => {}); // after a timeout, its later failure is already reported

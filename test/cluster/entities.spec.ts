@@ -3,11 +3,12 @@
 // shard's owner; passivation; restart under local supervision; handoff when a
 // node joins or leaves; bad input.
 import { Kvm } from '@nats-io/kv';
-import { firstValueFrom, take, toArray } from 'rxjs';
+import { filter, firstValueFrom, take, toArray } from 'rxjs';
 import {
   ActorExitError,
   HoldOverflowError,
   MaxRestartsExceededError,
+  NoProcError,
   call,
   cast,
   deadLetters$,
@@ -241,6 +242,71 @@ describe('entities: failure paths', () => {
       }),
     ).rejects.toThrow(/a message for the region must be \{ e: id, m: message, h: hops \}/);
     expect(unhandled()).toHaveBeenCalledWith(expect.any(TypeError));
+  }, 30_000);
+
+  // Routing when views disagree (docs/design.md, "Sharded entities", "Routing"). The region
+  // name of a node 'ghost' is registered for n1's region actor: every view lists 'ghost' as a
+  // member, but what is sent to it arrives at n1, whose own view sends it on to 'ghost' again.
+  /** Two nodes with regions, and 'ghost' a member in both views; returns the regions and their bucket. */
+  async function withGhost() {
+    const { nodes } = await cluster(2);
+    const rs = await regions(nodes);
+    const kv = await bucket(); // the regions' bucket
+    await settled(rs, 2);
+    const n1 = nodes[1]!.registry.whereis('rxotp.entities/counter/n1')!;
+    nodes[1]!.registry.register('rxotp.entities/counter/ghost', n1);
+    await settled(rs, 3);
+    expect(rs.map((r) => r.members())).toEqual([
+      ['ghost', 'n0', 'n1'],
+      ['ghost', 'n0', 'n1'],
+    ]);
+    /** The first of `id0`, `id1`, … whose shard both views give to `node`. */
+    const ownedBy = (node: string): string => {
+      for (let i = 0; ; i++) {
+        const id = `id${i}`;
+        if (rs.every((r) => r.owner(id) === node)) return id;
+      }
+    };
+    return { rs, kv, ownedBy };
+  }
+
+  test('after 3 hops towards an owner that never takes the entity, a region takes it itself', async () => {
+    const { rs, ownedBy } = await withGhost();
+    const id = ownedBy('ghost');
+    // n0 forwards it to 'ghost' (hop 1), which is n1; n1 forwards it to 'ghost' (hops 2, 3);
+    // at 3 hops n1 takes it: it answers from n1, then moves towards its owner (a handoff).
+    expect(await call(entity(rs[0]!, id), 'where')).toBe('n1');
+    expect(started).toEqual([{ id, node: 'n1' }]);
+    expect(await call(entity(rs[1]!, id), 'where')).toBe('n1');
+    for (let i = 0; i < 200 && rs[1]!.stats().handoffs < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(rs[1]!.stats().handoffs).toBeGreaterThanOrEqual(2);
+    expect(rs[0]!.stats().activations).toBe(0);
+  }, 30_000);
+
+  test('after 9 hops a message no region takes is a dead letter (NoProcError), and a call rejects', async () => {
+    const { rs, kv, ownedBy } = await withGhost();
+    // The key names 'ghost', a member in every view: each region that would take the entity
+    // sends the message to 'ghost' instead, which is n1 again, one hop more each time.
+    const id = ownedBy('n1');
+    await kv.create(`e/counter/${id}`, new TextEncoder().encode('{"node":"ghost","run":"r"}'));
+    const letters = firstValueFrom(
+      deadLetters$.pipe(
+        filter((l) => l.reason.kind === 'error' && l.reason.error instanceof NoProcError),
+        take(1),
+      ),
+    );
+    expect(send(entity(rs[0]!, id), { add: 1 })).toBe(true);
+    const letter = await letters;
+    expect(letter.message).toEqual({ add: 1 });
+    expect(letter.reason.kind === 'error' && String(letter.reason.error)).toMatch(
+      new RegExp(`entity 'counter/${id}' \\(no node took it after 9 hops\\)`),
+    );
+    await expect(call(entity(rs[1]!, id), 'get')).rejects.toThrow(/no node took it after 9 hops/);
+    await expect(call(entity(rs[0]!, id), 'get')).rejects.toBeInstanceOf(NoProcError);
+    expect(started).toEqual([]);
+    expect(rs.map((r) => r.stats().active)).toEqual([0, 0]);
   }, 30_000);
 
   test('the local supervisor giving up is reported; a fresh one takes over and each entity comes back on its next message', async () => {
