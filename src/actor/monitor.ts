@@ -1,8 +1,9 @@
 import type { ExitReason } from '../exit/exit-reason.js';
-import { describe, isPid } from './address.js';
+import { isPid } from './address.js';
 import type { Pid } from './pid.js';
 import { DOWN } from './system-kinds.js';
 import type { DownMessage, MonitorRef } from './system-messages.js';
+import { mustBe, A_PID } from '../check/must-be.js';
 
 let nextRef = 0;
 
@@ -27,9 +28,7 @@ export class Monitors {
 
   add(target: unknown): MonitorRef {
     if (!isPid(target)) {
-      throw new TypeError(
-        `ctx.monitor: pid must be a Pid (look a name up with registry.whereis), got ${describe(target)}.`,
-      );
+      throw mustBe('ctx.monitor', 'pid', A_PID, target);
     }
     const pid: Pid = target;
     const ref: MonitorRef = Object.freeze({ id: ++nextRef, pid });
@@ -50,9 +49,7 @@ export class Monitors {
   /** Turns a monitor off; `true` when it was on and its down message not yet handled. */
   remove(ref: unknown): boolean {
     if (typeof ref !== 'object' || ref === null) {
-      throw new TypeError(
-        `ctx.demonitor: ref must be what ctx.monitor returned, got ${describe(ref)}.`,
-      );
+      throw mustBe('ctx.demonitor', 'ref', 'what ctx.monitor returned', ref);
     }
     const key = ref as MonitorRef;
     if (!this.on.has(key)) return false;

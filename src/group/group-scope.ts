@@ -1,8 +1,9 @@
 import { Observable } from 'rxjs';
-import { describe, isPid } from '../actor/address.js';
+import { isPid } from '../actor/address.js';
 import type { Pid } from '../actor/pid.js';
 import type { ExitReason } from '../exit/exit-reason.js';
 import { enter, leave } from '../mailbox/run-queue.js';
+import { mustBe, ANY_STRING, A_PID } from '../check/must-be.js';
 
 /** @internal The brand that marks a group scope, shared by every copy of rxotp. */
 export const SCOPE_BRAND: unique symbol = Symbol.for('rxotp.group-scope') as never;
@@ -141,14 +142,10 @@ export function checkGroupArgs(
   pid?: { readonly value: unknown },
 ): GroupScope {
   if (typeof group !== 'string') {
-    throw new TypeError(
-      `${fn}: group must be a string (any string is a valid name), got ${describe(group)}.`,
-    );
+    throw mustBe(fn, 'group', ANY_STRING, group);
   }
   if (pid !== undefined && !isPid(pid.value)) {
-    throw new TypeError(
-      `${fn}: pid must be a Pid (look a name up with registry.whereis), got ${describe(pid.value)}.`,
-    );
+    throw mustBe(fn, 'pid', A_PID, pid.value);
   }
   if (scope === undefined) return defaultScope;
   let branded = false;
@@ -161,9 +158,7 @@ export function checkGroupArgs(
     branded = false;
   }
   if (!branded) {
-    throw new TypeError(
-      `${fn}: scope must be a GroupScope (new GroupScope()) or left out, got ${describe(scope)}.`,
-    );
+    throw mustBe(fn, 'scope', 'a GroupScope (new GroupScope()) or left out', scope);
   }
   return scope as GroupScope;
 }

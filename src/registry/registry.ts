@@ -1,5 +1,5 @@
 import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
-import { describe, isPid } from '../actor/address.js';
+import { isPid } from '../actor/address.js';
 import type { Pid } from '../actor/pid.js';
 import type { Protocol } from '../actor/protocol.js';
 import { lost } from '../actor/process.js';
@@ -12,6 +12,7 @@ import { errorExit, type ExitReason } from '../exit/exit-reason.js';
 import { SLOTS, eachEntry, pushEntry } from '../mailbox/entries.js';
 import { FULL } from '../mailbox/mailbox.js';
 import { enter, leave } from '../mailbox/run-queue.js';
+import { mustBe } from '../check/must-be.js';
 
 /** A `whereis$` subscriber and the pid it was last told. */
 interface Watcher {
@@ -71,7 +72,7 @@ export class Registry {
    */
   register(name: string, pid: Pid): void {
     checkName('register', name);
-    if (!isPid(pid)) throw new TypeError(`register: pid must be a Pid, got ${describe(pid)}.`);
+    if (!isPid(pid)) throw mustBe('register', 'pid', 'a Pid', pid);
     this.add(name, pid, -1);
   }
 
@@ -82,7 +83,7 @@ export class Registry {
   unregister(name: string, pid?: Pid): boolean {
     checkName('unregister', name);
     if (pid !== undefined && !isPid(pid))
-      throw new TypeError(`unregister: pid must be a Pid or omitted, got ${describe(pid)}.`);
+      throw mustBe('unregister', 'pid', 'a Pid or omitted', pid);
     const holder = this.names.get(name);
     if (holder === undefined || (pid !== undefined && holder !== pid)) return false;
     this.set(name, undefined);
@@ -290,7 +291,7 @@ export class Registry {
 
 function checkName(fn: string, name: unknown): asserts name is string {
   if (typeof name !== 'string') {
-    throw new TypeError(`${fn}: name must be a string, got ${describe(name)}.`);
+    throw mustBe(fn, 'name', 'a string', name);
   }
 }
 
