@@ -22,7 +22,7 @@ export interface MonitorOwner {
  */
 export class Monitors {
   /** Each monitor on, with the remover of its exit watcher (`null` once it fired). */
-  private readonly on = new Map<MonitorRef, (() => void) | null>();
+  readonly #on = new Map<MonitorRef, (() => void) | null>();
 
   constructor(private readonly owner: MonitorOwner) {}
 
@@ -32,17 +32,17 @@ export class Monitors {
     }
     const pid: Pid = target;
     const ref: MonitorRef = Object.freeze({ id: ++nextRef, pid });
-    this.on.set(ref, null);
+    this.#on.set(ref, null);
     let fired = false;
     const remove = pid.target.onExit((reason: ExitReason) => {
       fired = true;
-      if (!this.on.has(ref)) return;
-      this.on.set(ref, null);
+      if (!this.#on.has(ref)) return;
+      this.#on.set(ref, null);
       const down: DownMessage = Object.freeze({ kind: 'down', ref, pid, reason });
       this.owner.post(DOWN, down, undefined);
     });
     // A dead or unknown pid fires at once (Erlang's `noproc`): nothing to remove later.
-    if (!fired) this.on.set(ref, remove);
+    if (!fired) this.#on.set(ref, remove);
     return ref;
   }
 
@@ -52,20 +52,20 @@ export class Monitors {
       throw mustBe('ctx.demonitor', 'ref', 'what ctx.monitor returned', ref);
     }
     const key = ref as MonitorRef;
-    if (!this.on.has(key)) return false;
-    this.on.get(key)?.();
-    this.on.delete(key);
+    if (!this.#on.has(key)) return false;
+    this.#on.get(key)?.();
+    this.#on.delete(key);
     return true;
   }
 
   /** A down message's turn came: `true` (and the monitor is done) when it is still on. */
   take(ref: MonitorRef): boolean {
-    return this.on.delete(ref);
+    return this.#on.delete(ref);
   }
 
   /** The incarnation ends: its monitors end with it. */
   clear(): void {
-    for (const remove of this.on.values()) remove?.();
-    this.on.clear();
+    for (const remove of this.#on.values()) remove?.();
+    this.#on.clear();
   }
 }
