@@ -253,25 +253,27 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     this.reason = reason;
     this.hold();
     this.#endDependents();
-    if (!initDone) return this.#die();
+    const inflight = initDone ? this.#runTerminate(reason) : null;
+    if (inflight === null) return this.#die();
+    this.#abortInflight = inflight;
+  }
+
+  /**
+   * Runs `terminate`: `null` when it has ended (a throw is reported), else the
+   * abort of the Promise or Observable in flight, which dies when it settles.
+   */
+  #runTerminate(reason: ExitReason): (() => void) | null {
     let result: unknown;
     try {
       result = this.run(() => this.terminate(reason));
     } catch (error) {
       this.#terminateFailed(error);
-      return this.#die();
+      return null;
     }
-    if (!isAsync(result)) return this.#die();
-    this.#abortInflight = awaitResult(
-      result,
-      () => this.#terminated(),
-      (error) => {
-        this.#terminateFailed(error);
-        this.#terminated();
-      },
-      () => this.#terminated(),
-      (error) => this.#terminateFailed(error),
-    );
+    if (!isAsync(result)) return null;
+    const done = (): void => this.#terminated();
+    const failed = (error: unknown): void => this.#terminateFailed(error);
+    return awaitResult(result, done, (error) => (failed(error), done()), done, failed);
   }
 
   /**
@@ -329,18 +331,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
       this.#abortInflight = null;
       this.#endDependents();
       this.onCancel();
-      if (initDone) {
-        try {
-          const result = this.run(() => this.terminate(reason));
-          if (isAsync(result)) {
-            const done = (): void => this.#terminated();
-            const failed = (error: unknown): void => this.#terminateFailed(error);
-            limit(awaitResult(result, done, (error) => (failed(error), done()), done, failed));
-          }
-        } catch (error) {
-          this.#terminateFailed(error);
-        }
-      }
+      if (initDone) limit(this.#runTerminate(reason));
       this.#die();
     } finally {
       leave();
