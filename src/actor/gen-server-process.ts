@@ -39,29 +39,39 @@ export class GenServerProcess extends Process implements Ctx {
    */
   #idle: { timer: Subscription | null; readonly message: TimeoutMessage } | null = null;
 
+  readonly #behavior: AnyBehavior;
+  readonly #args: unknown;
+  readonly #name: string | undefined;
+  readonly #registry: Registry | undefined;
+
   constructor(
-    private readonly behavior: AnyBehavior,
-    private readonly args: unknown,
+    behavior: AnyBehavior,
+    args: unknown,
     sink: Sink | null,
     scheduler: SchedulerLike,
-    private readonly name: string | undefined,
-    private readonly registry: Registry | undefined,
+    name: string | undefined,
+    registry: Registry | undefined,
   ) {
     super(sink, scheduler, name);
+    this.#behavior = behavior;
+    this.#args = args;
+    this.#name = name;
+    this.#registry = registry;
   }
 
   /** Runs `init`; `started` follows once it settles. */
   boot(): this {
     enter();
     try {
-      const { registry, name } = this;
+      const registry = this.#registry;
+      const name = this.#name;
       if (registry !== undefined && name !== undefined) {
         const taken = registry.conflict(name, this.pid);
         if (taken !== null) return (this.crash(taken), this);
       }
       let result: unknown;
       try {
-        result = this.run(() => this.behavior.init(this.args, this));
+        result = this.run(() => this.#behavior.init(this.#args, this));
       } catch (error) {
         return (this.crash(error), this);
       }
@@ -87,7 +97,8 @@ export class GenServerProcess extends Process implements Ctx {
     if (state === undefined) return this.crash(this.#noState('init'));
     this.#state = state;
     this.committed(state);
-    const { registry, name } = this;
+    const registry = this.#registry;
+    const name = this.#name;
     if (registry !== undefined && name !== undefined) {
       try {
         registry.add(name, this.pid, -1);
@@ -116,7 +127,7 @@ export class GenServerProcess extends Process implements Ctx {
       this.#idle.timer?.unsubscribe();
       this.#idle = null;
     }
-    const behavior = this.behavior;
+    const behavior = this.#behavior;
     // `run` inlined by hand: no closure per message on the mailbox's hot path.
     const previous = running.process;
     running.process = this;
@@ -215,7 +226,7 @@ export class GenServerProcess extends Process implements Ctx {
       running.process = this;
       let result: unknown;
       try {
-        const behavior = this.behavior;
+        const behavior = this.#behavior;
         if (behavior.handleContinue === undefined) {
           throw this.#missing('handleContinue', 'next(state, { continue })');
         }
@@ -288,11 +299,11 @@ export class GenServerProcess extends Process implements Ctx {
 
   /** @internal Whether linked exits arrive as messages (the behaviour's `trapExit`). */
   get trapExit(): boolean {
-    return this.behavior.trapExit === true;
+    return this.#behavior.trapExit === true;
   }
 
   protected terminate(reason: ExitReason): unknown {
-    return this.behavior.terminate?.(reason, this.#state, this);
+    return this.#behavior.terminate?.(reason, this.#state, this);
   }
 
   protected exitNotification(reason: ExitReason): Lifecycle {

@@ -155,16 +155,23 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   /** Restarts made without a wait since the last macrotask began (see `RESTART_BURST`). */
   #burst = 0;
 
+  readonly #strategy: Strategy;
+  readonly #specs$: Observable<ChildSpec>;
+  /** The supervisor stream this incarnation is a subscription of. */
+  readonly #tree: object;
+
   constructor(
-    private readonly strategy: Strategy,
+    strategy: Strategy,
     options: SupervisorOptions,
-    private readonly specs$: Observable<ChildSpec>,
+    specs$: Observable<ChildSpec>,
     sink: Sink<SupervisorNotification> | null,
-    /** The supervisor stream this incarnation is a subscription of. */
-    private readonly tree: object,
+    tree: object,
   ) {
     const { scheduler, name } = options;
     super(sink, scheduler!, name);
+    this.#strategy = strategy;
+    this.#specs$ = specs$;
+    this.#tree = tree;
     const {
       intensity = 3,
       period = 5000,
@@ -187,13 +194,13 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   boot(): this {
     enter();
     try {
-      const running = this.#registry.claimTree(this.tree, this.pid);
+      const running = this.#registry.claimTree(this.#tree, this.pid);
       if (running !== null) {
         const error = new TreeRunningError(String(running), this.#registry.someNames());
         return (this.exit(errorExit(error)), this);
       }
       this.#initial = [];
-      const subscription = this.specs$.subscribe({
+      const subscription = this.#specs$.subscribe({
         next: (spec) =>
           this.#initial !== null
             ? void this.#initial.push(spec)
@@ -414,9 +421,9 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     if (!restarts(c.restart, c.lastExit!)) return this.#leaveDown(c);
     if (!this.#countRestart()) return this.#giveUp(c);
     const group =
-      this.strategy === 'one_for_one'
+      this.#strategy === 'one_for_one'
         ? [c]
-        : this.strategy === 'one_for_all'
+        : this.#strategy === 'one_for_all'
           ? this.#children.slice()
           : this.#children.slice(this.#children.indexOf(c));
     const kept = group.filter((x) => x.restart !== 'temporary');
