@@ -12,6 +12,7 @@ export default tseslint.config(
       'node_modules/',
       '**/*.js',
       '**/*.mjs',
+      '**/*.cjs',
       'src/observer/page/script.generated.ts',
     ],
   },

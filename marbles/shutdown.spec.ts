@@ -1,6 +1,6 @@
 import { NEVER, of, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { child, genServer, oneForAll, oneForOne, type Shutdown } from '../src/index.js';
+import { Registry, child, genServer, oneForAll, oneForOne, type Shutdown } from '../src/index.js';
 import { scriptedChild, treeMarbles } from '../src/testing/index.js';
 
 // Under one_for_all, x's crash stops its siblings (they exit cancelled and
@@ -58,9 +58,9 @@ describe('shutdown', () => {
     });
   });
 
-  // DESIGN: the supervisor "keeps the subscription until the child's exit
-  // arrives or shutdown elapses on the scheduler, then unsubscribes"; after a
-  // teardown, async terminates "finish afterwards within their shutdown".
+  // docs/design.md, "Lifecycle": a child torn down by its supervisor has its Observable
+  // terminate unsubscribed once shutdown ms pass on the supervisor's scheduler, during a
+  // restart and after the tree is unsubscribed alike.
   test('a terminate that never settles is unsubscribed when its shutdown runs out', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const terminate = cold('-');
@@ -107,18 +107,52 @@ describe('shutdown', () => {
       const terminate = cold('---|');
       const x = scriptedChild('x', [cold('------#'), cold('-')]);
       const tree$ = of(sibling('slow', terminate, 'brutal_kill'), x).pipe(oneForAll());
+      // The restart is decided (r) and the sibling killed (S) in the frame of the crash.
       // prettier-ignore
       const unsub         =  '^-----------!   ',
-            expected      =  '(sx)--(XSsx)    ',
+            expected      =  '(sx)--(XrSsx)   ',
             terminateSubs = ['------^--!      ',
                              '------------^--!'],
             xSubs         = ['^-----!         ',
                              '------^-----!   '];
 
-      expectObservable(treeMarbles(tree$, letters), unsub).toBe(expected);
+      expectObservable(treeMarbles(tree$, { ...letters, r: 'restart x' }), unsub).toBe(expected);
       expectSubscriptions(terminate.subscriptions).toBe(terminateSubs);
       expectSubscriptions(x.subscriptions).toBe(xSubs);
     });
+  });
+
+  test('giving up waits out a stuck child once more: each pass abandons it at exactly its shutdown', () => {
+    const exits: string[] = [];
+    const ts = testScheduler();
+    ts.run(({ cold, expectObservable }) => {
+      const registry = new Registry();
+      const crashy = child('crashy', () => cold('------#'));
+      const tree$ = of(sibling('stuck', NEVER, 10), crashy).pipe(
+        oneForAll({ registry, intensity: 1 }),
+      );
+      const steps = {
+        R: 'started',
+        s: 'start stuck',
+        c: 'start crashy',
+        X: 'exit crashy error',
+        r: 'restart crashy 1',
+        S: 'exit stuck cancelled',
+        G: 'give-up',
+        E: 'exit error',
+      };
+      // The first crash waits 10 frames for stuck, then restarts the set; the second is one
+      // restart too many (intensity 1), and giving up waits 10 frames for stuck again.
+      // prettier-ignore
+      const expected = '(Rsc)-(Xr)------(Ssc)-(XG)------(SE|)';
+
+      expectObservable(treeMarbles(tree$, steps)).toBe(expected);
+      registry.whereis$('stuck').subscribe((pid) => {
+        pid?.exit$.subscribe((r) => exits.push(`${ts.now()} ${r.kind}`));
+      });
+    });
+    // Each abandoned incarnation's own exit$ says cancelled, at the frame it was given up on.
+    expect(exits).toEqual(['16 cancelled', '32 cancelled']);
   });
 
   test("'infinity' waits for a terminate that never settles: the set stays down", () => {

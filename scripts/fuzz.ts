@@ -1,6 +1,6 @@
 // The long campaign of the supervision properties in test/property: random
 // trees and schedules on virtual time, every case checked against the
-// reference model in test/model with all the checks at once.
+// reference model in test/property/model with all the checks at once.
 //
 //   npm run fuzz                                  100,000 cases, a random seed
 //   npm run fuzz -- --cases 1000000 --minutes 60  stop at whichever comes first
@@ -15,8 +15,8 @@ import fc from 'fast-check';
 import { caseArb, skippable, type Case, type Skippable } from '../test/property/arbitraries.js';
 import { allChecks, checkCase } from '../test/property/check-case.js';
 import { runImpl } from '../test/property/run-impl.js';
-import { formatTrace } from '../test/model/format-trace.js';
-import { runModel } from '../test/model/run-model.js';
+import { formatTrace } from '../test/property/model/format-trace.js';
+import { runModel } from '../test/property/model/run-model.js';
 
 interface Options {
   readonly cases: number;

@@ -44,7 +44,7 @@ export type {
   SystemMessage,
   TimeoutMessage,
 } from './actor/system-messages.js';
-export type { Via } from './actor/via.js';
+export type { NameTable, Via } from './actor/via.js';
 export type { Mailbox } from './mailbox/mailbox.js';
 export type { MailboxOptions } from './mailbox/mailbox-options.js';
 

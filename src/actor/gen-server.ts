@@ -7,7 +7,8 @@ import { Registry } from '../registry/registry.js';
 import type { Behavior, CallResult, LiteralBehavior } from './behavior.js';
 import type { CallOf, CastOf, InfoOf, Protocol, PublishedOf, ReplyOf } from './protocol.js';
 import { GenServerProcess, type AnyBehavior } from './gen-server-process.js';
-import { lifecycleStream, type Lifecycle } from './lifecycle.js';
+import type { Lifecycle } from './lifecycle.js';
+import { lifecycleStream } from './lifecycle-stream.js';
 import type { Sink } from './process.js';
 import { mustBe } from '../check/must-be.js';
 

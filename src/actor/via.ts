@@ -1,6 +1,30 @@
+import type { Observable } from 'rxjs';
 import type { NoProtocol, Protocol } from './protocol.js';
-import type { Registry } from '../registry/registry.js';
 import type { Pid } from './pid.js';
+
+/**
+ * What a `via` address and a named process need from the registry a name lives in.
+ * `Registry` implements it. Declared here, beside `Via`, so that a via address and a process
+ * need no import of registry/, which imports them (docs/design.md, "Arrows": no import cycles).
+ *
+ * @example
+ * ```ts
+ * const table: NameTable = via(registry, 'db').registry;
+ * table.whereis('db'); // the pid registered as 'db', or undefined
+ * ```
+ */
+export interface NameTable {
+  /** The pid registered under `name` now, or `undefined`. */
+  whereis(name: string): Pid | undefined;
+  /** The pid registered under `name`, at once and on each change. */
+  whereis$(name: string): Observable<Pid | undefined>;
+  /** @internal Sends through `name`: to its pid, into its hold, or to dead letters. */
+  deliver(name: string, kind: number, payload: unknown, via: Via): boolean;
+  /** @internal A message left in an exited mailbox, sent through `name`: held if the name is pending. */
+  holdLeftover(name: string, kind: number, payload: unknown, via: Via): boolean;
+  /** @internal `pid` exited: free its name, or keep it pending when supervised. */
+  exited(name: string, pid: Pid, hold: number): void;
+}
 
 /** @internal The brand that marks a `via` address. */
 export const VIA_BRAND: unique symbol = Symbol.for('rxotp.via') as never;
@@ -18,8 +42,8 @@ export const VIA_BRAND: unique symbol = Symbol.for('rxotp.via') as never;
  * @typeParam P - The protocol of the actor the name leads to (an untyped `Via`, `Via<NoProtocol>`, accepts no message).
  */
 export class Via<P extends Protocol = NoProtocol> {
-  /** The registry the name lives in. */
-  readonly registry: Registry;
+  /** The registry the name lives in (a `Registry`). */
+  readonly registry: NameTable;
   /** The name. */
   readonly name: string;
   /** @internal Type-level only. */
@@ -30,7 +54,7 @@ export class Via<P extends Protocol = NoProtocol> {
   resolvedAt = -1;
 
   /** @internal */
-  constructor(registry: Registry, name: string) {
+  constructor(registry: NameTable, name: string) {
     this.registry = registry;
     this.name = name;
   }

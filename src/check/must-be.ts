@@ -1,4 +1,4 @@
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 
 /**
  * @internal The error for a bad argument, built the same way everywhere:

@@ -1,4 +1,4 @@
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 
 /** @internal Checks a singleton's hold bound: a whole number >= 0 (default 1000). */
 export function checkHoldBound(fn: string, bound: unknown): number {

@@ -1,4 +1,4 @@
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 
 const KEY = /^[-_A-Za-z0-9]+$/;
 

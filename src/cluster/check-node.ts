@@ -1,4 +1,4 @@
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import { hasMethods } from '../check/has-methods.js';
 import { holds } from '../check/holds.js';
 import type { ClusterNode } from '../remote/join-cluster.js';

@@ -1,5 +1,5 @@
 import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import type { Protocol } from '../actor/protocol.js';
 import type { Via } from '../actor/via.js';
 import { hasMethods } from '../check/has-methods.js';

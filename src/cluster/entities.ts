@@ -1,5 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import type { GenServer } from '../actor/gen-server.js';
 import type { Protocol } from '../actor/protocol.js';
 import { holds } from '../check/holds.js';

@@ -13,7 +13,7 @@ import { CALL, CAST, INFO } from '../mailbox/kinds.js';
 import { CallRef } from '../messaging/call-ref.js';
 import { stop } from '../messaging/stop.js';
 import { Registry } from '../registry/registry.js';
-import { encodeKey } from '../remote/cluster-registry.js';
+import { encodeKey } from '../remote/bucket-keys.js';
 import type { ClusterNode } from '../remote/join-cluster.js';
 import { jsonCodec } from '../remote/nats-link.js';
 import { report } from '../report/reports.js';

@@ -1,4 +1,4 @@
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import type { Protocol } from '../actor/protocol.js';
 import { Via } from '../actor/via.js';
 import { holds } from '../check/holds.js';

@@ -1,4 +1,4 @@
-import type { ClusterKvEntry } from '../remote/cluster-registry.js';
+import type { ClusterKvEntry } from '../remote/cluster-kv.js';
 
 /**
  * The part of a JetStream KV bucket cluster singletons keep their leases in:

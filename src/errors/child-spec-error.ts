@@ -1,4 +1,4 @@
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 
 /**
  * A child spec or supervisor option is invalid; `childId` and `field` name it.

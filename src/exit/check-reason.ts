@@ -1,4 +1,4 @@
-import { describe } from '../actor/address.js';
+import { describe } from './describe.js';
 import type { ExitReason } from './exit-reason.js';
 
 /**

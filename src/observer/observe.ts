@@ -1,7 +1,8 @@
 /// <reference types="node" />
 import type { AddressInfo } from 'node:net';
 import { asyncScheduler, isObservable, type Subscription } from 'rxjs';
-import { describe, isPid, isVia } from '../actor/address.js';
+import { isPid, isVia } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import { holds } from '../check/holds.js';
 import { readFields } from '../check/read-fields.js';
 import { scheduleEvery } from '../time/schedule-every.js';

@@ -1,9 +1,11 @@
 import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
 import { isPid } from '../actor/address.js';
+import { mustBe } from '../check/must-be.js';
 import type { Pid } from '../actor/pid.js';
 import type { Protocol } from '../actor/protocol.js';
 import { lost } from '../actor/process.js';
-import type { Via } from '../actor/via.js';
+import type { NameTable, Via } from '../actor/via.js';
+import type { LocalNames, NameSync } from './name-sync.js';
 import { AlreadyRegisteredError } from '../errors/already-registered-error.js';
 import { HoldOverflowError } from '../errors/hold-overflow-error.js';
 import { NoProcError } from '../errors/no-proc-error.js';
@@ -12,7 +14,6 @@ import { errorExit, type ExitReason } from '../exit/exit-reason.js';
 import { SLOTS, eachEntry, pushEntry } from '../mailbox/entries.js';
 import { FULL } from '../mailbox/mailbox.js';
 import { enter, leave } from '../mailbox/run-queue.js';
-import { mustBe } from '../check/must-be.js';
 
 /** A `whereis$` subscriber and the pid it was last told. */
 interface Watcher {
@@ -46,7 +47,7 @@ interface Hold {
  * registry.whereis$('db').subscribe((p) => console.log(p ? String(p) : 'down'));
  * ```
  */
-export class Registry {
+export class Registry implements NameTable {
   readonly #names = new Map<string, Pid>();
   /** Bumped on every change, so a `via` can keep its last lookup until then. */
   #version = 0;
@@ -58,6 +59,8 @@ export class Registry {
   readonly #watchers = new Map<string, Set<Watcher>>();
   readonly #view: ReadonlyMap<string, Pid> = readonlyView(this.#names);
   readonly #entries = new BehaviorSubject<ReadonlyMap<string, Pid>>(this.#view);
+  /** What keeps these names in step with other nodes, if anything (see `attach`). */
+  #sync: NameSync | null = null;
 
   /**
    * The names and their pids: a read-only live view, emitted at once and on each
@@ -84,10 +87,7 @@ export class Registry {
     checkName('unregister', name);
     if (pid !== undefined && !isPid(pid))
       throw mustBe('unregister', 'pid', 'a Pid or omitted', pid);
-    const holder = this.#names.get(name);
-    if (holder === undefined || (pid !== undefined && holder !== pid)) return false;
-    this.#set(name, undefined);
-    return true;
+    return this.#sync === null ? this.#removeHere(name, pid) : this.#sync.unregister(name, pid);
   }
 
   /**
@@ -146,6 +146,47 @@ export class Registry {
    * previous incarnation was down are delivered to `pid` now, in order.
    */
   add(name: string, pid: Pid, hold: number): void {
+    if (this.#sync === null) this.#addHere(name, pid, hold);
+    else this.#sync.add(name, pid, hold);
+  }
+
+  /** @internal `pid` exited: free its name, or keep it pending when supervised. */
+  exited(name: string, pid: Pid, hold: number): void {
+    if (this.#sync === null) this.#exitedHere(name, pid, hold);
+    else this.#sync.exited(name, pid, hold);
+  }
+
+  /** @internal No restart follows: the held messages go to dead letters. */
+  abandon(name: string): void {
+    if (this.#sync === null) this.#abandonHere(name);
+    else this.#sync.abandon(name);
+  }
+
+  /**
+   * @internal Hands every later change of these names to the sync `attach` makes, which makes
+   * them through the registry's own operations it is given (docs/design.md, "Names").
+   */
+  attach<S extends NameSync>(make: (local: LocalNames) => S): S {
+    const sync = make({
+      whereis: (name) => this.#names.get(name),
+      pendingFor: (name) => this.#pending.has(name),
+      add: (name, pid, hold) => this.#addHere(name, pid, hold),
+      unregister: (name, pid) => this.#removeHere(name, pid),
+      exited: (name, pid, hold) => this.#exitedHere(name, pid, hold),
+      abandon: (name) => this.#abandonHere(name),
+    });
+    this.#sync = sync;
+    return sync;
+  }
+
+  #removeHere(name: string, pid: Pid | undefined): boolean {
+    const holder = this.#names.get(name);
+    if (holder === undefined || (pid !== undefined && holder !== pid)) return false;
+    this.#set(name, undefined);
+    return true;
+  }
+
+  #addHere(name: string, pid: Pid, hold: number): void {
     const holder = this.#names.get(name);
     if (holder === pid) return;
     if (holder !== undefined) throw new AlreadyRegisteredError(name, String(holder));
@@ -177,8 +218,7 @@ export class Registry {
     this.#set(name, pid);
   }
 
-  /** @internal `pid` exited: free its name, or keep it pending when supervised. */
-  exited(name: string, pid: Pid, hold: number): void {
+  #exitedHere(name: string, pid: Pid, hold: number): void {
     if (this.#names.get(name) !== pid) return;
     const reason = pid.target.reason!;
     if (hold >= 0) this.#pending.set(name, { bound: hold, queue: [], reason });
@@ -240,8 +280,7 @@ export class Registry {
     return this.#pending.has(name);
   }
 
-  /** @internal No restart follows: the held messages go to dead letters. */
-  abandon(name: string): void {
+  #abandonHere(name: string): void {
     const held = this.#pending.get(name);
     if (held === undefined) return;
     this.#pending.delete(name);

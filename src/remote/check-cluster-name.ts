@@ -1,4 +1,4 @@
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 
 /** @internal A cluster's name, checked: one subject token of letters, digits, - and _ (default `rxotp`). */
 export function checkClusterName(fn: string, cluster: unknown): string {

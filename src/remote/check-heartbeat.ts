@@ -1,4 +1,4 @@
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import { readFields } from '../check/read-fields.js';
 
 /**

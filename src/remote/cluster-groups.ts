@@ -1,5 +1,5 @@
 import { Kvm } from '@nats-io/kv';
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import type { Pid } from '../actor/pid.js';
 import { hasMethods } from '../check/has-methods.js';
 import { readFields } from '../check/read-fields.js';
@@ -9,13 +9,9 @@ import { GroupScope } from '../group/group-scope.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 import { report } from '../report/reports.js';
 import { checkClusterName } from './check-cluster-name.js';
-import {
-  decodeKey,
-  encodeKey,
-  type ClusterHost,
-  type ClusterKv,
-  type ClusterKvEntry,
-} from './cluster-registry.js';
+import { decodeKey, encodeKey } from './bucket-keys.js';
+import type { ClusterKv, ClusterKvEntry } from './cluster-kv.js';
+import type { ClusterHost } from './cluster-names.js';
 import type { ClusterConnection, ClusterNode } from './join-cluster.js';
 import { isAddressOf } from './subjects.js';
 

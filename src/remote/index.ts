@@ -30,7 +30,7 @@ export type {
 export { joinCluster } from './join-cluster.js';
 export type { ClusterGroups, ClusterGroupsOptions } from './cluster-groups.js';
 export { clusterGroups } from './cluster-groups.js';
-export type { ClusterKv, ClusterKvEntry } from './cluster-registry.js';
+export type { ClusterKv, ClusterKvEntry } from './cluster-kv.js';
 export { ClusterRegistry } from './cluster-registry.js';
 export type { ClusterPermissionsOptions } from './cluster-permissions.js';
 export { clusterPermissions } from './cluster-permissions.js';

@@ -1,4 +1,4 @@
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import { isScheduler } from '../check/is-scheduler.js';
 import { readFields } from '../check/read-fields.js';
 import { asyncScheduler, Subject, type SchedulerLike } from 'rxjs';

@@ -1,5 +1,6 @@
 import { Subject } from 'rxjs';
-import { describe, isPid } from '../actor/address.js';
+import { isPid } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import { hasMethods } from '../check/has-methods.js';
 import { readFields } from '../check/read-fields.js';
 import { report } from '../report/reports.js';

@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import { hasMethods } from '../check/has-methods.js';
 import type { Link } from './link.js';
 

@@ -1,4 +1,4 @@
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import { ChildSpecError } from '../errors/child-spec-error.js';
 import { checkMailbox } from '../mailbox/mailbox-options.js';
 import type { ChildSpec } from './child-spec.js';

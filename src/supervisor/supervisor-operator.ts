@@ -1,5 +1,5 @@
 import { asyncScheduler, type Observable, type OperatorFunction } from 'rxjs';
-import { lifecycleStream } from '../actor/lifecycle.js';
+import { lifecycleStream } from '../actor/lifecycle-stream.js';
 import type { ChildSpec } from './child-spec.js';
 import { checkOptions } from './check-options.js';
 import type { SupervisorNotification } from './events.js';

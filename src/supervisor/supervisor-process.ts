@@ -1,6 +1,6 @@
 import { Observable, Subject, isObservable, type Subscription } from 'rxjs';
-import { describe } from '../actor/address.js';
-import { booterOf } from '../actor/lifecycle.js';
+import { describe } from '../exit/describe.js';
+import { booterOf } from '../actor/lifecycle-stream.js';
 import { ObservableProcess } from '../actor/observable-process.js';
 import type { Pid } from '../actor/pid.js';
 import { Process, lost, type Sink } from '../actor/process.js';

@@ -1,4 +1,4 @@
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import type { SupervisorNotification } from '../index.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Observable, isObservable } from 'rxjs';
 import type { RunHelpers } from 'rxjs/testing';
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import { holds } from '../check/holds.js';
 import type { ChildSpec } from '../index.js';
 import { buildChild } from '../supervisor/build-child.js';

@@ -1,5 +1,5 @@
 import { filter, isObservable, map, type Observable } from 'rxjs';
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import { holds } from '../check/holds.js';
 import type { SupervisorNotification } from '../index.js';
 import { describeEvent } from './describe-event.js';

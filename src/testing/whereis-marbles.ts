@@ -1,5 +1,5 @@
 import { defer, map, type Observable } from 'rxjs';
-import { describe } from '../actor/address.js';
+import { describe } from '../exit/describe.js';
 import { holds } from '../check/holds.js';
 import { Registry, type Pid } from '../index.js';
 

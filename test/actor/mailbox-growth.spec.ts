@@ -1,7 +1,7 @@
 import { Subject } from 'rxjs';
 import { genServer, send, spawn, stop } from '../../src/index.js';
 
-// DESIGN.md: one message at a time, in arrival order, and nothing lost. These
+// docs/design.md, "Mailbox rules": one message at a time, in arrival order, and nothing lost. These
 // cases push the mailbox and the ready queue past the sizes where they reuse,
 // compact and grow their storage.
 

@@ -1,5 +1,7 @@
+import { queueScheduler } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { genServer, published$, send, spawn, stop } from '../../src/index.js';
+import { exitOf } from '../support.js';
 
 const newScheduler = () =>
   new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -140,4 +142,20 @@ test('outside run mode, the timer fires when the TestScheduler is flushed', () =
   expect(seen).toEqual(['later']);
   expect(testScheduler.now()).toBe(30);
   stop(pid);
+});
+
+test('sendAfter(0) on a synchronous scheduler (queueScheduler) delivers the message', () => {
+  const got: string[] = [];
+  const def = genServer({
+    init: () => 0,
+    handleInfo: (msg: string, n: number, ctx) => {
+      if (msg === 'arm') ctx.sendAfter(0, 'tick');
+      else got.push(msg);
+      return n;
+    },
+  });
+  const pid = spawn(def, undefined, { scheduler: queueScheduler });
+  expect(() => send(pid, 'arm')).not.toThrow();
+  expect(exitOf(pid)).toBeUndefined();
+  expect(got).toEqual(['tick']);
 });

@@ -117,7 +117,11 @@ describe('clusterSingleton', () => {
     // Answered after the casts before it: they have all arrived (a cast still on the wire
     // when the owner stops is lost with it, at most once).
     await call(address, 'where', { timeout: 20_000 });
+    // Sent once the sender has heard the goodbye: before, the name there may still point at the
+    // old owner's pid, and a message to it is lost with its node (at most once).
+    const gone = firstValueFrom(sender.down$);
     await nodes.find((n) => n.name === owner)!.close();
+    await gone;
     // Sent while the singleton moves: held on the sender's node.
     for (let i = 6; i <= 10; i++) cast(address, { mark: i });
     const next = String(await call(address, 'where', { timeout: 20_000 }));
@@ -237,7 +241,12 @@ describe('clusterSingleton edges', () => {
   it('a lease watch that ends is opened again: a handover is still seen', async () => {
     const log: string[] = [];
     let watches = 0;
-    // Node n1's first watch tells n0's lease, then ends: only a reopened watch shows the handover.
+    // Node n1's first watch to tell anything tells one value (n0's lease), then ends; n0 closes
+    // only after that (n1's first watch may still be opening when the singleton answers through
+    // the name), so only a reopened watch shows the handover.
+    let cut = false;
+    let told!: () => void;
+    const toldOnce = new Promise<void>((resolve) => (told = resolve));
     const { nodes } = await declared(2, log, {
       bucket: (real, i) =>
         i === 0
@@ -248,11 +257,15 @@ describe('clusterSingleton edges', () => {
               delete: (key, options) => real.delete(key, options),
               watch: async (options) => {
                 const watch = await real.watch(options);
-                if (watches++ > 0) return watch;
+                watches++;
+                if (cut) return watch;
                 // Tells the current value, then ends.
                 const once = async function* () {
                   for await (const entry of watch) {
                     yield entry;
+                    // Resumed: the lease has taken the entry in.
+                    cut = true;
+                    told();
                     break;
                   }
                   watch.stop();
@@ -262,7 +275,11 @@ describe('clusterSingleton edges', () => {
             },
     });
     expect(await where(nodes[1]!)).toBe('n0');
+    await toldOnce;
+    // Asked once n1 has heard the goodbye: before, the name there may still point at n0's pid.
+    const gone = firstValueFrom(nodes[1]!.down$);
     await nodes[0]!.close();
+    await gone;
     expect(await where(nodes[1]!)).toBe('n1');
     expect(watches).toBeGreaterThan(1);
     expect(log).toEqual(['up n0', 'down n0', 'up n1']);

@@ -8,8 +8,9 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { filter, firstValueFrom } from 'rxjs';
-import { call, cast } from '../../src/index.js';
+import { config, filter, firstValueFrom } from 'rxjs';
+import { call, cast, reports$, type Report } from '../../src/index.js';
+import { describeReport } from '../../src/report/reports.js';
 import { joinCluster, singletonVia, type ClusterNode } from '../../src/remote/index.js';
 import { startCluster, startServer, type NatsServer } from '../remote/nats-servers.js';
 import { overlaps, type SingletonProtocol } from './singleton-fixture.js';
@@ -202,8 +203,10 @@ describe.each([
     expect(await call(address, 'where', { timeout: 60_000 })).toBe(owner);
     const victim = nodes.find((n) => n.config.name === owner)!;
     const lost = firstValueFrom(here.down$.pipe(filter((e) => e.node === owner)));
-    await victim.kill();
+    // Witnessed before the signal: written after it, the line could come behind the next
+    // owner's `up` on a loaded machine (the kill seen here late), an overlap that never was.
     appendFileSync(witness, `killed ${owner}\n`);
+    await victim.kill();
     await lost;
     // The owner is known lost here: these wait on this node for the next incarnation.
     for (let i = 21; i <= 40; i++) cast(address, { mark: i });
@@ -229,8 +232,9 @@ describe.each([
     const second = String(await call(address, 'where', { timeout: 60_000 }));
     expect(second).not.toBe(first);
     const lost = firstValueFrom(here.down$.pipe(filter((e) => e.node === second)));
-    await nodes.find((n) => n.config.name === second)!.kill();
+    // Witnessed before the signal, as above.
     appendFileSync(witness, `killed ${second}\n`);
+    await nodes.find((n) => n.config.name === second)!.kill();
     await lost;
     for (let i = 11; i <= 20; i++) cast(address, { mark: i });
     const third = String(await call(address, 'where', { timeout: 60_000 }));
@@ -252,17 +256,39 @@ describe.each([
     test('an owner cut off with its server stops the singleton before a survivor starts it', async () => {
       const all = servers!.servers;
       const { here, read } = await cluster(true);
-      // Node 'a' runs it, connected only to server 1; the test and the others are elsewhere.
-      const lost = firstValueFrom(here.down$.pipe(filter((e) => e.node === 'a')));
-      await all[1]!.kill();
-      await lost;
-      const next = await call(singletonVia<SingletonProtocol>(here, 's'), 'where', {
-        timeout: 60_000,
-      });
-      expect(['b', 'c']).toContain(next);
-      // The witness: 'a' stopped it (fenced: it could not renew) before the next one started.
-      expect(lifecycle(read())).toEqual(['up a', 'down a', `up ${String(next)}`]);
-      await all[1]!.restart();
+      // While JetStream re-forms without server 1, this process's node may see its registry
+      // writes, deletes and watch fail and be retried; whether it does depends on how long the
+      // election takes. Those reports are the fault being waited out (docs/design.md, "Engine
+      // faults"); any other is a bug.
+      const reports: Report[] = [];
+      const watching = reports$.subscribe((r) => reports.push(r));
+      const unhandled = config.onUnhandledError;
+      config.onUnhandledError = () => undefined;
+      try {
+        // Node 'a' runs it, connected only to server 1; the test and the others are elsewhere.
+        const lost = firstValueFrom(here.down$.pipe(filter((e) => e.node === 'a')));
+        await all[1]!.kill();
+        await lost;
+        const next = await call(singletonVia<SingletonProtocol>(here, 's'), 'where', {
+          timeout: 60_000,
+        });
+        expect(['b', 'c']).toContain(next);
+        // The witness: 'a' stopped it (fenced: it could not renew) before the next one started.
+        expect(lifecycle(read())).toEqual(['up a', 'down a', `up ${String(next)}`]);
+        await all[1]!.restart();
+      } finally {
+        watching.unsubscribe();
+        config.onUnhandledError = unhandled;
+      }
+      expect(
+        reports
+          .filter(
+            (r) =>
+              r.kind !== 'remote' ||
+              !/^registry (write|delete) of '.*' \(retrying\)$|^registry watch$/.test(r.operation),
+          )
+          .map((r) => `${describeReport(r)}: ${String(r.error)}`),
+      ).toEqual([]);
     });
   }
 });

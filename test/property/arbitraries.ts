@@ -9,7 +9,7 @@ import type {
   Step,
   Strategy,
   SupSpec,
-} from '../model/types.js';
+} from './model/types.js';
 
 // Random supervision trees and schedules. The raw values fast-check generates
 // and shrinks carry no ids: ids are given afterwards by position, and a
@@ -88,7 +88,7 @@ const backoffArb: fc.Arbitrary<BackoffSpec> = fc
     min,
     max: min + extra,
     factor,
-    // DESIGN: `resetAfter` defaults to `max`.
+    // docs/design.md, "Supervision" (backoff): `resetAfter` defaults to `max`.
     resetAfter: resetAfter ?? min + extra,
   }));
 

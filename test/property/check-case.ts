@@ -1,6 +1,6 @@
-import { formatTrace } from '../model/format-trace.js';
-import { runModel } from '../model/run-model.js';
-import type { Fate, ModelResult } from '../model/types.js';
+import { formatTrace } from './model/format-trace.js';
+import { runModel } from './model/run-model.js';
+import type { Fate, ModelResult } from './model/types.js';
 import type { Case } from './arbitraries.js';
 import { runImpl, type ImplResult } from './run-impl.js';
 

@@ -44,7 +44,8 @@ const describeN = (n: SupervisorNotification): string => {
 test('one_for_all: a restart count includes the restarts that siblings caused', () => {
   // Found as: one_for_all [w1 transient, w3 transient], w3 crashes twice, then
   // w1 crashes: the model said x1 (restarts w1's own exits caused), rxotp x3.
-  // DESIGN: "count = restarts of the crashed child so far"; w1 had been
+  // docs/design.md, "Supervision": `count` is the child's restarts in this supervisor
+  // incarnation; w1 had been
   // restarted twice already, so x3 is right and the model was fixed.
   const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
   const registry = new Registry();
@@ -74,7 +75,7 @@ test('backoff: restartChild during a backoff leaves no stale timer to cut a late
   // Found as (shrunk): one_for_one with backoff {min 1, max 2, factor 3,
   // resetAfter 2}, permanent w1; at 0: crash w1, restartChild(w1), crash w1;
   // the second backoff (2ms) ended after 1ms, when the first one's timer fired.
-  // DESIGN "Backoff": the k-th consecutive restart waits min(max, min * factor^(k-1)) ms.
+  // docs/design.md, "Supervision" (backoff): the k-th consecutive restart waits min(max, min * factor^(k-1)) ms.
   const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
   const registry = new Registry();
   const log: string[] = [];

@@ -35,7 +35,7 @@ import {
   type Step,
   type SupSpec,
   type TraceEntry,
-} from '../model/types.js';
+} from './model/types.js';
 import type { Case } from './arbitraries.js';
 
 // Runs one case against rxotp on virtual time and records what a user can

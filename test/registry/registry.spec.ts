@@ -340,3 +340,17 @@ describe('registering through start options', () => {
     expect(second.whereis('svc')).toBe(b);
   });
 });
+
+test('a whereis$ subscriber that registers the name on its first value is told the new pid', () => {
+  const registry = new Registry();
+  const pid = spawn(idle, undefined);
+  const seen: (Pid | undefined)[] = [];
+  registry.whereis$('a').subscribe((p) => {
+    seen.push(p);
+    if (p === undefined) registry.register('a', pid);
+  });
+  // docs/design.md, "Names": whereis$(name) emits the current pid (or undefined) at once, then
+  // only when that name's pid changes.
+  expect(registry.whereis('a')).toBe(pid);
+  expect(seen.map((p) => p?.id)).toEqual([undefined, pid.id]);
+});

@@ -12,6 +12,8 @@ import {
   deadLetters$,
   genServer,
   oneForOne,
+  send,
+  spawn,
   via,
   type DeadLetter,
   type Pid,
@@ -359,4 +361,42 @@ test('messages stay held across a restart whose init fails, and reach the incarn
     '25 3:hello',
   ]);
   expect(letters).toEqual([]);
+});
+
+test('messages held for a restart are handled before a send made by a whereis$ watcher of the new pid', () => {
+  const registry = new Registry();
+  const log: string[] = [];
+  const worker = genServer({
+    init: () => 0,
+    handleInfo: (msg: string, n: number): number => {
+      if (msg === 'boom') throw new Error('boom');
+      log.push(msg);
+      return n;
+    },
+  });
+  const w = via<Protocol>(registry, 'w');
+  const sub = of(child('w', () => worker.start(undefined)))
+    .pipe(oneForOne({ registry }))
+    .subscribe();
+  const first = registry.whereis('w');
+  // A watcher that greets each new incarnation through the name.
+  registry.whereis$('w').subscribe((p) => {
+    if (p !== undefined && p !== first) send(w, 'hello');
+  });
+  // Sent from inside a handler, so all three queue behind 'boom': 'a' and 'b' are
+  // left in the crashed mailbox and held for the next incarnation.
+  const driver = genServer({
+    init: () => 0,
+    handleInfo: (_: 'go', n: number) => {
+      send(w, 'boom');
+      send(w, 'a');
+      send(w, 'b');
+      return n;
+    },
+  });
+  send(spawn(driver, undefined), 'go');
+  // docs/design.md, "Names": held messages are posted to the next incarnation in order before the
+  // name is published, so what a watcher sends on hearing the new pid ('hello') queues behind them.
+  expect(log).toEqual(['a', 'b', 'hello']);
+  sub.unsubscribe();
 });

@@ -1,6 +1,7 @@
-import { Observable, finalize, first, NEVER, of, take, timer, type Subscription } from 'rxjs';
+import { Observable, finalize, first, map, NEVER, of, take, timer, type Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
+  MaxRestartsExceededError,
   Registry,
   cast,
   child,
@@ -14,6 +15,8 @@ import {
   type SupervisorNotification,
 } from '../../src/index.js';
 import { liveActorCount } from '../../src/testing/index.js';
+import { useUnhandledErrors } from '../support.js';
+import { reasonOf, runTree } from './tree-log.js';
 
 const newScheduler = (): TestScheduler => {
   const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
@@ -275,6 +278,28 @@ test('stop() on a supervisor stops its children in reverse order and exits with 
   expect(liveActorCount()).toBe(before);
 });
 
+test('stop() on a supervisor exits once a stuck child has had its shutdown time', () => {
+  const ts = newScheduler();
+  const before = liveActorCount();
+  const log: string[] = [];
+  const stuck = genServer({ init: () => 0, terminate: () => NEVER });
+  ts.run(() => {
+    let root: Pid | undefined;
+    const sub = of(child('stuck', () => stuck.start(), { shutdown: 7 }))
+      .pipe(oneForOne())
+      .subscribe((n) => {
+        if (n.kind === 'started') root = n.pid;
+        if (n.kind === 'child-exited')
+          log.push(`${ts.now()} exited ${n.path.join('/')} ${n.reason.kind}`);
+        if (n.kind === 'exit') log.push(`${ts.now()} supervisor ${n.reason.kind}`);
+      });
+    ts.schedule(() => stop(root!), 3);
+    ts.schedule(() => sub.unsubscribe(), 1000);
+  });
+  expect(log).toEqual(['10 exited stuck cancelled', '10 supervisor normal']);
+  expect(liveActorCount()).toBe(before);
+});
+
 test('a supervisor waits for a slow child to stop before the next one is stopped', () => {
   const ts = newScheduler();
   const before = liveActorCount();
@@ -347,3 +372,193 @@ test('first() on a nested event tears the whole tree down', () => {
   expect(terminates).toEqual([...inits].reverse());
   expect(liveActorCount()).toBe(before);
 });
+
+describe("a child's terminate that fails", () => {
+  const reported = useUnhandledErrors();
+
+  test("throwing during the root's teardown: siblings still stop and unsubscribe does not throw", () => {
+    const oops = new Error('terminate bug');
+    const log: string[] = [];
+    const bad = genServer({
+      init: () => 0,
+      terminate: () => {
+        throw oops;
+      },
+    });
+    const good = genServer({
+      init: (id: string) => id,
+      terminate: (_r: ExitReason, id: string) => void log.push(id),
+    });
+    const sub = of(
+      child('g1', () => good.start('g1')),
+      child('bad', () => bad.start()),
+      child('g2', () => good.start('g2')),
+    )
+      .pipe(oneForOne())
+      .subscribe();
+    expect(() => sub.unsubscribe()).not.toThrow();
+    expect(log).toEqual(['g2', 'g1']);
+    expect(reported().mock.calls).toEqual([[oops]]);
+  });
+});
+
+describe("a crash of the supervisor's parent while children are mid-restart", () => {
+  let before = 0;
+  beforeEach(() => {
+    before = liveActorCount();
+  });
+  afterEach(() => {
+    expect(liveActorCount()).toBe(before);
+  });
+
+  test('during a child init in flight: everything below is torn down, nothing is left alive', () => {
+    const ts = newScheduler();
+    const log: string[] = [];
+    let starts = 0;
+    let out: ReturnType<typeof runTree> | undefined;
+    ts.run(({ cold }) => {
+      const slowInit = genServer({
+        init: () =>
+          timer(20).pipe(
+            map(() => 1),
+            finalize(() => log.push(`${ts.now()} init over`)),
+          ),
+        terminate: (reason: ExitReason) => void log.push(`${ts.now()} terminate ${reason.kind}`),
+      });
+      // w's first incarnation crashes at 5; its restart has a 20-frame init, in flight when the
+      // root gives up at 10 because of 'bomb'.
+      const w = child('w', () => (++starts === 1 ? cold('-----#') : slowInit.start()));
+      out = runTree(
+        ts,
+        of(
+          child('sub', () => of(w).pipe(oneForOne())),
+          child('bomb', () => cold('----------#')),
+        ).pipe(oneForOne({ intensity: 0 })),
+        500,
+      );
+    });
+    expect(starts).toBe(2);
+    const { all } = out!;
+    expect(all.at(-1)?.kind).toBe('exit');
+    const reason = reasonOf(all.at(-1));
+    expect(reason?.kind === 'error' && reason.error).toBeInstanceOf(MaxRestartsExceededError);
+    // The restarted w never reports started to the tree, and its init does not outlive the tree.
+    expect(out!.log.filter((l) => l.includes('child-started sub/w'))).toEqual([
+      '0 child-started sub/w#1',
+    ]);
+    expect(log.filter((l) => l.includes('init over'))).toHaveLength(1);
+    // Every pid the tree reported is dead: exit$ answers at once.
+    for (const n of all) {
+      if (n.kind !== 'child-started') continue;
+      const reasons: ExitReason[] = [];
+      n.pid.exit$.subscribe((r) => reasons.push(r));
+      expect(reasons).toHaveLength(1);
+    }
+  });
+
+  test('during a backoff wait: the pending restart never happens', () => {
+    const ts = newScheduler();
+    let starts = 0;
+    let out: ReturnType<typeof runTree> | undefined;
+    const pids: Pid[] = [];
+    const exits: string[] = [];
+    ts.run(({ cold }) => {
+      const w = child('w', () => {
+        starts++;
+        return cold('-----#');
+      });
+      out = runTree(
+        ts,
+        of(
+          child('sub', () => of(w).pipe(oneForOne({ backoff: { min: 100, max: 100 } }))),
+          child('bomb', () => cold('----------#')),
+        ).pipe(oneForOne({ intensity: 0 })),
+        500,
+      );
+      for (const n of out.all)
+        if (n.kind === 'started' || n.kind === 'child-started') pids.push(n.pid);
+      for (const pid of pids) pid.exit$.subscribe((r) => exits.push(`${ts.now()} ${r.kind}`));
+    });
+    expect(starts).toBe(1);
+    expect(out!.log).toEqual([
+      '0 started',
+      '0 child-started sub#1',
+      '0 child-started sub/w#1',
+      '0 child-started bomb#1',
+      '5 child-exited sub/w#1 error',
+      '5 restart sub/w x1',
+      '5 backoff sub/w 100',
+      '10 child-exited bomb#1 error',
+      '10 give-up ',
+      '10 child-exited sub#1 cancelled',
+      '10 exit error',
+    ]);
+    // root, sub, w, bomb: each exit seen once, none after the root's.
+    expect(exits).toHaveLength(4);
+    expect(exits.every((e) => Number(e.split(' ')[0]) <= 10)).toBe(true);
+  });
+
+  test('during a one_for_all restart waiting on a slow terminate: the set is not started again', () => {
+    const ts = newScheduler();
+    let crashyStarts = 0;
+    let out: ReturnType<typeof runTree> | undefined;
+    ts.run(({ cold }) => {
+      const slowStop = genServer({ init: () => 0, terminate: () => timer(50) });
+      out = runTree(
+        ts,
+        of(
+          child('sub', () =>
+            of(
+              child('slow', () => slowStop.start()),
+              child('crashy', () => {
+                crashyStarts++;
+                return cold('-----#');
+              }),
+            ).pipe(oneForAll()),
+          ),
+        ).pipe(oneForOne()),
+        500,
+      );
+      const root = (out.all[0] as { pid: Pid }).pid;
+      ts.schedule(() => stop(root, { kind: 'error', error: new Error('parent crashed') }), 10);
+    });
+    expect(crashyStarts).toBe(1);
+    expect(out!.log.slice(4)).toEqual([
+      '5 child-exited sub/crashy#1 error',
+      '5 restart sub/crashy x1',
+      '55 child-exited sub/slow#1 cancelled',
+      '55 child-exited sub#1 cancelled',
+      '55 exit error',
+    ]);
+  });
+
+  test('unsubscribing the root during a one_for_all restart: a terminate already running may finish within its shutdown', () => {
+    const ts = newScheduler();
+    const finished: string[] = [];
+    let out: ReturnType<typeof runTree> | undefined;
+    ts.run(({ cold }) => {
+      const slowStop = genServer({
+        init: () => 0,
+        terminate: () => timer(50).pipe(finalize(() => finished.push(`${ts.now()} slow done`))),
+      });
+      out = runTree(
+        ts,
+        of(
+          child('sub', () =>
+            of(
+              child('slow', () => slowStop.start()),
+              child('crashy', () => cold('-----#')),
+            ).pipe(oneForAll()),
+          ),
+        ).pipe(oneForOne()),
+        10,
+      );
+    });
+    expect(out!.log.at(-1)).toBe('5 restart sub/crashy x1');
+    // docs/design.md, "Lifecycle": a terminate already running at teardown finishes within its shutdown. slow's
+    // terminate began at 5 with the default 5000 ms shutdown, so it may run to its end at 55.
+    expect(finished).toEqual(['55 slow done']);
+  });
+});
+
+/** A worker that crashes on 'crash'. */

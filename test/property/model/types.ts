@@ -21,7 +21,7 @@ export interface BackoffSpec {
   readonly min: number;
   readonly max: number;
   readonly factor: number;
-  /** How long an incarnation must run for k to start again from 1 (DESIGN's default: `max`). */
+  /** How long an incarnation must run for k to start again from 1 (docs/design.md, "Supervision": default `max`). */
   readonly resetAfter: number;
 }
 

@@ -14,8 +14,8 @@ import {
   type TraceEntry,
 } from './types.js';
 
-// A pure reference model of rxotp supervision, from DESIGN.md ("Semantics" 5,
-// 7-10, 12, 13 and "Precise rules") and OTP's supervisor rules. Leaves have no
+// A pure reference model of rxotp supervision, from docs/design.md ("Supervision",
+// "Names", "Lifecycle") and OTP's supervisor rules. Leaves have no
 // `terminate`, so every transition completes at the virtual time of the step
 // or timer that caused it; time matters only to the intensity window and to
 // backoff.
@@ -56,7 +56,7 @@ interface Entry {
   inc: number;
   /** Times a restart decision has started this child again (the `count` of `restart`). */
   restarts: number;
-  /** Consecutive restarts, for backoff (the k of DESIGN's formula). */
+  /** Consecutive restarts, for backoff (the k of docs/design.md, "Supervision", backoff). */
   k: number;
   /** When the running (or last) incarnation started. */
   startedAt: number;
@@ -280,7 +280,7 @@ export function runModel(root: SupSpec, schedule: readonly Step[]): ModelResult 
     else childExited(sup.parent.sup, sup.parent.entry, reason, []);
   };
 
-  /** DESIGN "Intensity": restart number `intensity + 1` within the window gives up. */
+  /** docs/design.md, "Supervision" (intensity): restart number `intensity + 1` within the window gives up. */
   const withinIntensity = (sup: SupInstance): boolean => {
     sup.history.push(now);
     const recent = sup.history.filter((t) => now - t < sup.spec.period).length;
@@ -344,7 +344,7 @@ export function runModel(root: SupSpec, schedule: readonly Step[]): ModelResult 
       restartFrom(sup, entry, held);
       return;
     }
-    // DESIGN "Backoff": k resets once the child has run `resetAfter` ms.
+    // docs/design.md, "Supervision" (backoff): k resets once the child has run `resetAfter` ms.
     entry.k = now - entry.startedAt >= backoff.resetAfter ? 1 : entry.k + 1;
     const delay = Math.min(backoff.max, backoff.min * backoff.factor ** (entry.k - 1));
     emit({ t: now, kind: 'backoff', path: inst.path, delay });
@@ -499,7 +499,7 @@ export function runModel(root: SupSpec, schedule: readonly Step[]): ModelResult 
    * OTP's control calls: terminate keeps the spec (a temporary child's is
    * dropped), also cancels a restart waiting out its backoff, and is no
    * error on a stopped child; restart and delete need a stopped child. None
-   * of them counts towards intensity. DESIGN leaves a child waiting out its
+   * of them counts towards intensity. docs/design.md ("Supervision") leaves a child waiting out its
    * backoff open: rxotp's `restartChild` documents that it starts it at once
    * (OTP answers `{error, restarting}`), and `deleteChild` treats it as
    * running (as OTP does).

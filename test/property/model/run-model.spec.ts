@@ -2,7 +2,8 @@ import { formatTrace } from './format-trace.js';
 import { runModel } from './run-model.js';
 import type { LeafSpec, NodeSpec, RestartType, Step, Strategy, SupSpec } from './types.js';
 
-// The model's own checks: each case is one rule of DESIGN.md, worked by hand.
+// The model's own checks: each case is one rule of docs/design.md ("Supervision",
+// "Names"), worked by hand.
 
 const leaf = (id: string, restart: RestartType = 'permanent'): LeafSpec => ({
   kind: 'leaf',

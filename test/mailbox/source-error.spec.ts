@@ -17,6 +17,7 @@ test('an error from a source feeding a dead actor mailbox is reported, not swall
   stop(pid);
   const failure = new Error('feed failed');
   feed.error(failure);
-  // DESIGN 6: "an error no one handles goes to RxJS's config.onUnhandledError".
+  // docs/design.md, "Reports": an error no caller can receive is reported, and reaches
+  // rxjs's config.onUnhandledError when that is set.
   expect(unhandled()).toHaveBeenCalledWith(failure);
 });

@@ -38,7 +38,8 @@ test('a call whose async handler is in flight is rejected at once when the actor
     .subscribe((n) => (pid = n.pid));
   const inflight = observe(call$(pid!, 'slow', { scheduler: frozen }));
   subscription.unsubscribe();
-  // DESIGN: "nothing vanishes"; the caller should not be left to its timeout.
+  // docs/design.md, "Lifecycle": a call owed a reply is rejected when its actor exits, so the
+  // caller is not left to its timeout.
   expect(inflight.error).toBeInstanceOf(ActorExitError);
   expect((inflight.error as ActorExitError).reason).toEqual({ kind: 'cancelled' });
 });

@@ -1,0 +1,34 @@
+const text = new TextEncoder();
+const bytes = new TextDecoder();
+
+// Bucket keys allow [-/_=.a-zA-Z0-9]: any other byte of a name's UTF-8 is
+// written `=XX`, and the empty name is `=`.
+const PLAIN = /^[-_a-zA-Z0-9]$/;
+
+/** @internal */
+export function encodeKey(name: string): string {
+  if (name === '') return '=';
+  let key = '';
+  for (const char of name) {
+    if (PLAIN.test(char)) key += char;
+    else for (const byte of text.encode(char)) key += `=${byte.toString(16).padStart(2, '0')}`;
+  }
+  return key;
+}
+
+/** @internal `undefined` for a key this registry did not write. */
+export function decodeKey(key: string): string | undefined {
+  if (key === '=') return '';
+  if (!/^(?:[-_a-zA-Z0-9]|=[0-9a-f]{2})+$/.test(key)) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < key.length;) {
+    if (key[i] === '=') {
+      out.push(parseInt(key.slice(i + 1, i + 3), 16));
+      i += 3;
+    } else {
+      out.push(key.charCodeAt(i));
+      i += 1;
+    }
+  }
+  return bytes.decode(new Uint8Array(out));
+}
