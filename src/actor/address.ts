@@ -3,7 +3,7 @@ import type { Protocol } from './protocol.js';
 import type { Via } from './via.js';
 import { PID_BRAND } from './pid.js';
 import { VIA_BRAND } from './via.js';
-import { describe } from '../exit/describe.js';
+import { mustBe } from '../check/must-be.js';
 
 /**
  * Where a message can go: a `Pid`, or a `via(registry, name)` that resolves at each send.
@@ -45,7 +45,5 @@ export function isVia(x: unknown): x is Via {
 
 /** @internal Throws the error every messaging function gives for a bad target. */
 export function badTarget(fn: string, target: unknown, arg = 'target'): never {
-  throw new TypeError(
-    `${fn}: ${arg} must be a Pid or a via(registry, name) address, got ${describe(target)}.`,
-  );
+  throw mustBe(fn, arg, 'a Pid or a via(registry, name) address', target);
 }

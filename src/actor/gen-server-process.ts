@@ -31,49 +31,59 @@ export type AnyBehavior = LiteralBehavior<
 
 /** @internal One incarnation of a genServer. It is its own `ctx`. */
 export class GenServerProcess extends Process implements Ctx {
-  private state: unknown;
-  private monitors: Monitors | null = null;
+  #state: unknown;
+  #monitors: Monitors | null = null;
   /**
    * The armed idle timeout, if any: its timer, and the message it sends (which
    * identifies it, so a timeout queued before a message came is dropped).
    */
-  private idle: { timer: Subscription | null; readonly message: TimeoutMessage } | null = null;
+  #idle: { timer: Subscription | null; readonly message: TimeoutMessage } | null = null;
+
+  readonly #behavior: AnyBehavior;
+  readonly #args: unknown;
+  readonly #name: string | undefined;
+  readonly #registry: Registry | undefined;
 
   constructor(
-    private readonly behavior: AnyBehavior,
-    private readonly args: unknown,
+    behavior: AnyBehavior,
+    args: unknown,
     sink: Sink | null,
     scheduler: SchedulerLike,
-    private readonly name: string | undefined,
-    private readonly registry: Registry | undefined,
+    name: string | undefined,
+    registry: Registry | undefined,
   ) {
     super(sink, scheduler, name);
+    this.#behavior = behavior;
+    this.#args = args;
+    this.#name = name;
+    this.#registry = registry;
   }
 
   /** Runs `init`; `started` follows once it settles. */
   boot(): this {
     enter();
     try {
-      const { registry, name } = this;
+      const registry = this.#registry;
+      const name = this.#name;
       if (registry !== undefined && name !== undefined) {
         const taken = registry.conflict(name, this.pid);
         if (taken !== null) return (this.crash(taken), this);
       }
       let result: unknown;
       try {
-        result = this.run(() => this.behavior.init(this.args, this));
+        result = this.run(() => this.#behavior.init(this.#args, this));
       } catch (error) {
         return (this.crash(error), this);
       }
       if (isAsync(result)) {
         this.wait(
           result,
-          (state) => this.initialized(state),
+          (state) => this.#initialized(state),
           (error) => this.crash(error),
-          () => this.crash(this.handlerError('init', 'completed without a value')),
+          () => this.crash(this.#handlerError('init', 'completed without a value')),
         );
       } else {
-        this.initialized(result);
+        this.#initialized(result);
       }
     } finally {
       leave();
@@ -81,13 +91,14 @@ export class GenServerProcess extends Process implements Ctx {
     return this;
   }
 
-  private initialized(result: unknown): void {
+  #initialized(result: unknown): void {
     const after = isNext(result) ? result : null;
     const state = after === null ? result : after.result;
-    if (state === undefined) return this.crash(this.noState('init'));
-    this.state = state;
+    if (state === undefined) return this.crash(this.#noState('init'));
+    this.#state = state;
     this.committed(state);
-    const { registry, name } = this;
+    const registry = this.#registry;
+    const name = this.#name;
     if (registry !== undefined && name !== undefined) {
       try {
         registry.add(name, this.pid, -1);
@@ -98,7 +109,7 @@ export class GenServerProcess extends Process implements Ctx {
     }
     this.started({ kind: 'started', pid: this.pid });
     // Still inside an rxotp callback: no message runs before the continue below.
-    if (after !== null && !this.stopAsked) this.then(after);
+    if (after !== null && !this.stopAsked) this.#then(after);
   }
 
   protected receive(kind: number, payload: unknown): void {
@@ -106,95 +117,98 @@ export class GenServerProcess extends Process implements Ctx {
     if (kind >= DOWN) {
       if (
         kind === IDLE
-          ? payload !== this.idle?.message
-          : kind === DOWN && !this.monitors?.take((payload as DownMessage).ref)
+          ? payload !== this.#idle?.message
+          : kind === DOWN && !this.#monitors?.take((payload as DownMessage).ref)
       )
         return;
       kind = INFO;
     }
-    if (this.idle !== null) {
-      this.idle.timer?.unsubscribe();
-      this.idle = null;
+    if (this.#idle !== null) {
+      this.#idle.timer?.unsubscribe();
+      this.#idle = null;
     }
-    const behavior = this.behavior;
+    const behavior = this.#behavior;
     // `run` inlined by hand: no closure per message on the mailbox's hot path.
     const previous = running.process;
     running.process = this;
     let result: unknown;
     try {
       if (kind === CAST) {
-        if (behavior.handleCast === undefined) throw this.missing('handleCast', 'cast');
-        result = behavior.handleCast(payload, this.state, this);
+        if (behavior.handleCast === undefined) throw this.#missing('handleCast', 'cast');
+        result = behavior.handleCast(payload, this.#state, this);
       } else if (kind === CALL) {
-        if (behavior.handleCall === undefined) throw this.missing('handleCall', 'call');
+        if (behavior.handleCall === undefined) throw this.#missing('handleCall', 'call');
         result = behavior.handleCall(
           (payload as CallRef).request,
           payload as CallRef,
-          this.state,
+          this.#state,
           this,
         );
       } else {
-        if (behavior.handleInfo === undefined) throw this.missing('handleInfo', 'send');
-        result = behavior.handleInfo(payload, this.state, this);
+        if (behavior.handleInfo === undefined) throw this.#missing('handleInfo', 'send');
+        result = behavior.handleInfo(payload, this.#state, this);
       }
     } catch (error) {
       running.process = previous;
-      return this.crashOn(kind, payload, error);
+      return this.#crashOn(kind, payload, error);
     }
     running.process = previous;
-    if (!isAsync(result)) return void this.handled(kind, payload, result);
+    if (!isAsync(result)) return void this.#handled(kind, payload, result);
     // A call whose handler is still running is owed: an exit meanwhile rejects it.
     if (kind === CALL) this.owe(payload as CallRef);
     this.wait(
       result,
       (value) => {
-        if (!this.handled(kind, payload, value)) this.resume();
+        if (!this.#handled(kind, payload, value)) this.resume();
       },
-      (error) => this.crashOn(kind, payload, error),
+      (error) => this.#crashOn(kind, payload, error),
       () =>
-        this.crashOn(
+        this.#crashOn(
           kind,
           payload,
-          this.handlerError(handlerName(kind), 'completed without a value'),
+          this.#handlerError(handlerName(kind), 'completed without a value'),
         ),
     );
   }
 
   /** Commits a handler's result; `true` when a continue it asked for is still running (async). */
-  private handled(kind: number, payload: unknown, returned: unknown): boolean {
+  #handled(kind: number, payload: unknown, returned: unknown): boolean {
     const after = isNext(returned) ? returned : null;
     const result = after === null ? returned : after.result;
     if (kind !== CALL) {
       if (result === undefined) {
-        this.crashOn(kind, payload, this.noState(handlerName(kind)));
+        this.#crashOn(kind, payload, this.#noState(handlerName(kind)));
         return false;
       }
-      this.state = result;
+      this.#state = result;
       this.committed(result);
-      return after !== null && this.then(after);
+      return after !== null && this.#then(after);
     }
     const ref = payload as CallRef;
     if (typeof result !== 'object' || result === null || !('state' in result)) {
-      this.crashOn(
+      this.#crashOn(
         kind,
         payload,
-        this.handlerError('handleCall', 'must return { reply, state } or { noreply: true, state }'),
+        this.#handlerError(
+          'handleCall',
+          'must return { reply, state } or { noreply: true, state }',
+        ),
       );
       return false;
     }
     const { state } = result;
     if (state === undefined) {
-      this.crashOn(kind, payload, this.noState('handleCall'));
+      this.#crashOn(kind, payload, this.#noState('handleCall'));
       return false;
     }
-    this.state = state;
+    this.#state = state;
     this.committed(state);
     if ((result as { noreply?: unknown }).noreply === true) {
       if (!ref.done) this.owe(ref);
     } else {
       ref.resolve((result as { reply?: unknown }).reply);
     }
-    return after !== null && this.then(after);
+    return after !== null && this.#then(after);
   }
 
   /**
@@ -204,7 +218,7 @@ export class GenServerProcess extends Process implements Ctx {
    * of the last result. `true` while an async `handleContinue` holds the
    * mailbox (it resumes it when done). See docs/design.md, "Continue and idle timeout".
    */
-  private then(after: Next<unknown>): boolean {
+  #then(after: Next<unknown>): boolean {
     let current: Next<unknown> | null = after;
     while (current.continues) {
       if (this.stopAsked) return false;
@@ -212,11 +226,11 @@ export class GenServerProcess extends Process implements Ctx {
       running.process = this;
       let result: unknown;
       try {
-        const behavior = this.behavior;
+        const behavior = this.#behavior;
         if (behavior.handleContinue === undefined) {
-          throw this.missing('handleContinue', 'next(state, { continue })');
+          throw this.#missing('handleContinue', 'next(state, { continue })');
         }
-        result = behavior.handleContinue(current.continue, this.state, this);
+        result = behavior.handleContinue(current.continue, this.#state, this);
       } catch (error) {
         running.process = previous;
         this.crash(error);
@@ -227,36 +241,36 @@ export class GenServerProcess extends Process implements Ctx {
         this.wait(
           result,
           (value) => {
-            const next = this.continued(value);
-            if (next === null || !this.then(next)) this.resume();
+            const next = this.#continued(value);
+            if (next === null || !this.#then(next)) this.resume();
           },
           (error) => this.crash(error),
-          () => this.crash(this.handlerError('handleContinue', 'completed without a value')),
+          () => this.crash(this.#handlerError('handleContinue', 'completed without a value')),
         );
         return true;
       }
-      current = this.continued(result);
+      current = this.#continued(result);
       if (current === null) return false;
     }
-    this.armIdle(current.timeout);
+    this.#armIdle(current.timeout);
     return false;
   }
 
   /** Commits what `handleContinue` gave; its `next(...)`, or `null` (none, or it crashed). */
-  private continued(result: unknown): Next<unknown> | null {
+  #continued(result: unknown): Next<unknown> | null {
     const after = isNext(result) ? result : null;
     const state = after === null ? result : after.result;
     if (state === undefined) {
-      this.crash(this.noState('handleContinue'));
+      this.crash(this.#noState('handleContinue'));
       return null;
     }
-    this.state = state;
+    this.#state = state;
     this.committed(state);
     return after;
   }
 
   /** Arms an idle timeout unless a message is already waiting (it would end it at once). */
-  private armIdle(timeout: number): void {
+  #armIdle(timeout: number): void {
     if (timeout === Infinity || this.depth > 0 || this.stopAsked) return;
     const message: TimeoutMessage = Object.freeze({ kind: 'timeout', after: timeout });
     // Set first: a synchronous scheduler may run the timer before `timer` returns.
@@ -264,19 +278,19 @@ export class GenServerProcess extends Process implements Ctx {
       timer: null,
       message,
     };
-    this.idle = idle;
+    this.#idle = idle;
     idle.timer = this.timer(timeout, () => this.post(IDLE, message, undefined));
   }
 
-  private crashOn(kind: number, payload: unknown, error: unknown): void {
+  #crashOn(kind: number, payload: unknown, error: unknown): void {
     const reason = errorExit(error);
     if (kind === CALL) (payload as CallRef).reject(new ActorExitError(String(this.pid), reason));
     this.exit(reason);
   }
 
   protected override onStopping(): void {
-    this.monitors?.clear();
-    this.monitors = null;
+    this.#monitors?.clear();
+    this.#monitors = null;
   }
 
   protected override spawnedExited(child: Pid, reason: ExitReason): void {
@@ -285,27 +299,27 @@ export class GenServerProcess extends Process implements Ctx {
 
   /** @internal Whether linked exits arrive as messages (the behaviour's `trapExit`). */
   get trapExit(): boolean {
-    return this.behavior.trapExit === true;
+    return this.#behavior.trapExit === true;
   }
 
   protected terminate(reason: ExitReason): unknown {
-    return this.behavior.terminate?.(reason, this.state, this);
+    return this.#behavior.terminate?.(reason, this.#state, this);
   }
 
   protected exitNotification(reason: ExitReason): Lifecycle {
     return { kind: 'exit', pid: this.pid, reason };
   }
 
-  private missing(handler: string, via: string): HandlerError {
-    return this.handlerError(
+  #missing(handler: string, via: string): HandlerError {
+    return this.#handlerError(
       handler,
       `is missing, and a message came by ${via}. Add ${handler} to the behavior.`,
     );
   }
 
   /** OTP's `bad_return_value`: `undefined` is never a state. */
-  private noState(handler: string): HandlerError {
-    return this.handlerError(
+  #noState(handler: string): HandlerError {
+    return this.#handlerError(
       handler,
       handler === 'handleCall'
         ? 'returned undefined as the state. Return { reply, state } with the state; use null for none.'
@@ -313,13 +327,13 @@ export class GenServerProcess extends Process implements Ctx {
     );
   }
 
-  private handlerError(handler: string, problem: string): HandlerError {
+  #handlerError(handler: string, problem: string): HandlerError {
     return new HandlerError(String(this.pid), handler, problem);
   }
 
   /** @internal The committed state, for `state$`; `hasState` tells whether init has settled. */
   currentState(): unknown {
-    return this.state;
+    return this.#state;
   }
 
   /** @internal */
@@ -346,14 +360,14 @@ export class GenServerProcess extends Process implements Ctx {
   }
 
   monitor(pid: Pid): MonitorRef {
-    const ref = (this.monitors ??= new Monitors(this)).add(pid);
+    const ref = (this.#monitors ??= new Monitors(this)).add(pid);
     // Made in `terminate`: its monitors have already ended, and this one ends at once.
     if (this.reason !== undefined) this.onStopping();
     return ref;
   }
 
   demonitor(ref: MonitorRef): boolean {
-    return (this.monitors ??= new Monitors(this)).remove(ref);
+    return (this.#monitors ??= new Monitors(this)).remove(ref);
   }
 
   sendAfter(delay: number, message: unknown): Subscription {

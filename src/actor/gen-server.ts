@@ -4,13 +4,13 @@ import { isScheduler } from '../check/is-scheduler.js';
 import { readFields } from '../check/read-fields.js';
 import { checkMailbox, type MailboxOptions } from '../mailbox/mailbox-options.js';
 import { Registry } from '../registry/registry.js';
-import { describe } from '../exit/describe.js';
 import type { Behavior, CallResult, LiteralBehavior } from './behavior.js';
 import type { CallOf, CastOf, InfoOf, Protocol, PublishedOf, ReplyOf } from './protocol.js';
 import { GenServerProcess, type AnyBehavior } from './gen-server-process.js';
 import type { Lifecycle } from './lifecycle.js';
 import { lifecycleStream } from './lifecycle-stream.js';
 import type { Sink } from './process.js';
+import { mustBe } from '../check/must-be.js';
 
 /**
  * Options of `def.start` and `spawn`.
@@ -248,22 +248,16 @@ function define(fn: string, behavior: unknown): GenServer<Protocol, unknown> {
     '{ init: (args) => state, handleCast, ... }',
   );
   if (read === undefined || typeof read.init !== 'function') {
-    throw new TypeError(
-      `${fn}: behavior.init must be a function (args, ctx) => initial state, got ${describe(read?.init)}.`,
-    );
+    throw mustBe(fn, 'behavior.init', 'a function (args, ctx) => initial state', read?.init);
   }
   for (const handler of HANDLERS) {
     const value = read[handler];
     if (value !== undefined && typeof value !== 'function') {
-      throw new TypeError(
-        `${fn}: behavior.${handler} must be a function or left out, got ${describe(value)}.`,
-      );
+      throw mustBe(fn, `behavior.${handler}`, 'a function or left out', value);
     }
   }
   if (read.trapExit !== undefined && typeof read.trapExit !== 'boolean') {
-    throw new TypeError(
-      `genServer: behavior.trapExit must be true, false or left out, got ${describe(read.trapExit)}.`,
-    );
+    throw mustBe('genServer', 'behavior.trapExit', 'true, false or left out', read.trapExit);
   }
   const any = behavior as AnyBehavior;
   const boot = (
@@ -299,18 +293,16 @@ export function checkStartOptions(fn: string, options: unknown): StartOptions | 
   const { name, registry, scheduler } = read;
   if (read.mailbox !== undefined) read.mailbox = checkMailbox(fn, read.mailbox);
   if (name !== undefined && typeof name !== 'string') {
-    throw new TypeError(`${fn}: options.name must be a string, got ${describe(name)}.`);
+    throw mustBe(fn, 'options.name', 'a string', name);
   }
   if (registry !== undefined && !holds(() => registry instanceof Registry)) {
-    throw new TypeError(`${fn}: options.registry must be a Registry, got ${describe(registry)}.`);
+    throw mustBe(fn, 'options.registry', 'a Registry', registry);
   }
   if (registry !== undefined && name === undefined) {
     throw new TypeError(`${fn}: options.registry needs options.name, the name to register.`);
   }
   if (scheduler !== undefined && !isScheduler(scheduler)) {
-    throw new TypeError(
-      `${fn}: options.scheduler must be an rxjs SchedulerLike, got ${describe(scheduler)}.`,
-    );
+    throw mustBe(fn, 'options.scheduler', 'an rxjs SchedulerLike', scheduler);
   }
   return read as StartOptions;
 }

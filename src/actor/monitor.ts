@@ -1,9 +1,9 @@
 import type { ExitReason } from '../exit/exit-reason.js';
 import { isPid } from './address.js';
-import { describe } from '../exit/describe.js';
 import type { Pid } from './pid.js';
 import { DOWN } from './system-kinds.js';
 import type { DownMessage, MonitorRef } from './system-messages.js';
+import { mustBe, A_PID } from '../check/must-be.js';
 
 let nextRef = 0;
 
@@ -22,54 +22,50 @@ export interface MonitorOwner {
  */
 export class Monitors {
   /** Each monitor on, with the remover of its exit watcher (`null` once it fired). */
-  private readonly on = new Map<MonitorRef, (() => void) | null>();
+  readonly #on = new Map<MonitorRef, (() => void) | null>();
 
   constructor(private readonly owner: MonitorOwner) {}
 
   add(target: unknown): MonitorRef {
     if (!isPid(target)) {
-      throw new TypeError(
-        `ctx.monitor: pid must be a Pid (look a name up with registry.whereis), got ${describe(target)}.`,
-      );
+      throw mustBe('ctx.monitor', 'pid', A_PID, target);
     }
     const pid: Pid = target;
     const ref: MonitorRef = Object.freeze({ id: ++nextRef, pid });
-    this.on.set(ref, null);
+    this.#on.set(ref, null);
     let fired = false;
     const remove = pid.target.onExit((reason: ExitReason) => {
       fired = true;
-      if (!this.on.has(ref)) return;
-      this.on.set(ref, null);
+      if (!this.#on.has(ref)) return;
+      this.#on.set(ref, null);
       const down: DownMessage = Object.freeze({ kind: 'down', ref, pid, reason });
       this.owner.post(DOWN, down, undefined);
     });
     // A dead or unknown pid fires at once (Erlang's `noproc`): nothing to remove later.
-    if (!fired) this.on.set(ref, remove);
+    if (!fired) this.#on.set(ref, remove);
     return ref;
   }
 
   /** Turns a monitor off; `true` when it was on and its down message not yet handled. */
   remove(ref: unknown): boolean {
     if (typeof ref !== 'object' || ref === null) {
-      throw new TypeError(
-        `ctx.demonitor: ref must be what ctx.monitor returned, got ${describe(ref)}.`,
-      );
+      throw mustBe('ctx.demonitor', 'ref', 'what ctx.monitor returned', ref);
     }
     const key = ref as MonitorRef;
-    if (!this.on.has(key)) return false;
-    this.on.get(key)?.();
-    this.on.delete(key);
+    if (!this.#on.has(key)) return false;
+    this.#on.get(key)?.();
+    this.#on.delete(key);
     return true;
   }
 
   /** A down message's turn came: `true` (and the monitor is done) when it is still on. */
   take(ref: MonitorRef): boolean {
-    return this.on.delete(ref);
+    return this.#on.delete(ref);
   }
 
   /** The incarnation ends: its monitors end with it. */
   clear(): void {
-    for (const remove of this.on.values()) remove?.();
-    this.on.clear();
+    for (const remove of this.#on.values()) remove?.();
+    this.#on.clear();
   }
 }

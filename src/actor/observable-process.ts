@@ -11,7 +11,7 @@ import { Process, lost, type Sink } from './process.js';
  * unsubscribes the source. It takes no messages: they become dead letters.
  */
 export class ObservableProcess extends Process {
-  private subscription: Subscription | null = null;
+  #subscription: Subscription | null = null;
 
   constructor(
     private readonly stream: Observable<unknown>,
@@ -28,10 +28,10 @@ export class ObservableProcess extends Process {
       if (!this.running) return this;
       const subscription = this.stream.subscribe({
         next: (value) => this.publish(value),
-        error: (error: unknown) => this.end(errorExit(error)),
-        complete: () => this.end(NORMAL),
+        error: (error: unknown) => this.#end(errorExit(error)),
+        complete: () => this.#end(NORMAL),
       });
-      if (this.running) this.subscription = subscription;
+      if (this.running) this.#subscription = subscription;
       else subscription.unsubscribe();
     } finally {
       leave();
@@ -39,7 +39,7 @@ export class ObservableProcess extends Process {
     return this;
   }
 
-  private end(reason: ExitReason): void {
+  #end(reason: ExitReason): void {
     enter();
     try {
       this.exit(reason);
@@ -58,8 +58,8 @@ export class ObservableProcess extends Process {
   }
 
   protected terminate(): void {
-    const subscription = this.subscription;
-    this.subscription = null;
+    const subscription = this.#subscription;
+    this.#subscription = null;
     subscription?.unsubscribe();
   }
 

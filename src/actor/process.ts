@@ -80,14 +80,14 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
   /** Set once the exit is decided; final once dead. */
   reason: ExitReason | undefined;
   protected sink: Sink<N> | null;
-  private phase: Phase = 'booting';
+  #phase: Phase = 'booting';
   /** The reason a stop was asked with, until the exit begins. */
-  private stopRequest: ExitReason | null = null;
-  private abortInflight: (() => void) | null = null;
+  #stopRequest: ExitReason | null = null;
+  #abortInflight: (() => void) | null = null;
   /** What it gathers only when used (`Ties`); `null` for most idle actors. */
-  private ties: Ties | null = null;
+  #ties: Ties | null = null;
   /** The names it holds: one entry, or several (rare). */
-  private names: NameEntry | NameEntry[] | null = null;
+  #names: NameEntry | NameEntry[] | null = null;
 
   constructor(sink: Sink<N> | null, scheduler: SchedulerLike, name: string | undefined) {
     super();
@@ -99,17 +99,17 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
   }
 
   /** Its `Ties`, made on first use. */
-  private tie(): Ties {
-    return (this.ties ??= new Ties());
+  #tie(): Ties {
+    return (this.#ties ??= new Ties());
   }
 
   /** Whether init has settled and no exit is decided yet. */
   get running(): boolean {
-    return this.phase === 'running' || this.phase === 'waiting';
+    return this.#phase === 'running' || this.#phase === 'waiting';
   }
 
   get dead(): boolean {
-    return this.phase === 'dead';
+    return this.#phase === 'dead';
   }
 
   /** A process of this node: no connection carries its messages. */
@@ -118,13 +118,13 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
   }
 
   /** Whether the exit is decided (stopping or dead). */
-  private get ending(): boolean {
-    return this.phase === 'stopping' || this.phase === 'dead';
+  get #ending(): boolean {
+    return this.#phase === 'stopping' || this.#phase === 'dead';
   }
 
   /** Whether a stop was asked for or has begun. */
   protected get stopAsked(): boolean {
-    return this.stopRequest !== null || this.ending;
+    return this.#stopRequest !== null || this.#ending;
   }
 
   // ---- Subclass hooks -------------------------------------------------------
@@ -161,20 +161,20 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     onError: (error: unknown) => void,
     onEmpty: () => void,
   ): void {
-    if (this.phase === 'running') this.phase = 'waiting';
+    if (this.#phase === 'running') this.#phase = 'waiting';
     this.hold();
-    this.abortInflight = awaitResult(
+    this.#abortInflight = awaitResult(
       r,
       (value) => {
-        this.abortInflight = null;
+        this.#abortInflight = null;
         onValue(value);
       },
       (error) => {
-        this.abortInflight = null;
+        this.#abortInflight = null;
         onError(error);
       },
       () => {
-        this.abortInflight = null;
+        this.#abortInflight = null;
         onEmpty();
       },
       (error) => report({ kind: 'callback', callback: 'handler', error, pid: this.pid }),
@@ -183,27 +183,27 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
 
   /** Init settled: from here on, an exit runs `terminate`. */
   protected initDone(): void {
-    if (this.phase === 'booting') this.phase = 'waiting';
+    if (this.#phase === 'booting') this.#phase = 'waiting';
   }
 
   /** Init settled and the incarnation is ready: take messages, then emit `started`. */
   protected started(notification: N): void {
-    if (this.phase === 'booting') this.phase = 'waiting';
+    if (this.#phase === 'booting') this.#phase = 'waiting';
     this.resume();
     this.sink?.next(notification);
   }
 
   /** Holds the mailbox while a multi-step transition runs; `resume` ends it. */
   protected suspend(): void {
-    if (this.phase === 'running') this.phase = 'waiting';
+    if (this.#phase === 'running') this.#phase = 'waiting';
     this.hold();
   }
 
   /** An async step settled: take messages again (or honour a stop that came meanwhile). */
   protected resume(): void {
-    if (this.phase !== 'waiting') return;
-    this.phase = 'running';
-    if (this.stopRequest === null) return this.unhold();
+    if (this.#phase !== 'waiting') return;
+    this.#phase = 'running';
+    if (this.#stopRequest === null) return this.unhold();
     // Held: the drain that follows settles, and `settled` begins the exit.
     this.wake();
   }
@@ -211,7 +211,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
   // ---- Mailbox rules ----------------------------------------------------------
 
   protected settled(): void {
-    if (this.stopRequest !== null && this.phase === 'running') this.exit(this.stopRequest);
+    if (this.#stopRequest !== null && this.#phase === 'running') this.exit(this.#stopRequest);
   }
 
   protected fail(error: unknown): void {
@@ -234,9 +234,9 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
    */
   requestStop(reason: ExitReason): boolean {
     if (this.stopAsked) return false;
-    this.stopRequest = reason;
+    this.#stopRequest = reason;
     this.hold();
-    if (this.phase === 'running') this.wake();
+    if (this.#phase === 'running') this.wake();
     return true;
   }
 
@@ -247,31 +247,33 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
 
   /** Exits with `reason`: ends what depends on it, runs `terminate`, then dies. */
   protected exit(reason: ExitReason): void {
-    if (this.ending) return;
-    const initDone = this.phase !== 'booting';
-    this.phase = 'stopping';
+    if (this.#ending) return;
+    const initDone = this.#phase !== 'booting';
+    this.#phase = 'stopping';
     this.reason = reason;
     this.hold();
-    this.endDependents();
-    if (!initDone) return this.die();
+    this.#endDependents();
+    const inflight = initDone ? this.#runTerminate(reason) : null;
+    if (inflight === null) return this.#die();
+    this.#abortInflight = inflight;
+  }
+
+  /**
+   * Runs `terminate`: `null` when it has ended (a throw is reported), else the
+   * abort of the Promise or Observable in flight, which dies when it settles.
+   */
+  #runTerminate(reason: ExitReason): (() => void) | null {
     let result: unknown;
     try {
       result = this.run(() => this.terminate(reason));
     } catch (error) {
-      this.terminateFailed(error);
-      return this.die();
+      this.#terminateFailed(error);
+      return null;
     }
-    if (!isAsync(result)) return this.die();
-    this.abortInflight = awaitResult(
-      result,
-      () => this.terminated(),
-      (error) => {
-        this.terminateFailed(error);
-        this.terminated();
-      },
-      () => this.terminated(),
-      (error) => this.terminateFailed(error),
-    );
+    if (!isAsync(result)) return null;
+    const done = (): void => this.#terminated();
+    const failed = (error: unknown): void => this.#terminateFailed(error);
+    return awaitResult(result, done, (error) => (failed(error), done()), done, failed);
   }
 
   /**
@@ -281,7 +283,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
    * one runs on unwatched.
    */
   cancel(): void {
-    this.teardown(Infinity, this.scheduler);
+    this.#teardown(Infinity, this.scheduler);
   }
 
   /**
@@ -291,113 +293,102 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
    * 0: never watched).
    */
   cancelWithin(shutdown: number, scheduler: SchedulerLike): void {
-    this.teardown(shutdown, scheduler);
+    this.#teardown(shutdown, scheduler);
   }
 
   /** @internal The shutdown time ran out: tear down now, and unsubscribe a `terminate` in flight. */
   abandon(): void {
-    this.teardown(0, this.scheduler, true);
+    this.#teardown(0, this.scheduler, true);
   }
 
-  private teardown(
+  #teardown(
     shutdown: number,
     scheduler: SchedulerLike,
     now = false,
     reason: ExitReason = CANCELLED,
   ): void {
-    if (this.phase === 'dead') return;
+    if (this.#phase === 'dead') return;
     const limit = (stop: (() => void) | null): void => {
       if (stop === null) return;
       if (now) stop();
       else if (shutdown > 0 && shutdown !== Infinity)
-        this.tie().grace = scheduleAfter(scheduler, shutdown, stop);
+        this.#tie().grace = scheduleAfter(scheduler, shutdown, stop);
     };
     enter();
     try {
       this.sink = null;
-      if (this.phase === 'stopping') {
-        const inflight = this.abortInflight;
-        this.abortInflight = null;
+      if (this.#phase === 'stopping') {
+        const inflight = this.#abortInflight;
+        this.#abortInflight = null;
         this.onCancel();
         limit(inflight);
-        return this.die();
+        return this.#die();
       }
-      const initDone = this.phase !== 'booting';
-      this.phase = 'stopping';
+      const initDone = this.#phase !== 'booting';
+      this.#phase = 'stopping';
       this.reason = reason;
-      this.abortInflight?.();
-      this.abortInflight = null;
-      this.endDependents();
+      this.#abortInflight?.();
+      this.#abortInflight = null;
+      this.#endDependents();
       this.onCancel();
-      if (initDone) {
-        try {
-          const result = this.run(() => this.terminate(reason));
-          if (isAsync(result)) {
-            const done = (): void => this.terminated();
-            const failed = (error: unknown): void => this.terminateFailed(error);
-            limit(awaitResult(result, done, (error) => (failed(error), done()), done, failed));
-          }
-        } catch (error) {
-          this.terminateFailed(error);
-        }
-      }
-      this.die();
+      if (initDone) limit(this.#runTerminate(reason));
+      this.#die();
     } finally {
       leave();
     }
   }
 
-  private terminateFailed(error: unknown): void {
+  #terminateFailed(error: unknown): void {
     report({ kind: 'callback', callback: 'terminate', error, pid: this.pid });
   }
 
   /** `terminate` settled: end the grace timer of a teardown, or finish the exit. */
-  private terminated(): void {
-    const ties = this.ties;
-    if (ties === null) return this.die();
+  #terminated(): void {
+    const ties = this.#ties;
+    if (ties === null) return this.#die();
     ties.grace?.unsubscribe();
     ties.grace = null;
-    this.die();
+    this.#die();
   }
 
-  private clearTimers(): void {
-    const timers = this.ties?.timers ?? null;
+  #clearTimers(): void {
+    const timers = this.#ties?.timers ?? null;
     if (timers !== null) {
-      this.ties!.timers = null;
+      this.#ties!.timers = null;
       for (const timer of timers) timer.unsubscribe();
     }
   }
 
-  private endDependents(): void {
-    this.clearTimers();
-    this.endKids();
+  #endDependents(): void {
+    this.#clearTimers();
+    this.#endKids();
     this.onStopping();
   }
 
   /** Its spawned children end with it: `cancelled`, or a `LinkedExitError` if it crashed. */
-  private endKids(): void {
-    const ties = this.ties;
+  #endKids(): void {
+    const ties = this.#ties;
     if (ties === null || ties.kids === null) return;
     const kids = ties.kids;
     ties.kids = null;
     const reason = childReason(this.pid, this.reason!);
     for (let i = kids.length - 1; i >= 0; i--)
-      kids[i]!.teardown(Infinity, kids[i]!.scheduler, false, reason);
+      kids[i]!.#teardown(Infinity, kids[i]!.scheduler, false, reason);
   }
 
-  private die(): void {
-    if (this.phase === 'dead') return;
+  #die(): void {
+    if (this.#phase === 'dead') return;
     const reason = this.reason!;
-    this.phase = 'dead';
+    this.#phase = 'dead';
     this.close();
     live--;
-    this.clearTimers();
-    const parent = this.ties?.parent ?? null;
+    this.#clearTimers();
+    const parent = this.#ties?.parent ?? null;
     if (parent !== null) {
-      parent.unlink(this);
-      if (!parent.ending) parent.spawnedExited(this.pid, reason);
+      parent.#unlink(this);
+      if (!parent.#ending) parent.spawnedExited(this.pid, reason);
     }
-    const names = this.names;
+    const names = this.#names;
     if (names !== null) {
       for (const { registry, name, hold } of Array.isArray(names) ? names : [names]) {
         registry.exited(name, this.pid, hold);
@@ -405,10 +396,10 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     }
     // Actors spawned by terminate itself end here too (no orphans), once the
     // names are pending, so what they send to them waits for the restart.
-    this.endKids();
+    this.#endKids();
     const rest = this.takeRest();
-    if (rest !== null) this.disposeRest(rest.queue, rest.from, rest.to, reason);
-    const ties = this.ties;
+    if (rest !== null) this.#disposeRest(rest.queue, rest.from, rest.to, reason);
+    const ties = this.#ties;
     if (ties !== null) {
       const owed = ties.owed;
       ties.owed = null;
@@ -424,9 +415,9 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
       sink.next(this.exitNotification(reason));
       sink.complete();
     }
-    const watchers = this.ties?.watchers ?? null;
+    const watchers = this.#ties?.watchers ?? null;
     if (watchers !== null) {
-      this.ties!.watchers = null;
+      this.#ties!.watchers = null;
       for (const watch of watchers) watch(reason);
     }
   }
@@ -444,7 +435,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
    * one subscribes to `deadLetters$`, casts and infos are dropped without
    * making a letter, `LEFTOVER_SCAN` slots a chunk.
    */
-  private disposeRest(queue: unknown[], from: number, to: number, reason: ExitReason): void {
+  #disposeRest(queue: unknown[], from: number, to: number, reason: ExitReason): void {
     const end = Math.min(
       to,
       from + SLOTS * (deadLettersObserved() ? LEFTOVER_CHUNK : LEFTOVER_SCAN),
@@ -463,7 +454,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     this.scheduler.schedule(() => {
       enter();
       try {
-        this.disposeRest(queue, end, to, reason);
+        this.#disposeRest(queue, end, to, reason);
       } finally {
         leave();
       }
@@ -480,11 +471,11 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
 
   /** @internal Calls `watcher` once with the exit reason; at once if already dead. */
   onExit(watcher: (reason: ExitReason) => void): () => void {
-    if (this.phase === 'dead') {
+    if (this.#phase === 'dead') {
       watcher(this.reason!);
       return noop;
     }
-    const ties = this.tie();
+    const ties = this.#tie();
     (ties.watchers ??= []).push(watcher);
     return () => {
       const i = ties.watchers?.indexOf(watcher) ?? -1;
@@ -495,16 +486,16 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
   /** @internal Makes `kid` end with this process. */
   link(kid: Process<unknown>): void {
     // A child whose init already failed is told about at once, as a later exit would be.
-    if (kid.phase === 'dead') {
-      if (!this.ending) this.spawnedExited(kid.pid, kid.reason!);
+    if (kid.#phase === 'dead') {
+      if (!this.#ending) this.spawnedExited(kid.pid, kid.reason!);
       return;
     }
-    kid.tie().parent = this;
-    (this.tie().kids ??= []).push(kid);
+    kid.#tie().parent = this;
+    (this.#tie().kids ??= []).push(kid);
   }
 
-  private unlink(kid: Process<unknown>): void {
-    const kids = this.ties?.kids ?? null;
+  #unlink(kid: Process<unknown>): void {
+    const kids = this.#ties?.kids ?? null;
     if (kids === null) return;
     const i = kids.lastIndexOf(kid);
     if (i >= 0) kids.splice(i, 1);
@@ -515,7 +506,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
    * scheduler, exactly however long (`Infinity`: never); cancelled when it exits.
    */
   timer(delay: number, work: () => void): Subscription {
-    const timers = (this.tie().timers ??= new Set());
+    const timers = (this.#tie().timers ??= new Set());
     let scheduled: Subscription | undefined;
     let ran = false;
     const subscription = scheduleAfter(this.scheduler, delay, () => {
@@ -542,49 +533,49 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
   /** @internal Records a name this incarnation holds, so its exit frees (or parks) it. */
   named(registry: NameKeeper, name: string, hold: number): void {
     const entry = { registry, name, hold };
-    const names = this.names;
+    const names = this.#names;
     const held = names === null ? [] : Array.isArray(names) ? names : [names];
     if (held.some((e) => e.registry === registry && e.name === name)) return;
-    if (names === null) this.names = entry;
+    if (names === null) this.#names = entry;
     else if (Array.isArray(names)) names.push(entry);
-    else this.names = [names, entry];
+    else this.#names = [names, entry];
     if (this.pid.name === undefined) this.pid.name = name;
   }
 
   /** @internal A call whose reply was deferred: rejected if the incarnation exits first. */
   owe(ref: CallRef): void {
     ref.owner = this;
-    (this.tie().owed ??= new Set()).add(ref);
+    (this.#tie().owed ??= new Set()).add(ref);
   }
 
   /** @internal A deferred reply was given. */
   paid(ref: CallRef): void {
-    this.ties?.owed?.delete(ref);
+    this.#ties?.owed?.delete(ref);
   }
 
   // ---- Observable views -----------------------------------------------------------
 
   /** @internal Each state it commits from now on. */
   stateStream(): Subject<unknown> {
-    return (this.tie().states ??= new Subject<unknown>());
+    return (this.#tie().states ??= new Subject<unknown>());
   }
 
   /** @internal Publishes the current state to `state$` watchers, if any. */
   protected committed(state: unknown): void {
-    const ties = this.ties;
+    const ties = this.#ties;
     if (ties !== null && ties.states !== null) ties.states.next(state);
   }
 
   /** @internal Values the incarnation publishes until it exits (none once dead). */
   publishedStream(): Observable<unknown> {
-    if (this.phase === 'dead') return EMPTY;
-    return (this.tie().published ??= new Subject<unknown>());
+    if (this.#phase === 'dead') return EMPTY;
+    return (this.#tie().published ??= new Subject<unknown>());
   }
 
   /** @internal Emits a published value to `published$` watchers, if any. */
   publish(value: unknown): void {
-    const published = this.ties?.published ?? null;
-    if (published !== null && this.phase !== 'dead') published.next(value);
+    const published = this.#ties?.published ?? null;
+    if (published !== null && this.#phase !== 'dead') published.next(value);
   }
 }
 

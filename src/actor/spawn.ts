@@ -1,9 +1,9 @@
 import { holds } from '../check/holds.js';
-import { describe } from '../exit/describe.js';
 import type { Pid } from './pid.js';
 import type { Protocol } from './protocol.js';
 import { checkStartOptions, type GenServer, type StartOptions } from './gen-server.js';
 import { running } from './process.js';
+import { mustBe } from '../check/must-be.js';
 
 /**
  * Starts one incarnation outside any supervisor and returns its pid. Called
@@ -40,9 +40,7 @@ export function spawn<P extends Protocol, A>(
   options?: StartOptions,
 ): Pid<P> {
   if (!holds(() => typeof def === 'object' && def !== null && typeof def.boot === 'function')) {
-    throw new TypeError(
-      `spawn: def must be a genServer definition (genServer({ init, ... })), got ${describe(def)}.`,
-    );
+    throw mustBe('spawn', 'def', 'a genServer definition (genServer({ init, ... }))', def);
   }
   const checked = checkStartOptions('spawn', options);
   const process = def.boot(args as A, checked, null);

@@ -1,4 +1,5 @@
 import { describe } from '../exit/describe.js';
+import { mustBe } from './must-be.js';
 
 /**
  * @internal Reads the fields `keys` of an options argument into a plain
@@ -23,7 +24,7 @@ export function readFields<K extends string>(
 ): { [key in K]?: unknown } | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`${fn}: ${arg} must be an object like ${like}, got ${describe(value)}.`);
+    throw mustBe(fn, arg, `an object like ${like}`, value);
   }
   const fields: { [key in K]?: unknown } = {};
   for (const key of keys) {

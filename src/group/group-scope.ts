@@ -1,9 +1,9 @@
 import { Observable } from 'rxjs';
 import { isPid } from '../actor/address.js';
-import { describe } from '../exit/describe.js';
 import type { Pid } from '../actor/pid.js';
 import type { ExitReason } from '../exit/exit-reason.js';
 import { enter, leave } from '../mailbox/run-queue.js';
+import { mustBe, ANY_STRING, A_PID } from '../check/must-be.js';
 
 /** @internal The brand that marks a group scope, shared by every copy of rxotp. */
 export const SCOPE_BRAND: unique symbol = Symbol.for('rxotp.group-scope') as never;
@@ -31,7 +31,7 @@ interface Group {
  * ```
  */
 export class GroupScope {
-  private readonly groups = new Map<string, Group>();
+  readonly #groups = new Map<string, Group>();
 
   /** @internal What `join` does: adds `pid` to `group`; `false` if already a member (or exited). */
   join(group: string, pid: Pid): boolean {
@@ -45,32 +45,32 @@ export class GroupScope {
 
   /** @internal Adds a member, with no side effect beyond this scope. */
   protected add(group: string, pid: Pid): boolean {
-    const g = this.group(group);
+    const g = this.#group(group);
     if (g.members.has(pid)) return false;
     let exited = false;
     const remove = pid.target.onExit((reason) => {
       exited = true;
       if (!g.members.delete(pid)) return;
-      this.changed(group, g);
+      this.#changed(group, g);
       this.exited(group, pid, reason);
     });
     if (exited) {
-      this.drop(group, g);
+      this.#drop(group, g);
       return false;
     }
     g.members.set(pid, remove);
-    this.changed(group, g);
+    this.#changed(group, g);
     return true;
   }
 
   /** @internal Removes a member, with no side effect beyond this scope. */
   protected remove(group: string, pid: Pid): boolean {
-    const g = this.groups.get(group);
+    const g = this.#groups.get(group);
     const remove = g?.members.get(pid);
     if (g === undefined || remove === undefined) return false;
     g.members.delete(pid);
     remove();
-    this.changed(group, g);
+    this.#changed(group, g);
     return true;
   }
 
@@ -79,7 +79,7 @@ export class GroupScope {
 
   /** @internal The members of `group` now, in join order. */
   members(group: string): readonly Pid[] {
-    const g = this.groups.get(group);
+    const g = this.#groups.get(group);
     if (g === undefined) return EMPTY;
     return (g.view ??= Object.freeze([...g.members.keys()]));
   }
@@ -87,36 +87,36 @@ export class GroupScope {
   /** @internal The members now, then after each change. */
   members$(group: string): Observable<readonly Pid[]> {
     return new Observable<readonly Pid[]>((subscriber) => {
-      const g = this.group(group);
+      const g = this.#group(group);
       const watch = (members: readonly Pid[]): void => subscriber.next(members);
       g.watchers.add(watch);
       subscriber.next(this.members(group));
       return () => {
         g.watchers.delete(watch);
-        this.drop(group, g);
+        this.#drop(group, g);
       };
     });
   }
 
-  private group(name: string): Group {
-    let g = this.groups.get(name);
+  #group(name: string): Group {
+    let g = this.#groups.get(name);
     if (g === undefined) {
       g = { members: new Map(), watchers: new Set(), view: null };
-      this.groups.set(name, g);
+      this.#groups.set(name, g);
     }
     return g;
   }
 
   /** Forgets a group no one is in or watches, so a scope never grows with names gone by. */
-  private drop(name: string, g: Group): void {
-    if (g.members.size === 0 && g.watchers.size === 0 && this.groups.get(name) === g) {
-      this.groups.delete(name);
+  #drop(name: string, g: Group): void {
+    if (g.members.size === 0 && g.watchers.size === 0 && this.#groups.get(name) === g) {
+      this.#groups.delete(name);
     }
   }
 
-  private changed(name: string, g: Group): void {
+  #changed(name: string, g: Group): void {
     g.view = null;
-    if (g.watchers.size === 0) return this.drop(name, g);
+    if (g.watchers.size === 0) return this.#drop(name, g);
     const members = this.members(name);
     // Watchers run as an rxotp callback: a send they make is queued, never re-entrant.
     enter();
@@ -142,14 +142,10 @@ export function checkGroupArgs(
   pid?: { readonly value: unknown },
 ): GroupScope {
   if (typeof group !== 'string') {
-    throw new TypeError(
-      `${fn}: group must be a string (any string is a valid name), got ${describe(group)}.`,
-    );
+    throw mustBe(fn, 'group', ANY_STRING, group);
   }
   if (pid !== undefined && !isPid(pid.value)) {
-    throw new TypeError(
-      `${fn}: pid must be a Pid (look a name up with registry.whereis), got ${describe(pid.value)}.`,
-    );
+    throw mustBe(fn, 'pid', A_PID, pid.value);
   }
   if (scope === undefined) return defaultScope;
   let branded = false;
@@ -162,9 +158,7 @@ export function checkGroupArgs(
     branded = false;
   }
   if (!branded) {
-    throw new TypeError(
-      `${fn}: scope must be a GroupScope (new GroupScope()) or left out, got ${describe(scope)}.`,
-    );
+    throw mustBe(fn, 'scope', 'a GroupScope (new GroupScope()) or left out', scope);
   }
   return scope as GroupScope;
 }

@@ -1,5 +1,5 @@
-import { describe } from '../exit/describe.js';
 import { readFields } from '../check/read-fields.js';
+import { mustBe } from '../check/must-be.js';
 
 /**
  * A bounded mailbox (opt-in; unbounded is the default, as in OTP). When
@@ -29,20 +29,21 @@ export function checkMailbox(fn: string, value: unknown): MailboxOptions | undef
   const read = readFields(fn, 'mailbox', value, ['bound', 'overflow'], like);
   if (read === undefined) return undefined;
   const { bound, overflow } = read;
-  if (typeof bound !== 'number') {
-    throw new TypeError(
-      `${fn}: mailbox.bound must be a whole number of messages >= 1 (or Infinity), got ${describe(bound)}.`,
-    );
-  }
-  if (!(bound >= 1) || (bound !== Infinity && !Number.isInteger(bound))) {
-    throw new RangeError(
-      `${fn}: mailbox.bound must be a whole number of messages >= 1 (or Infinity), got ${bound}.`,
+  if (
+    typeof bound !== 'number' ||
+    !(bound >= 1) ||
+    (bound !== Infinity && !Number.isInteger(bound))
+  ) {
+    throw mustBe(
+      fn,
+      'mailbox.bound',
+      'a whole number of messages >= 1 (or Infinity)',
+      bound,
+      typeof bound === 'number',
     );
   }
   if (overflow !== undefined && overflow !== 'reject' && overflow !== 'drop-oldest') {
-    throw new TypeError(
-      `${fn}: mailbox.overflow must be 'reject' or 'drop-oldest', got ${describe(overflow)}.`,
-    );
+    throw mustBe(fn, 'mailbox.overflow', "'reject' or 'drop-oldest'", overflow);
   }
   return { bound, overflow: overflow ?? 'reject' };
 }

@@ -25,22 +25,22 @@ export const FULL = 2;
  * @typeParam T - The messages it carries.
  */
 export abstract class Mailbox<T = unknown> extends Subject<T> {
-  private queue: unknown[] | null = null;
-  private head = 0;
-  private tail = 0;
+  #queue: unknown[] | null = null;
+  #head = 0;
+  #tail = 0;
   /**
    * The messages a bounded mailbox may hold; 0 when unbounded. (Not
    * `Infinity`, and not counted in slots: a number past the small-integer
    * range makes the field a boxed double, 16 bytes more per process.)
    */
-  private room = 0;
+  #room = 0;
   /** When full: drop the oldest queued message (`true`) or refuse the new one. */
-  private dropOldest = false;
-  private onReadyQueue = false;
+  #dropOldest = false;
+  #onReadyQueue = false;
   /** True while the actor must not take the next message (booting, awaiting a handler, stopping). */
-  private held = true;
+  #held = true;
   /** False once the actor is dead: sends are refused. */
-  private open = true;
+  #open = true;
 
   /** Sends `value` as an info message (what `send` does). */
   override next(value: T): void {
@@ -63,8 +63,8 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
   post(kind: number, payload: unknown, via: unknown): boolean | typeof FULL {
     // Flags compared with `false`, not negated: `!flag` compiles to a generic
     // truthiness test (four type checks); `=== false` is one comparison.
-    if (this.open === false) return false;
-    if (this.held === false && this.head === this.tail && claim()) {
+    if (this.#open === false) return false;
+    if (this.#held === false && this.#head === this.#tail && claim()) {
       // Idle actor, empty queue, nothing running: handle it now, as a bare queue would.
       try {
         this.receive(kind, payload, via);
@@ -73,64 +73,64 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
       }
       return true;
     }
-    const queue = (this.queue ??= []);
-    const tail = this.tail;
+    const queue = (this.#queue ??= []);
+    const tail = this.#tail;
     // The only cost of the bound on this path: one comparison when unbounded.
-    const room = this.room;
-    if (room !== 0 && tail - this.head >= room * SLOTS && kind < OWN) {
-      return this.overflow(kind, payload, via);
+    const room = this.#room;
+    if (room !== 0 && tail - this.#head >= room * SLOTS && kind < OWN) {
+      return this.#overflow(kind, payload, via);
     }
     queue[tail] = kind;
     queue[tail + 1] = payload;
     queue[tail + 2] = via;
-    this.tail = tail + SLOTS;
-    if (this.held === false) this.wake();
+    this.#tail = tail + SLOTS;
+    if (this.#held === false) this.wake();
     return true;
   }
 
   /** The actor must not take the next message (until `unhold`). */
   protected hold(): void {
-    this.held = true;
+    this.#held = true;
   }
 
   /** The actor may take messages again; queued ones are drained from the ready queue. */
   protected unhold(): void {
-    this.held = false;
+    this.#held = false;
     this.wake();
   }
 
   /** The actor is dead: sends are refused from now on, and nothing more is taken. */
   protected close(): void {
-    this.open = false;
-    this.held = true;
+    this.#open = false;
+    this.#held = true;
   }
 
   /** @internal What a full bounded mailbox does with one more message. */
   get overflowRule(): 'reject' | 'drop-oldest' {
-    return this.dropOldest ? 'drop-oldest' : 'reject';
+    return this.#dropOldest ? 'drop-oldest' : 'reject';
   }
 
   /** @internal Bounds the queue at `bound` messages (the actor's own bookkeeping is never refused). */
   limit(bound: number, dropOldest: boolean): void {
-    this.room = bound === Infinity ? 0 : bound;
-    this.dropOldest = dropOldest;
+    this.#room = bound === Infinity ? 0 : bound;
+    this.#dropOldest = dropOldest;
   }
 
   /** @internal The bound in messages (`Infinity` when unbounded). */
   get bound(): number {
-    return this.room === 0 ? Infinity : this.room;
+    return this.#room === 0 ? Infinity : this.#room;
   }
 
   /** A full mailbox met one more message: drop the oldest for it, or refuse it. */
-  private overflow(kind: number, payload: unknown, via: unknown): boolean | typeof FULL {
-    const queue = this.queue!;
-    const head = this.head;
-    if (!this.dropOldest || (queue[head] as number) >= OWN) {
+  #overflow(kind: number, payload: unknown, via: unknown): boolean | typeof FULL {
+    const queue = this.#queue!;
+    const head = this.#head;
+    if (!this.#dropOldest || (queue[head] as number) >= OWN) {
       this.full(kind, payload, via);
       return FULL;
     }
-    this.head = head + SLOTS;
-    const tail = this.tail;
+    this.#head = head + SLOTS;
+    const tail = this.#tail;
     queue[tail] = kind;
     queue[tail + 1] = payload;
     queue[tail + 2] = via;
@@ -138,7 +138,7 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
     const oldPayload = queue[head + 1];
     const oldVia = queue[head + 2];
     queue[head + 1] = queue[head + 2] = undefined;
-    this.tail = tail + SLOTS;
+    this.#tail = tail + SLOTS;
     this.full(oldKind, oldPayload, oldVia);
     return true;
   }
@@ -149,25 +149,25 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
    * handler that sends to itself queues behind it).
    */
   drain(): void {
-    this.onReadyQueue = false;
-    const queue = this.queue;
+    this.#onReadyQueue = false;
+    const queue = this.#queue;
     if (queue !== null) {
-      while (this.held === false && this.head < this.tail) {
-        const i = this.head;
-        this.head = i + SLOTS;
+      while (this.#held === false && this.#head < this.#tail) {
+        const i = this.#head;
+        this.#head = i + SLOTS;
         const payload = queue[i + 1];
         const via = queue[i + 2];
         queue[i + 1] = queue[i + 2] = undefined;
         this.receive(queue[i] as number, payload, via);
       }
-      this.compact();
+      this.#compact();
     }
     this.settled();
   }
 
   /** @internal Number of messages waiting. */
   get depth(): number {
-    return (this.tail - this.head) / SLOTS;
+    return (this.#tail - this.#head) / SLOTS;
   }
 
   /**
@@ -175,24 +175,26 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
    * and reallocate it on every burst), and moves the live part to the front
    * when a mailbox that never empties has drifted far along it.
    */
-  private compact(): void {
-    const { queue, head, tail } = this;
+  #compact(): void {
+    const queue = this.#queue;
+    const head = this.#head;
+    const tail = this.#tail;
     if (queue === null) return; // taken by the exit
     if (head === tail) {
-      this.head = this.tail = 0;
-      if (queue.length > 3072) this.queue = null;
+      this.#head = this.#tail = 0;
+      if (queue.length > 3072) this.#queue = null;
     } else if (head >= 3072 && head * 2 >= tail) {
       queue.copyWithin(0, head, tail);
       queue.fill(undefined, tail - head, tail);
-      this.head = 0;
-      this.tail = tail - head;
+      this.#head = 0;
+      this.#tail = tail - head;
     }
   }
 
   /** Puts this mailbox on the ready queue (once). */
   protected wake(): void {
-    if (this.onReadyQueue === false) {
-      this.onReadyQueue = true;
+    if (this.#onReadyQueue === false) {
+      this.#onReadyQueue = true;
       schedule(this);
     }
   }
@@ -207,9 +209,11 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
     readonly from: number;
     readonly to: number;
   } | null {
-    const { queue, head, tail } = this;
-    this.queue = null;
-    this.head = this.tail = 0;
+    const queue = this.#queue;
+    const head = this.#head;
+    const tail = this.#tail;
+    this.#queue = null;
+    this.#head = this.#tail = 0;
     return queue === null || head === tail ? null : { queue, from: head, to: tail };
   }
 

@@ -31,8 +31,8 @@ export class CallRef<R = unknown> {
   unlisten: (() => void) | null = null;
   /** @internal Type-level only: what the reply must be (`ctx.reply` reads it). */
   declare readonly replyType?: Replies<R>;
-  private readonly onReply: (value: unknown) => void;
-  private readonly onError: (error: unknown) => void;
+  readonly #onReply: (value: unknown) => void;
+  readonly #onError: (error: unknown) => void;
 
   /** @internal */
   constructor(
@@ -41,27 +41,27 @@ export class CallRef<R = unknown> {
     onError: (error: unknown) => void,
   ) {
     this.request = request;
-    this.onReply = onReply;
-    this.onError = onError;
+    this.#onReply = onReply;
+    this.#onError = onError;
   }
 
   /** @internal Delivers the reply, once. */
   resolve(value: unknown): void {
-    if (this.settle()) this.onReply(value);
+    if (this.#settle()) this.#onReply(value);
   }
 
   /** @internal Fails the call, once. */
   reject(error: unknown): void {
-    if (this.settle()) this.onError(error);
+    if (this.#settle()) this.#onError(error);
   }
 
   /** @internal The caller went away: drop whatever comes. */
   cancel(): void {
-    this.settle();
+    this.#settle();
   }
 
   /** Marks the call done, once: whoever owed the reply is paid and the timeout stops. */
-  private settle(): boolean {
+  #settle(): boolean {
     if (this.done) return false;
     this.owner?.paid(this);
     this.done = true;

@@ -1,6 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { badTarget, isPid, isVia } from '../actor/address.js';
-import { describe } from '../exit/describe.js';
 import { running } from '../actor/process.js';
 import { CallingSelfError } from '../errors/calling-self-error.js';
 import { holds } from '../check/holds.js';
@@ -13,6 +12,7 @@ import { checkDuration } from '../time/check-duration.js';
 import { scheduleAfter } from '../time/schedule-after.js';
 import { CallRef } from './call-ref.js';
 import { deliver } from './deliver.js';
+import { mustBe } from '../check/must-be.js';
 
 /**
  * Options of `call` and `call$`.
@@ -56,13 +56,14 @@ export function checkCall(
   if (read === undefined) return undefined;
   const { timeout, scheduler, signal } = read;
   if (signal !== undefined && !isSignal(signal)) {
-    throw new TypeError(
-      `${fn}: options.signal must be an AbortSignal (new AbortController().signal), got ${describe(signal)}.`,
-    );
+    throw mustBe(fn, 'options.signal', 'an AbortSignal (new AbortController().signal)', signal);
   }
   if (scheduler !== undefined && !isScheduler(scheduler)) {
-    throw new TypeError(
-      `${fn}: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler), got ${describe(scheduler)}.`,
+    throw mustBe(
+      fn,
+      'options.scheduler',
+      'an rxjs SchedulerLike (asyncScheduler, a TestScheduler)',
+      scheduler,
     );
   }
   if (timeout !== undefined) checkDuration(fn, 'options.timeout', timeout, 'allowed');

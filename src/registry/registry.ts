@@ -1,6 +1,6 @@
 import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
 import { isPid } from '../actor/address.js';
-import { describe } from '../exit/describe.js';
+import { mustBe } from '../check/must-be.js';
 import type { Pid } from '../actor/pid.js';
 import type { Protocol } from '../actor/protocol.js';
 import { lost } from '../actor/process.js';
@@ -48,25 +48,25 @@ interface Hold {
  * ```
  */
 export class Registry implements NameTable {
-  private readonly names = new Map<string, Pid>();
+  readonly #names = new Map<string, Pid>();
   /** Bumped on every change, so a `via` can keep its last lookup until then. */
-  private version = 0;
-  private readonly pending = new Map<string, Hold>();
+  #version = 0;
+  readonly #pending = new Map<string, Hold>();
   /** Every name a supervisor has registered here, for `NoProcError`'s hint. */
-  private readonly supervised = new Set<string>();
+  readonly #supervised = new Set<string>();
   /** The running incarnation of each supervisor stream using this registry (one copy at a time). */
-  private readonly trees = new Map<object, Pid>();
-  private readonly watchers = new Map<string, Set<Watcher>>();
-  private readonly view: ReadonlyMap<string, Pid> = readonlyView(this.names);
-  private readonly entries = new BehaviorSubject<ReadonlyMap<string, Pid>>(this.view);
+  readonly #trees = new Map<object, Pid>();
+  readonly #watchers = new Map<string, Set<Watcher>>();
+  readonly #view: ReadonlyMap<string, Pid> = readonlyView(this.#names);
+  readonly #entries = new BehaviorSubject<ReadonlyMap<string, Pid>>(this.#view);
   /** What keeps these names in step with other nodes, if anything (see `attach`). */
-  private sync: NameSync | null = null;
+  #sync: NameSync | null = null;
 
   /**
    * The names and their pids: a read-only live view, emitted at once and on each
    * change (the same view each time: read it when it arrives).
    */
-  readonly entries$: Observable<ReadonlyMap<string, Pid>> = this.entries.asObservable();
+  readonly entries$: Observable<ReadonlyMap<string, Pid>> = this.#entries.asObservable();
 
   /**
    * Registers `name` for `pid` until `pid` exits. Throws `AlreadyRegisteredError`
@@ -75,7 +75,7 @@ export class Registry implements NameTable {
    */
   register(name: string, pid: Pid): void {
     checkName('register', name);
-    if (!isPid(pid)) throw new TypeError(`register: pid must be a Pid, got ${describe(pid)}.`);
+    if (!isPid(pid)) throw mustBe('register', 'pid', 'a Pid', pid);
     this.add(name, pid, -1);
   }
 
@@ -86,8 +86,8 @@ export class Registry implements NameTable {
   unregister(name: string, pid?: Pid): boolean {
     checkName('unregister', name);
     if (pid !== undefined && !isPid(pid))
-      throw new TypeError(`unregister: pid must be a Pid or omitted, got ${describe(pid)}.`);
-    return this.sync === null ? this.removeHere(name, pid) : this.sync.unregister(name, pid);
+      throw mustBe('unregister', 'pid', 'a Pid or omitted', pid);
+    return this.#sync === null ? this.#removeHere(name, pid) : this.#sync.unregister(name, pid);
   }
 
   /**
@@ -100,7 +100,7 @@ export class Registry implements NameTable {
   whereis(name: string): Pid | undefined;
   whereis(name: string): Pid | undefined {
     checkName('whereis', name);
-    return this.names.get(name);
+    return this.#names.get(name);
   }
 
   /**
@@ -116,14 +116,14 @@ export class Registry implements NameTable {
     return new Observable<Pid | undefined>((subscriber) => {
       // Watching before the first emission: a change made while it is being
       // told the current pid reaches it too.
-      const watcher: Watcher = { subscriber, last: this.names.get(name) };
-      let set = this.watchers.get(name);
-      if (set === undefined) this.watchers.set(name, (set = new Set()));
+      const watcher: Watcher = { subscriber, last: this.#names.get(name) };
+      let set = this.#watchers.get(name);
+      if (set === undefined) this.#watchers.set(name, (set = new Set()));
       set.add(watcher);
       subscriber.next(watcher.last);
       return () => {
         set.delete(watcher);
-        if (set.size === 0 && this.watchers.get(name) === set) this.watchers.delete(name);
+        if (set.size === 0 && this.#watchers.get(name) === set) this.#watchers.delete(name);
       };
     });
   }
@@ -132,10 +132,10 @@ export class Registry implements NameTable {
 
   /** @internal The error `name` would meet if `pid` registered it now, or `null`. */
   conflict(name: string, pid: Pid): Error | null {
-    const holder = this.names.get(name);
+    const holder = this.#names.get(name);
     if (holder !== undefined && holder !== pid)
       return new AlreadyRegisteredError(name, String(holder));
-    if (this.pending.has(name))
+    if (this.#pending.has(name))
       return new AlreadyRegisteredError(name, 'a supervised child waiting for its restart');
     return null;
   }
@@ -146,20 +146,20 @@ export class Registry implements NameTable {
    * previous incarnation was down are delivered to `pid` now, in order.
    */
   add(name: string, pid: Pid, hold: number): void {
-    if (this.sync === null) this.addHere(name, pid, hold);
-    else this.sync.add(name, pid, hold);
+    if (this.#sync === null) this.#addHere(name, pid, hold);
+    else this.#sync.add(name, pid, hold);
   }
 
   /** @internal `pid` exited: free its name, or keep it pending when supervised. */
   exited(name: string, pid: Pid, hold: number): void {
-    if (this.sync === null) this.exitedHere(name, pid, hold);
-    else this.sync.exited(name, pid, hold);
+    if (this.#sync === null) this.#exitedHere(name, pid, hold);
+    else this.#sync.exited(name, pid, hold);
   }
 
   /** @internal No restart follows: the held messages go to dead letters. */
   abandon(name: string): void {
-    if (this.sync === null) this.abandonHere(name);
-    else this.sync.abandon(name);
+    if (this.#sync === null) this.#abandonHere(name);
+    else this.#sync.abandon(name);
   }
 
   /**
@@ -168,40 +168,40 @@ export class Registry implements NameTable {
    */
   attach<S extends NameSync>(make: (local: LocalNames) => S): S {
     const sync = make({
-      whereis: (name) => this.names.get(name),
-      pendingFor: (name) => this.pending.has(name),
-      add: (name, pid, hold) => this.addHere(name, pid, hold),
-      unregister: (name, pid) => this.removeHere(name, pid),
-      exited: (name, pid, hold) => this.exitedHere(name, pid, hold),
-      abandon: (name) => this.abandonHere(name),
+      whereis: (name) => this.#names.get(name),
+      pendingFor: (name) => this.#pending.has(name),
+      add: (name, pid, hold) => this.#addHere(name, pid, hold),
+      unregister: (name, pid) => this.#removeHere(name, pid),
+      exited: (name, pid, hold) => this.#exitedHere(name, pid, hold),
+      abandon: (name) => this.#abandonHere(name),
     });
-    this.sync = sync;
+    this.#sync = sync;
     return sync;
   }
 
-  private removeHere(name: string, pid: Pid | undefined): boolean {
-    const holder = this.names.get(name);
+  #removeHere(name: string, pid: Pid | undefined): boolean {
+    const holder = this.#names.get(name);
     if (holder === undefined || (pid !== undefined && holder !== pid)) return false;
-    this.set(name, undefined);
+    this.#set(name, undefined);
     return true;
   }
 
-  private addHere(name: string, pid: Pid, hold: number): void {
-    const holder = this.names.get(name);
+  #addHere(name: string, pid: Pid, hold: number): void {
+    const holder = this.#names.get(name);
     if (holder === pid) return;
     if (holder !== undefined) throw new AlreadyRegisteredError(name, String(holder));
     // (Size checks first: a million children register here, each lookup counts.)
-    const held = this.pending.size === 0 ? undefined : this.pending.get(name);
+    const held = this.#pending.size === 0 ? undefined : this.#pending.get(name);
     if (held !== undefined && hold < 0) {
       throw new AlreadyRegisteredError(name, 'a supervised child waiting for its restart');
     }
     const target = pid.target;
     if (target.dead) throw new NoProcError(String(pid));
-    if (hold >= 0) this.supervised.add(name);
+    if (hold >= 0) this.#supervised.add(name);
     target.named(this, name, hold);
     if (held !== undefined) {
       // Held messages go in first: whoever hears of the new pid sends behind them.
-      this.pending.delete(name);
+      this.#pending.delete(name);
       const { queue } = held;
       eachEntry(queue, 0, queue.length, (kind, payload, address) => {
         const via = address as Via;
@@ -215,30 +215,30 @@ export class Registry implements NameTable {
         }
       });
     }
-    this.set(name, pid);
+    this.#set(name, pid);
   }
 
-  private exitedHere(name: string, pid: Pid, hold: number): void {
-    if (this.names.get(name) !== pid) return;
+  #exitedHere(name: string, pid: Pid, hold: number): void {
+    if (this.#names.get(name) !== pid) return;
     const reason = pid.target.reason!;
-    if (hold >= 0) this.pending.set(name, { bound: hold, queue: [], reason });
-    this.set(name, undefined);
+    if (hold >= 0) this.#pending.set(name, { bound: hold, queue: [], reason });
+    this.#set(name, undefined);
   }
 
   /** @internal A message left in an exited mailbox, sent through `name`: held if the name is pending. */
   holdLeftover(name: string, kind: number, payload: unknown, via: Via): boolean {
-    const held = this.pending.get(name);
+    const held = this.#pending.get(name);
     if (held === undefined) return false;
-    this.hold(held, name, kind, payload, via);
+    this.#hold(held, name, kind, payload, via);
     return true;
   }
 
   /** @internal Sends through `name`: to its pid, into its hold, or to dead letters. */
   deliver(name: string, kind: number, payload: unknown, via: Via): boolean {
     let pid = via.resolved;
-    if (via.resolvedAt !== this.version) {
-      pid = via.resolved = this.names.get(name);
-      via.resolvedAt = this.version;
+    if (via.resolvedAt !== this.#version) {
+      pid = via.resolved = this.#names.get(name);
+      via.resolvedAt = this.#version;
     }
     if (pid !== undefined) {
       const posted = pid.target.post(kind, payload, via);
@@ -246,9 +246,9 @@ export class Registry implements NameTable {
       // A full bounded mailbox refused it: already a dead letter, never held.
       if (posted === FULL) return false;
     }
-    const held = this.pending.get(name);
-    if (held !== undefined) return this.hold(held, name, kind, payload, via);
-    const error = new NoProcError(String(via), !this.supervised.has(name));
+    const held = this.#pending.get(name);
+    if (held !== undefined) return this.#hold(held, name, kind, payload, via);
+    const error = new NoProcError(String(via), !this.#supervised.has(name));
     lost(via, kind, payload, errorExit(error), error);
     return false;
   }
@@ -259,11 +259,11 @@ export class Registry implements NameTable {
    * the same stream holds it, else `null`. The claim ends when `pid` exits.
    */
   claimTree(tree: object, pid: Pid): Pid | null {
-    const holder = this.trees.get(tree);
+    const holder = this.#trees.get(tree);
     if (holder !== undefined && holder !== pid && !holder.target.dead) return holder;
-    this.trees.set(tree, pid);
+    this.#trees.set(tree, pid);
     pid.target.onExit(() => {
-      if (this.trees.get(tree) === pid) this.trees.delete(tree);
+      if (this.#trees.get(tree) === pid) this.#trees.delete(tree);
     });
     return null;
   }
@@ -271,19 +271,19 @@ export class Registry implements NameTable {
   /** @internal A few of the names held here, for error messages. */
   someNames(): string[] {
     const some: string[] = [];
-    for (const name of this.names.keys()) if (some.push(name) === 3) break;
+    for (const name of this.#names.keys()) if (some.push(name) === 3) break;
     return some;
   }
 
   /** @internal Whether `name` is waiting for its supervised child's restart. */
   pendingFor(name: string): boolean {
-    return this.pending.has(name);
+    return this.#pending.has(name);
   }
 
-  private abandonHere(name: string): void {
-    const held = this.pending.get(name);
+  #abandonHere(name: string): void {
+    const held = this.#pending.get(name);
     if (held === undefined) return;
-    this.pending.delete(name);
+    this.#pending.delete(name);
     const { queue, reason } = held;
     eachEntry(queue, 0, queue.length, (kind, payload, address) => {
       const via = address as Via;
@@ -291,7 +291,7 @@ export class Registry implements NameTable {
     });
   }
 
-  private hold(held: Hold, name: string, kind: number, payload: unknown, via: Via): boolean {
+  #hold(held: Hold, name: string, kind: number, payload: unknown, via: Via): boolean {
     if (held.queue.length / SLOTS < held.bound) {
       pushEntry(held.queue, kind, payload, via);
       return true;
@@ -301,27 +301,27 @@ export class Registry implements NameTable {
     return false;
   }
 
-  private set(name: string, pid: Pid | undefined): void {
-    this.version++;
-    if (pid === undefined) this.names.delete(name);
-    else this.names.set(name, pid);
-    if (this.watchers.size === 0 && !this.entries.observed) return;
+  #set(name: string, pid: Pid | undefined): void {
+    this.#version++;
+    if (pid === undefined) this.#names.delete(name);
+    else this.#names.set(name, pid);
+    if (this.#watchers.size === 0 && !this.#entries.observed) return;
     enter();
     try {
       // Each watcher is told the name's pid as it is when its turn comes, and
       // only if it differs from what it saw last: a watcher that changes the
       // name meanwhile leaves no one holding a stale pid.
-      const set = this.watchers.get(name);
+      const set = this.#watchers.get(name);
       if (set !== undefined) {
         for (const watcher of [...set]) {
-          const now = this.names.get(name);
+          const now = this.#names.get(name);
           if (watcher.last !== now) {
             watcher.last = now;
             watcher.subscriber.next(now);
           }
         }
       }
-      if (this.entries.observed) this.entries.next(this.view);
+      if (this.#entries.observed) this.#entries.next(this.#view);
     } finally {
       leave();
     }
@@ -330,7 +330,7 @@ export class Registry implements NameTable {
 
 function checkName(fn: string, name: unknown): asserts name is string {
   if (typeof name !== 'string') {
-    throw new TypeError(`${fn}: name must be a string, got ${describe(name)}.`);
+    throw mustBe(fn, 'name', 'a string', name);
   }
 }
 

@@ -1,5 +1,5 @@
-import { describe } from '../exit/describe.js';
 import type { NoProtocol, Protocol } from '../actor/protocol.js';
+import { mustBe, ANY_STRING } from '../check/must-be.js';
 
 /** Type-level only: the key under which a `Name` carries its protocol. */
 declare const PROTOCOL: unique symbol;
@@ -39,9 +39,7 @@ export type Name<P extends Protocol = NoProtocol> = string & { readonly [PROTOCO
  */
 export function typedName<P extends Protocol>(name: string): Name<P> {
   if (typeof name !== 'string') {
-    throw new TypeError(
-      `typedName: name must be a string (any string is a valid name), got ${describe(name)}.`,
-    );
+    throw mustBe('typedName', 'name', ANY_STRING, name);
   }
   return name as Name<P>;
 }

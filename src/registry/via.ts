@@ -1,9 +1,9 @@
-import { describe } from '../exit/describe.js';
 import type { NoProtocol, Protocol } from '../actor/protocol.js';
 import { holds } from '../check/holds.js';
 import { Via } from '../actor/via.js';
 import { Registry } from './registry.js';
 import type { Name } from './typed-name.js';
+import { mustBe } from '../check/must-be.js';
 
 /**
  * An address for a typed name (`typedName<P>('db')`) in `registry`, resolved
@@ -36,11 +36,8 @@ export function via<P extends Protocol>(registry: Registry, name: Name<P>): Via<
 export function via<P extends Protocol = NoProtocol>(registry: Registry, name: string): Via<P>;
 export function via(registry: Registry, name: string): Via<Protocol> {
   if (!holds(() => registry instanceof Registry)) {
-    throw new TypeError(
-      `via: registry must be a Registry (new Registry(), or a supervisor's), got ${describe(registry)}.`,
-    );
+    throw mustBe('via', 'registry', "a Registry (new Registry(), or a supervisor's)", registry);
   }
-  if (typeof name !== 'string')
-    throw new TypeError(`via: name must be a string, got ${describe(name)}.`);
+  if (typeof name !== 'string') throw mustBe('via', 'name', 'a string', name);
   return new Via(registry, name);
 }

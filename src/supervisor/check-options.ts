@@ -1,9 +1,9 @@
-import { describe } from '../exit/describe.js';
 import { holds } from '../check/holds.js';
 import { isScheduler } from '../check/is-scheduler.js';
 import { readFields } from '../check/read-fields.js';
 import { Registry } from '../registry/registry.js';
 import type { BackoffOptions, SuperviseOptions } from './options.js';
+import { mustBe } from '../check/must-be.js';
 
 const STRATEGIES = ['one_for_one', 'one_for_all', 'rest_for_one'];
 const AUTO = ['never', 'any_significant', 'all_significant'];
@@ -42,26 +42,21 @@ export function checkOptions(fn: string, options: unknown): SuperviseOptions {
   } = read;
   const range = (field: string, ok: boolean, want: string, got: unknown): void => {
     if (!ok) {
-      const Kind = typeof got === 'number' ? RangeError : TypeError;
-      throw new Kind(`${fn}: ${field} must be ${want}, got ${describe(got)}.`);
+      throw mustBe(fn, field, want, got, typeof got === 'number');
     }
   };
   if (strategy !== undefined && !STRATEGIES.includes(strategy as string)) {
-    throw new TypeError(
-      `${fn}: strategy must be 'one_for_one', 'one_for_all' or 'rest_for_one', got ${describe(strategy)}.`,
-    );
+    throw mustBe(fn, 'strategy', "'one_for_one', 'one_for_all' or 'rest_for_one'", strategy);
   }
   if (intensity !== undefined)
     range('intensity', typeof intensity === 'number' && intensity >= 0, 'a number >= 0', intensity);
   if (period !== undefined)
     range('period', typeof period === 'number' && period > 0, 'a number of ms > 0', period);
   if (registry !== undefined && !holds(() => registry instanceof Registry)) {
-    throw new TypeError(`${fn}: registry must be a Registry, got ${describe(registry)}.`);
+    throw mustBe(fn, 'registry', 'a Registry', registry);
   }
   if (scheduler !== undefined && !isScheduler(scheduler)) {
-    throw new TypeError(
-      `${fn}: scheduler must be an rxjs SchedulerLike, got ${describe(scheduler)}.`,
-    );
+    throw mustBe(fn, 'scheduler', 'an rxjs SchedulerLike', scheduler);
   }
   if (maxChildren !== undefined) {
     range(
@@ -75,12 +70,14 @@ export function checkOptions(fn: string, options: unknown): SuperviseOptions {
     range('holdBound', typeof holdBound === 'number' && holdBound >= 0, 'a number >= 0', holdBound);
   }
   if (autoShutdown !== undefined && !AUTO.includes(autoShutdown as string)) {
-    throw new TypeError(
-      `${fn}: autoShutdown must be 'never', 'any_significant' or 'all_significant', got ${describe(autoShutdown)}.`,
+    throw mustBe(
+      fn,
+      'autoShutdown',
+      "'never', 'any_significant' or 'all_significant'",
+      autoShutdown,
     );
   }
-  if (name !== undefined && typeof name !== 'string')
-    throw new TypeError(`${fn}: name must be a string, got ${describe(name)}.`);
+  if (name !== undefined && typeof name !== 'string') throw mustBe(fn, 'name', 'a string', name);
   const checked = { ...read } as SuperviseOptions & { backoff?: unknown };
   if (rawBackoff === undefined || typeof rawBackoff === 'function') return checked;
   const backoff = readFields(

@@ -1,8 +1,8 @@
 import { type Address } from '../actor/address.js';
-import { describe } from '../exit/describe.js';
 import { call } from '../messaging/call.js';
 import { checkCall } from '../messaging/start-call.js';
 import type { ControlRequest } from './control-request.js';
+import { mustBe } from '../check/must-be.js';
 
 /** @internal A control request to a supervisor: a call with no timeout, as in OTP. */
 export function controlCall<R>(
@@ -12,7 +12,7 @@ export function controlCall<R>(
 ): Promise<R> {
   checkCall(fn, supervisor, undefined, 'supervisor');
   if ('id' in request && typeof request.id !== 'string') {
-    throw new TypeError(`${fn}: id must be a child id (a string), got ${describe(request.id)}.`);
+    throw mustBe(fn, 'id', 'a child id (a string)', request.id);
   }
   return call(supervisor, request, { timeout: Infinity }) as Promise<R>;
 }

@@ -1,11 +1,11 @@
 import { from, type Observable } from 'rxjs';
-import { describe } from '../exit/describe.js';
 import { checkOptions } from './check-options.js';
 import { checkSpecs } from './check-spec.js';
 import type { ChildSpec } from './child-spec.js';
 import type { SupervisorNotification } from './events.js';
 import type { SuperviseOptions } from './options.js';
 import { supervisorOperator } from './supervisor-operator.js';
+import { mustBe } from '../check/must-be.js';
 
 /**
  * A static supervisor: `from(specs).pipe(<strategy>(options))`, with the
@@ -24,9 +24,7 @@ export function supervise(
   options: SuperviseOptions = {},
 ): Observable<SupervisorNotification> {
   if (!Array.isArray(specs)) {
-    throw new TypeError(
-      `supervise: specs must be an array of child specs like [child('db', start)], got ${describe(specs)}.`,
-    );
+    throw mustBe('supervise', 'specs', "an array of child specs like [child('db', start)]", specs);
   }
   // Options first: a bad one (null, a strategy name as a string) must not run one_for_one silently.
   const checked = checkOptions('supervise', options);

@@ -133,38 +133,45 @@ const noop = (): void => {};
  * order) hold the mailbox until they finish; a stop request cuts them short.
  */
 export class SupervisorProcess extends Process<SupervisorNotification> {
-  private readonly children: Child[] = [];
-  private readonly byId = new Map<string, Child>();
-  private readonly registry: Registry;
-  private readonly intensity: number;
-  private readonly period: number;
-  private readonly backoff: BackoffOptions | BackoffFunction | undefined;
-  private readonly maxChildren: number;
-  private readonly autoShutdown: NonNullable<SupervisorOptions['autoShutdown']>;
-  private readonly holdBound: number;
+  readonly #children: Child[] = [];
+  readonly #byId = new Map<string, Child>();
+  readonly #registry: Registry;
+  readonly #intensity: number;
+  readonly #period: number;
+  readonly #backoff: BackoffOptions | BackoffFunction | undefined;
+  readonly #maxChildren: number;
+  readonly #autoShutdown: NonNullable<SupervisorOptions['autoShutdown']>;
+  readonly #holdBound: number;
   /** Times of the restarts inside the intensity window. */
-  private readonly restartLog: number[] = [];
-  private specSubscription: Subscription | null = null;
+  readonly #restartLog: number[] = [];
+  #specSubscription: Subscription | null = null;
   /** Specs the source emits while being subscribed: the initial set. */
-  private initial: unknown[] | null = null;
-  private bootError: { error: unknown } | null = null;
+  #initial: unknown[] | null = null;
+  #bootError: { error: unknown } | null = null;
   /** Aborts the running transition. */
-  private task: (() => void) | null = null;
+  #task: (() => void) | null = null;
   /** Outside watchers of its events (`events$`), made on demand. */
-  private eventWatchers: Subject<SupervisorEvent> | null = null;
+  #eventWatchers: Subject<SupervisorEvent> | null = null;
   /** Restarts made without a wait since the last macrotask began (see `RESTART_BURST`). */
-  private burst = 0;
+  #burst = 0;
+
+  readonly #strategy: Strategy;
+  readonly #specs$: Observable<ChildSpec>;
+  /** The supervisor stream this incarnation is a subscription of. */
+  readonly #tree: object;
 
   constructor(
-    private readonly strategy: Strategy,
+    strategy: Strategy,
     options: SupervisorOptions,
-    private readonly specs$: Observable<ChildSpec>,
+    specs$: Observable<ChildSpec>,
     sink: Sink<SupervisorNotification> | null,
-    /** The supervisor stream this incarnation is a subscription of. */
-    private readonly tree: object,
+    tree: object,
   ) {
     const { scheduler, name } = options;
     super(sink, scheduler!, name);
+    this.#strategy = strategy;
+    this.#specs$ = specs$;
+    this.#tree = tree;
     const {
       intensity = 3,
       period = 5000,
@@ -174,59 +181,61 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       autoShutdown = 'never',
       holdBound = 1000,
     } = options;
-    this.intensity = intensity;
-    this.period = period;
-    this.registry = registry;
-    this.backoff = backoff;
-    this.maxChildren = maxChildren;
-    this.autoShutdown = autoShutdown;
-    this.holdBound = holdBound;
+    this.#intensity = intensity;
+    this.#period = period;
+    this.#registry = registry;
+    this.#backoff = backoff;
+    this.#maxChildren = maxChildren;
+    this.#autoShutdown = autoShutdown;
+    this.#holdBound = holdBound;
   }
 
   /** Collects the initial specs, checks them together, emits `started`, then starts them in order. */
   boot(): this {
     enter();
     try {
-      const running = this.registry.claimTree(this.tree, this.pid);
+      const running = this.#registry.claimTree(this.#tree, this.pid);
       if (running !== null) {
-        const error = new TreeRunningError(String(running), this.registry.someNames());
+        const error = new TreeRunningError(String(running), this.#registry.someNames());
         return (this.exit(errorExit(error)), this);
       }
-      this.initial = [];
-      const subscription = this.specs$.subscribe({
+      this.#initial = [];
+      const subscription = this.#specs$.subscribe({
         next: (spec) =>
-          this.initial !== null ? void this.initial.push(spec) : this.tell({ tag: 'spec', spec }),
+          this.#initial !== null
+            ? void this.#initial.push(spec)
+            : this.#tell({ tag: 'spec', spec }),
         error: (error: unknown) =>
-          this.initial !== null
-            ? (this.bootError = { error })
-            : this.tell({ tag: 'source-error', error }),
+          this.#initial !== null
+            ? (this.#bootError = { error })
+            : this.#tell({ tag: 'source-error', error }),
         complete: noop,
       });
-      const initial = this.initial;
-      this.initial = null;
-      this.specSubscription = subscription;
-      if (this.bootError !== null) return (this.exit(errorExit(this.bootError.error)), this);
+      const initial = this.#initial;
+      this.#initial = null;
+      this.#specSubscription = subscription;
+      if (this.#bootError !== null) return (this.exit(errorExit(this.#bootError.error)), this);
       try {
         // Checked together, as they are added: the id index finds repeats.
         for (const spec of initial) {
           checkSpec(spec);
-          if (this.byId.has(spec.id)) throw duplicateId(spec.id);
-          if (this.children.length === this.maxChildren) {
+          if (this.#byId.has(spec.id)) throw duplicateId(spec.id);
+          if (this.#children.length === this.#maxChildren) {
             throw new ChildSpecError(
               spec.id,
               'maxChildren',
-              `the supervisor takes at most ${this.maxChildren} children.`,
+              `the supervisor takes at most ${this.#maxChildren} children.`,
             );
           }
-          this.add(spec);
+          this.#add(spec);
         }
       } catch (error) {
-        this.children.length = 0;
-        this.byId.clear();
+        this.#children.length = 0;
+        this.#byId.clear();
         return (this.exit(errorExit(error)), this);
       }
-      this.started({ kind: 'started', pid: this.pid, registry: this.registry });
-      if (this.running) this.startAll(this.children.slice());
+      this.started({ kind: 'started', pid: this.pid, registry: this.#registry });
+      if (this.running) this.#startAll(this.#children.slice());
     } finally {
       leave();
     }
@@ -236,22 +245,22 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   // ---- Transitions ------------------------------------------------------------------
 
   /** Runs a multi-step transition with the mailbox held; `run` returns its abort function. */
-  private transition(run: (done: () => void) => () => void): void {
+  #transition(run: (done: () => void) => () => void): void {
     this.suspend();
     let finished = false;
     const abort = run(() => {
       finished = true;
-      this.task = null;
+      this.#task = null;
       this.resume();
     });
-    if (!finished) this.task = abort;
+    if (!finished) this.#task = abort;
   }
 
-  private startAll(group: Child[]): void {
-    this.transition((done) => serial(group, (c, next) => this.startChild(c, next), done));
+  #startAll(group: Child[]): void {
+    this.#transition((done) => serial(group, (c, next) => this.#startChild(c, next), done));
   }
 
-  private startChild(c: Child, done: () => void): void {
+  #startChild(c: Child, done: () => void): void {
     // A stop asked for during a transition's synchronous part: start no more.
     if (this.stopAsked) return done();
     if (c.removed || c.status === 'running' || c.status === 'starting' || c.status === 'stopping')
@@ -266,7 +275,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     try {
       stream = c.spec.start();
     } catch (error) {
-      return this.childExited(c, inc, errorExit(error), undefined);
+      return this.#childExited(c, inc, errorExit(error), undefined);
     }
     if (!isObservable(stream)) {
       const error = new ChildSpecError(
@@ -274,7 +283,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
         'start',
         `must return an Observable, returned ${describe(stream)}.`,
       );
-      return this.childExited(c, inc, errorExit(error), undefined);
+      return this.#childExited(c, inc, errorExit(error), undefined);
     }
     const booter = booterOf(stream);
     c.type = c.spec.type ?? booter?.type ?? 'worker';
@@ -286,7 +295,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     if (mailbox !== undefined) process.limit(mailbox.bound, mailbox.overflow === 'drop-oldest');
   }
 
-  private stopChild(c: Child, done: () => void): void {
+  #stopChild(c: Child, done: () => void): void {
     const process = c.process;
     if (
       process === null ||
@@ -299,10 +308,10 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     c.status = 'stopping';
     const inc = c.incarnation;
     const shutdown = shutdownOf(c);
-    if (shutdown === 0) return this.kill(c, inc, false);
+    if (shutdown === 0) return this.#kill(c, inc, false);
     process.requestStop(CANCELLED);
     if (shutdown !== Infinity && c.incarnation === inc && c.status === 'stopping') {
-      c.stopTimer = this.timer(shutdown, () => this.kill(c, inc, true));
+      c.stopTimer = this.timer(shutdown, () => this.#kill(c, inc, true));
     }
   }
 
@@ -311,12 +320,12 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
    * left to run), or its shutdown time ran out (`timedOut`: a `terminate` still
    * running is unsubscribed).
    */
-  private kill(c: Child, inc: number, timedOut: boolean): void {
+  #kill(c: Child, inc: number, timedOut: boolean): void {
     const process = c.process;
     if (process === null || c.incarnation !== inc) return;
     if (timedOut) process.abandon();
     else process.cancelWithin(0, this.scheduler);
-    this.childExited(c, inc, process.reason ?? CANCELLED, process.pid);
+    this.#childExited(c, inc, process.reason ?? CANCELLED, process.pid);
   }
 
   // ---- Child notifications ------------------------------------------------------------
@@ -325,43 +334,43 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   childNote(c: Child, n: SupervisorNotification): void {
     if (c.removed) return;
     const inc = c.incarnation;
-    if (n.kind === 'started') return this.childStarted(c, n.pid);
-    if (n.kind === 'exit') return this.childExited(c, inc, n.reason, n.pid);
-    this.emit({
+    if (n.kind === 'started') return this.#childStarted(c, n.pid);
+    if (n.kind === 'exit') return this.#childExited(c, inc, n.reason, n.pid);
+    this.#emit({
       ...n,
       path: [c.id, ...n.path],
       incarnation: n.path.length === 0 ? inc : n.incarnation,
     });
   }
 
-  private childStarted(c: Child, pid: Pid): void {
+  #childStarted(c: Child, pid: Pid): void {
     if (c.status !== 'starting') return;
     try {
-      this.registry.add(c.name, pid, this.holdBound);
+      this.#registry.add(c.name, pid, this.#holdBound);
     } catch (error) {
       // The name is held by a live pid: this start fails like any other.
       pid.target.requestStop(errorExit(error));
       return;
     }
     c.status = 'running';
-    this.emit({ kind: 'child-started', path: c.path, incarnation: c.incarnation, pid });
+    this.#emit({ kind: 'child-started', path: c.path, incarnation: c.incarnation, pid });
     const onStarted = c.onStarted;
     c.onStarted = null;
     onStarted?.();
   }
 
-  private childExited(c: Child, inc: number, reason: ExitReason, pid: Pid | undefined): void {
+  #childExited(c: Child, inc: number, reason: ExitReason, pid: Pid | undefined): void {
     c.process = null;
     c.stopTimer?.unsubscribe();
     c.stopTimer = null;
     c.status = 'restarting';
     c.lastExit = reason;
-    this.emit({ kind: 'child-exited', path: c.path, incarnation: inc, pid, reason });
+    this.#emit({ kind: 'child-exited', path: c.path, incarnation: inc, pid, reason });
     const { onExited, onStarted } = c;
     c.onExited = c.onStarted = null;
     // A stop this supervisor asked for: the transition that asked decides what follows.
     if (onExited !== null) return onExited();
-    this.tell({ tag: 'exited', child: c, incarnation: inc });
+    this.#tell({ tag: 'exited', child: c, incarnation: inc });
     // A start that failed: the start phase goes on, and the decision follows it.
     onStarted?.();
   }
@@ -369,19 +378,19 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   // ---- Mailbox ------------------------------------------------------------------------
 
   /** Queues one of its own messages, behind what is already in its mailbox. */
-  private tell(message: SupervisorMessage): void {
+  #tell(message: SupervisorMessage): void {
     this.post(OWN, message, undefined);
   }
 
   /** Its own messages, one at a time. */
-  private own(message: SupervisorMessage): void {
+  #own(message: SupervisorMessage): void {
     switch (message.tag) {
       case 'exited':
-        return this.decide(message.child, message.incarnation);
+        return this.#decide(message.child, message.incarnation);
       case 'due':
-        return this.due(message.group, message.wait);
+        return this.#due(message.group, message.wait);
       case 'spec':
-        return this.addSpec(message.spec);
+        return this.#addSpec(message.spec);
       case 'source-error':
         this.requestStop(errorExit(message.error));
         return;
@@ -392,9 +401,9 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     switch (kind) {
       case OWN:
         // Only `tell` posts this kind, always with a SupervisorMessage.
-        return this.own(payload as SupervisorMessage);
+        return this.#own(payload as SupervisorMessage);
       case CALL:
-        return this.control(payload as CallRef);
+        return this.#control(payload as CallRef);
       default: {
         const error = new HandlerError(
           String(this.pid),
@@ -407,44 +416,44 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   }
 
   /** A child exited on its own: restart what its restart type and the strategy say, within intensity. */
-  private decide(c: Child, inc: number): void {
+  #decide(c: Child, inc: number): void {
     if (c.removed || c.incarnation !== inc || c.status !== 'restarting') return;
-    if (!restarts(c.restart, c.lastExit!)) return this.leaveDown(c);
-    if (!this.countRestart()) return this.giveUp(c);
+    if (!restarts(c.restart, c.lastExit!)) return this.#leaveDown(c);
+    if (!this.#countRestart()) return this.#giveUp(c);
     const group =
-      this.strategy === 'one_for_one'
+      this.#strategy === 'one_for_one'
         ? [c]
-        : this.strategy === 'one_for_all'
-          ? this.children.slice()
-          : this.children.slice(this.children.indexOf(c));
+        : this.#strategy === 'one_for_all'
+          ? this.#children.slice()
+          : this.#children.slice(this.#children.indexOf(c));
     const kept = group.filter((x) => x.restart !== 'temporary');
     for (const x of kept) x.restarts++;
-    this.emit({
+    this.#emit({
       kind: 'restart',
       path: c.path,
       incarnation: inc,
       ids: kept.map((x) => x.id),
       count: c.restarts,
     });
-    this.restartGroup(c, group);
+    this.#restartGroup(c, group);
   }
 
   /** Stops the group's other members in reverse order, drops its temporaries, waits any backoff, starts it in order. */
-  private restartGroup(c: Child, group: Child[]): void {
+  #restartGroup(c: Child, group: Child[]): void {
     const others = group.filter((x) => x !== c).reverse();
-    this.transition((done) => {
+    this.#transition((done) => {
       let starting = noop;
       const stopping = serial(
         others,
-        (x, next) => this.stopChild(x, next),
+        (x, next) => this.#stopChild(x, next),
         () => {
           for (const x of group) {
-            if (x.restart === 'temporary') this.remove(x);
+            if (x.restart === 'temporary') this.#remove(x);
             else if (x.status === 'terminated') x.status = 'restarting';
           }
           const restartable = group.filter((x) => !x.removed);
-          const delay = this.delayFor(c);
-          const yielding = delay === 0 && this.pastBurst();
+          const delay = this.#delayFor(c);
+          const yielding = delay === 0 && this.#pastBurst();
           if (delay > 0 || yielding) {
             // The wait is this group's: a child restarted or terminated meanwhile leaves it.
             const wait = {};
@@ -453,12 +462,12 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
               x.wait = wait;
             }
             if (!yielding) {
-              this.emit({ kind: 'backoff', path: c.path, incarnation: c.incarnation, delay });
+              this.#emit({ kind: 'backoff', path: c.path, incarnation: c.incarnation, delay });
             }
-            this.timer(delay, () => this.tell({ tag: 'due', group: restartable, wait }));
+            this.timer(delay, () => this.#tell({ tag: 'due', group: restartable, wait }));
             return done();
           }
-          starting = serial(restartable, (x, next) => this.startChild(x, next), done);
+          starting = serial(restartable, (x, next) => this.#startChild(x, next), done);
         },
       );
       return () => {
@@ -469,41 +478,41 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   }
 
   /** A backoff wait ended: start those of the group still waiting. */
-  private due(group: readonly Child[], wait: object): void {
+  #due(group: readonly Child[], wait: object): void {
     const waiting = group.filter((x) => !x.removed && x.status === 'backoff' && x.wait === wait);
-    if (waiting.length > 0) this.startAll(waiting);
+    if (waiting.length > 0) this.#startAll(waiting);
   }
 
-  private leaveDown(c: Child): void {
-    this.registry.abandon(c.name);
-    if (c.restart === 'temporary') this.remove(c);
+  #leaveDown(c: Child): void {
+    this.#registry.abandon(c.name);
+    if (c.restart === 'temporary') this.#remove(c);
     else c.status = 'terminated';
-    if (c.spec.significant === true) this.checkAutoShutdown();
+    if (c.spec.significant === true) this.#checkAutoShutdown();
   }
 
-  private checkAutoShutdown(): void {
-    if (this.autoShutdown === 'never') return;
+  #checkAutoShutdown(): void {
+    if (this.#autoShutdown === 'never') return;
     if (
-      this.autoShutdown === 'any_significant' ||
-      !this.children.some((x) => x.spec.significant === true && x.status !== 'terminated')
+      this.#autoShutdown === 'any_significant' ||
+      !this.#children.some((x) => x.spec.significant === true && x.status !== 'terminated')
     ) {
       this.requestStop(NORMAL);
     }
   }
 
   /** Records a restart; `false` when it is one more than `intensity` within `period`. */
-  private countRestart(): boolean {
-    if (this.intensity === Infinity) return true;
+  #countRestart(): boolean {
+    if (this.#intensity === Infinity) return true;
     const now = this.scheduler.now();
-    const log = this.restartLog;
-    while (log.length > 0 && now - log[0]! >= this.period) log.shift();
+    const log = this.#restartLog;
+    while (log.length > 0 && now - log[0]! >= this.#period) log.shift();
     log.push(now);
-    return log.length <= this.intensity;
+    return log.length <= this.#intensity;
   }
 
-  private giveUp(c: Child): void {
-    const error = new MaxRestartsExceededError(c.id, this.restartLog.length, this.period);
-    this.emit({ kind: 'give-up', path: [], incarnation: 1, error });
+  #giveUp(c: Child): void {
+    const error = new MaxRestartsExceededError(c.id, this.#restartLog.length, this.#period);
+    this.#emit({ kind: 'give-up', path: [], incarnation: 1, error });
     this.requestStop(errorExit(error));
   }
 
@@ -513,14 +522,14 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
    * starts over in a task scheduled on the first of them, which runs at the
    * next macrotask (before the restart that waits for it).
    */
-  private pastBurst(): boolean {
+  #pastBurst(): boolean {
     // Counted first: a synchronous scheduler runs the reset inside `timer`.
-    if (this.burst++ === 0) this.timer(0, () => (this.burst = 0));
-    return this.burst > RESTART_BURST;
+    if (this.#burst++ === 0) this.timer(0, () => (this.#burst = 0));
+    return this.#burst > RESTART_BURST;
   }
 
-  private delayFor(c: Child): number {
-    const { backoff } = this;
+  #delayFor(c: Child): number {
+    const backoff = this.#backoff;
     const state = c.backoff;
     if (backoff === undefined || state === null) return 0;
     if (this.scheduler.now() - state.startedAt >= backoffResetAfter(backoff)) state.k = 0;
@@ -534,42 +543,42 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
 
   // ---- Specs ----------------------------------------------------------------------------
 
-  private add(spec: ChildSpec): Child {
-    const c = new Child(this, spec, this.backoff !== undefined);
-    this.children.push(c);
-    this.byId.set(c.id, c);
+  #add(spec: ChildSpec): Child {
+    const c = new Child(this, spec, this.#backoff !== undefined);
+    this.#children.push(c);
+    this.#byId.set(c.id, c);
     return c;
   }
 
-  private remove(c: Child): void {
+  #remove(c: Child): void {
     c.status = 'removed';
-    this.registry.abandon(c.name);
-    this.byId.delete(c.id);
-    const i = this.children.indexOf(c);
-    if (i >= 0) this.children.splice(i, 1);
-    this.emit({ kind: 'child-removed', path: c.path, incarnation: c.incarnation });
+    this.#registry.abandon(c.name);
+    this.#byId.delete(c.id);
+    const i = this.#children.indexOf(c);
+    if (i >= 0) this.#children.splice(i, 1);
+    this.#emit({ kind: 'child-removed', path: c.path, incarnation: c.incarnation });
   }
 
   /** Throws the refusal unless `spec` can be added now: a valid spec, a new id, room under maxChildren. */
-  private admit(spec: unknown, fn?: string): asserts spec is ChildSpec {
+  #admit(spec: unknown, fn?: string): asserts spec is ChildSpec {
     checkSpec(spec, fn);
-    if (this.byId.has(spec.id)) throw duplicateId(spec.id);
-    if (this.children.length >= this.maxChildren) {
+    if (this.#byId.has(spec.id)) throw duplicateId(spec.id);
+    if (this.#children.length >= this.#maxChildren) {
       throw new ChildSpecError(
         spec.id,
         'maxChildren',
-        `the supervisor already has ${this.children.length} children.`,
+        `the supervisor already has ${this.#children.length} children.`,
         fn,
       );
     }
   }
 
-  private addSpec(spec: unknown): void {
+  #addSpec(spec: unknown): void {
     try {
-      this.admit(spec);
+      this.#admit(spec);
     } catch (error) {
       const id = (spec as { id?: unknown } | null)?.id;
-      this.emit({
+      this.#emit({
         kind: 'refused',
         path: typeof id === 'string' ? [id] : [],
         incarnation: 0,
@@ -577,34 +586,34 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       });
       return;
     }
-    this.startAll([this.add(spec)]);
+    this.#startAll([this.#add(spec)]);
   }
 
   // ---- Control calls ------------------------------------------------------------------------
 
-  private control(ref: CallRef): void {
+  #control(ref: CallRef): void {
     const request = ref.request as ControlRequest;
     if (request.op === 'which') return ref.resolve(this.childInfos());
     if (request.op === 'count') {
-      const supervisors = this.children.filter((c) => c.type === 'supervisor').length;
+      const supervisors = this.#children.filter((c) => c.type === 'supervisor').length;
       return ref.resolve({
-        specs: this.children.length,
-        active: this.children.filter((c) => c.process !== null).length,
+        specs: this.#children.length,
+        active: this.#children.filter((c) => c.process !== null).length,
         supervisors,
-        workers: this.children.length - supervisors,
+        workers: this.#children.length - supervisors,
       });
     }
-    if (request.op === 'start') return this.startSpec(ref, request.spec);
-    const c = this.byId.get(request.id);
+    if (request.op === 'start') return this.#startSpec(ref, request.spec);
+    const c = this.#byId.get(request.id);
     if (c === undefined) return ref.reject(new NoSuchChildError(request.id));
     this.owe(ref);
     switch (request.op) {
       case 'terminate':
-        return this.transition((done) => {
-          this.stopChild(c, () => {
-            if (c.restart === 'temporary') this.remove(c);
+        return this.#transition((done) => {
+          this.#stopChild(c, () => {
+            if (c.restart === 'temporary') this.#remove(c);
             else c.status = 'terminated';
-            this.registry.abandon(c.name);
+            this.#registry.abandon(c.name);
             ref.resolve(undefined);
             done();
           });
@@ -614,8 +623,8 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
         if (c.status !== 'terminated' && c.status !== 'backoff') {
           return ref.reject(new ChildRunningError(c.id, 'restart'));
         }
-        return this.transition((done) => {
-          this.startChild(c, () => {
+        return this.#transition((done) => {
+          this.#startChild(c, () => {
             if (c.status === 'running') ref.resolve(c.process!.pid);
             else ref.reject(new ActorExitError(`child '${c.id}'`, c.lastExit ?? CANCELLED));
             done();
@@ -624,22 +633,22 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
         });
       case 'delete':
         if (c.status !== 'terminated') return ref.reject(new ChildRunningError(c.id, 'delete'));
-        this.remove(c);
+        this.#remove(c);
         return ref.resolve(undefined);
     }
   }
 
   /** `startChild`: adds the spec and starts it; the caller gets its pid, or the refusal or start failure. */
-  private startSpec(ref: CallRef, spec: unknown): void {
+  #startSpec(ref: CallRef, spec: unknown): void {
     try {
-      this.admit(spec, 'startChild');
+      this.#admit(spec, 'startChild');
     } catch (error) {
       return ref.reject(error);
     }
-    const c = this.add(spec);
+    const c = this.#add(spec);
     this.owe(ref);
-    this.transition((done) => {
-      this.startChild(c, () => {
+    this.#transition((done) => {
+      this.#startChild(c, () => {
         if (c.status === 'running') ref.resolve(c.process!.pid);
         else ref.reject(new ActorExitError(`child '${c.id}'`, c.lastExit ?? CANCELLED));
         done();
@@ -652,12 +661,12 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
 
   /** A stop request cuts the running transition short: the exit's own stop pass takes over. */
   override requestStop(reason: ExitReason): boolean {
-    const task = this.task;
+    const task = this.#task;
     if (!super.requestStop(reason)) return false;
     if (task === null || !this.running) return true;
-    this.task = null;
+    this.#task = null;
     task();
-    for (const c of this.children) c.onStarted = c.onExited = null;
+    for (const c of this.#children) c.onStarted = c.onExited = null;
     this.resume();
     return true;
   }
@@ -666,10 +675,10 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   protected terminate(): Observable<never> {
     return new Observable<never>((subscriber) => {
       serial(
-        this.children.slice().reverse(),
-        (c, next) => this.stopChild(c, next),
+        this.#children.slice().reverse(),
+        (c, next) => this.#stopChild(c, next),
         () => {
-          this.abandonAll();
+          this.#abandonAll();
           subscriber.complete();
         },
       );
@@ -677,45 +686,45 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   }
 
   protected override onStopping(): void {
-    this.specSubscription?.unsubscribe();
-    this.specSubscription = null;
+    this.#specSubscription?.unsubscribe();
+    this.#specSubscription = null;
   }
 
   /** Unsubscribed: every child is cancelled at once, last-started first. */
   protected override onCancel(): void {
-    this.task?.();
-    this.task = null;
-    for (let i = this.children.length - 1; i >= 0; i--) {
-      const c = this.children[i]!;
+    this.#task?.();
+    this.#task = null;
+    for (let i = this.#children.length - 1; i >= 0; i--) {
+      const c = this.#children[i]!;
       c.onStarted = c.onExited = null;
       const process = c.process;
       c.process = null;
       process?.cancelWithin(shutdownOf(c), this.scheduler);
     }
-    this.abandonAll();
+    this.#abandonAll();
   }
 
-  private abandonAll(): void {
-    for (const c of this.children) this.registry.abandon(c.name);
+  #abandonAll(): void {
+    for (const c of this.#children) this.#registry.abandon(c.name);
   }
 
-  private emit(event: SupervisorEvent): void {
+  #emit(event: SupervisorEvent): void {
     this.sink?.next(event);
-    this.eventWatchers?.next(event);
+    this.#eventWatchers?.next(event);
   }
 
   /** @internal Its children now, in start order, as `whichChildren` reports them. */
   childInfos(): ChildInfo[] {
-    return this.children.map(info);
+    return this.#children.map(info);
   }
 
   /** @internal Its events from now on, for `events$`; completes when it exits. */
   events(): Subject<SupervisorEvent> {
-    return (this.eventWatchers ??= new Subject<SupervisorEvent>());
+    return (this.#eventWatchers ??= new Subject<SupervisorEvent>());
   }
 
   protected exitNotification(reason: ExitReason): SupervisorNotification {
-    this.eventWatchers?.complete();
+    this.#eventWatchers?.complete();
     return { kind: 'exit', pid: this.pid, reason };
   }
 }

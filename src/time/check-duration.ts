@@ -1,4 +1,4 @@
-import { describe } from '../exit/describe.js';
+import { mustBe } from '../check/must-be.js';
 
 /**
  * @internal Throws unless `value` is a duration in ms: a `TypeError` for a
@@ -15,7 +15,7 @@ export function checkDuration(
   const want =
     infinity === 'allowed' ? 'a number of ms >= 0 (or Infinity)' : 'a finite number of ms >= 0';
   if (typeof value !== 'number') {
-    throw new TypeError(`${fn}: ${option} must be ${want}, got ${describe(value)}.`);
+    throw mustBe(fn, option, want, value);
   }
   if (!(value >= 0) || (value === Infinity && infinity === 'refused')) {
     throw new RangeError(`${fn}: ${option} must be ${want}, got ${String(value)}.`);
