@@ -8,7 +8,7 @@
 import { bundle } from '../../examples/browser/build.js';
 
 /** The core's budget, minified and gzipped, without rxjs (BENCHMARKS.md, "Size"). */
-const budgetBytes = 15 * 1024;
+const budgetBytes = 16.5 * 1024;
 
 const everything = "export * from 'rxotp'; export * from 'rxotp/testing';";
 const core = "export * from 'rxotp';";
