@@ -3,84 +3,20 @@
 // SIGKILL; its entities run again elsewhere at their next message; a new node
 // takes its share; a witness outside the nodes sees never two activations of
 // one id at once.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type {
-  EntityCommand,
-  EntityNodeConfig,
-  EntityReply,
-  WitnessNote,
-} from './entity-node-process.js';
+import type { EntityCommand, EntityNodeConfig, WitnessNote } from './entity-node-process.js';
 import { startCluster, startServer } from '../remote/nats-servers.js';
+import { NodeProcess } from '../remote/node-process.js';
 
 const nodeFile = join(__dirname, 'entity-node-process.ts');
-const repoRoot = join(__dirname, '..', '..');
 /** Lost after 10 silent heartbeats of 200 ms: soon, yet a loaded machine keeps its nodes. */
 const heartbeat = { interval: 200, missed: 10 };
 
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const orphan of running) orphan.kill('SIGKILL');
-});
-
-/** A node process: `run` sends a command and resolves with its answer. */
-class EntityNode {
-  readonly ready: Promise<void>;
-  private readonly child: ChildProcess;
-  private readonly exited: Promise<void>;
-  private readonly pending = new Map<
-    number,
-    { resolve(v: unknown): void; reject(e: Error): void }
-  >();
-  private ref = 0;
-  private stderr = '';
-
-  constructor(readonly config: EntityNodeConfig) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', nodeFile, JSON.stringify(config)], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    running.add(this.child);
-    this.child.stderr?.setEncoding('utf8');
-    this.child.stderr?.on(
-      'data',
-      (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-4000)),
-    );
-    this.exited = new Promise((resolve) =>
-      this.child.once('exit', () => {
-        running.delete(this.child);
-        const error = new Error(`node '${config.name}' exited: ${this.stderr}`);
-        for (const { reject } of this.pending.values()) reject(error);
-        this.pending.clear();
-        resolve();
-      }),
-    );
-    this.ready = new Promise((resolve, reject) => {
-      void this.exited.then(() =>
-        reject(new Error(`node '${config.name}' exited: ${this.stderr}`)),
-      );
-      this.child.on('message', (message: EntityReply | { event: 'ready' }) => {
-        if ('event' in message) return resolve();
-        const waiter = this.pending.get(message.ref);
-        this.pending.delete(message.ref);
-        if (message.ok) waiter?.resolve(message.value);
-        else waiter?.reject(new Error(message.error));
-      });
-    });
-  }
-
-  run<T>(command: EntityCommand): Promise<T> {
-    const ref = ++this.ref;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(ref, { resolve: resolve, reject });
-      this.child.send({ ref, command });
-    });
-  }
-
-  async kill(): Promise<void> {
-    if (running.has(this.child)) this.child.kill('SIGKILL');
-    await this.exited;
+/** A node in a child process running entity-node-process.ts. */
+class EntityNode extends NodeProcess<EntityNodeConfig, EntityCommand> {
+  constructor(config: EntityNodeConfig) {
+    super(nodeFile, config);
   }
 }
 

@@ -3,7 +3,6 @@
 // only sends to it. The owner is killed with SIGKILL, or closes; the witness is a file the
 // singleton's incarnations append to, read here, outside every node. docs/design.md,
 // "Cluster singletons".
-import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +12,11 @@ import { call, cast, reports$, type Report } from '../../src/index.js';
 import { describeReport } from '../../src/report/reports.js';
 import { joinCluster, singletonVia, type ClusterNode } from '../../src/remote/index.js';
 import { startCluster, startServer, type NatsServer } from '../remote/nats-servers.js';
+import { NodeProcess } from '../remote/node-process.js';
 import { overlaps, type SingletonProtocol } from './singleton-fixture.js';
-import type { SingletonNodeConfig, SingletonNodeEvent } from './singleton-node-process.js';
+import type { SingletonNodeConfig } from './singleton-node-process.js';
 
 const nodeFile = join(__dirname, 'singleton-node-process.ts');
-const repoRoot = join(__dirname, '..', '..');
 /** Node liveness: generous, so a loaded machine takes no live node for lost. */
 const heartbeat = { interval: 200, missed: 10 };
 /** The lease's beat: a loaded machine must not fence a live owner either. */
@@ -25,56 +24,14 @@ const lease = { interval: 200, missed: 8 };
 
 jest.setTimeout(120_000);
 
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const orphan of running) orphan.kill('SIGKILL');
-});
+/** A node in a child process running singleton-node-process.ts; it can also leave gracefully. */
+class SingletonNode extends NodeProcess<SingletonNodeConfig> {
+  private readonly closed: Promise<void>;
 
-/** A node in a child process. */
-class NodeProcess {
-  readonly unhandled: string[] = [];
-  readonly ready: Promise<void>;
-  readonly closed: Promise<void>;
-  readonly exited: Promise<void>;
-  private readonly child: ChildProcess;
-  private stderr = '';
-
-  constructor(readonly config: SingletonNodeConfig) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', nodeFile, JSON.stringify(config)], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    running.add(this.child);
-    this.child.stderr?.setEncoding('utf8');
-    this.child.stderr?.on('data', (chunk: string) => {
-      this.stderr = (this.stderr + chunk).slice(-4000);
-    });
-    this.exited = new Promise((resolve) =>
-      this.child.once('exit', () => {
-        running.delete(this.child);
-        resolve();
-      }),
-    );
-    const said = (what: SingletonNodeEvent['event']): Promise<void> =>
-      new Promise((resolve, reject) => {
-        void this.exited.then(() =>
-          reject(new Error(`node '${config.name}' exited before '${what}': ${this.stderr}`)),
-        );
-        this.child.on('message', (message: SingletonNodeEvent) => {
-          if (message.event === 'unhandled') {
-            if (what === 'ready') this.unhandled.push(message.error);
-          } else if (message.event === what) resolve();
-        });
-      });
-    this.ready = said('ready');
-    this.closed = said('closed');
+  constructor(config: SingletonNodeConfig) {
+    super(nodeFile, config);
+    this.closed = this.said('closed');
     this.closed.catch(() => undefined);
-  }
-
-  /** SIGKILL: gone without a word. Resolves once the process is gone. */
-  async kill(): Promise<void> {
-    if (running.has(this.child)) this.child.kill('SIGKILL');
-    await this.exited;
   }
 
   /** `node.close()` there: a graceful leave. */
@@ -113,7 +70,7 @@ describe.each([
   let servers: Servers | undefined;
   let dir = '';
   let run = 0;
-  const processes: NodeProcess[] = [];
+  const processes: SingletonNode[] = [];
   const members: ClusterNode[] = [];
   const connections: NatsConnection[] = [];
 
@@ -136,7 +93,7 @@ describe.each([
    * process as node 't' on server 0. With `aFirst`, `b` and `c` start once `a` runs the singleton.
    */
   async function cluster(aFirst = false): Promise<{
-    nodes: NodeProcess[];
+    nodes: SingletonNode[];
     here: ClusterNode;
     witness: string;
     read: () => string[];
@@ -155,8 +112,8 @@ describe.each([
       replicas,
     });
     members.push(here);
-    const start = (node: string, i: number): NodeProcess =>
-      new NodeProcess({
+    const start = (node: string, i: number): SingletonNode =>
+      new SingletonNode({
         url: urls[(i + 1) % urls.length]!,
         name: node,
         cluster: name,
@@ -165,7 +122,7 @@ describe.each([
         replicas,
         witness,
       });
-    const nodes: NodeProcess[] = [];
+    const nodes: SingletonNode[] = [];
     if (aFirst) {
       nodes.push(start('a', 0));
       processes.push(...nodes);

@@ -1,7 +1,6 @@
 // A cluster of Node processes against real nats-servers: the test process is one node and
 // cluster-node-process.ts runs the others, each in a child process driven over IPC. Every test
 // has a cluster (and so a names bucket) of its own on the shared server(s).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Kvm, type KV } from '@nats-io/kv';
 import { RequestError, connect, type NatsConnection } from '@nats-io/transport-node';
@@ -26,20 +25,17 @@ import type {
   ClaimReport,
   Command,
   EchoReply,
-  Event,
   HammerReport,
-  Message,
   NodeConfig,
   ReasonReport,
-  Reply,
   WhoReply,
 } from './cluster-node-process.js';
 import { startCluster, startServer } from './nats-servers.js';
+import { NodeProcess } from './node-process.js';
 
 const unhandled = useUnhandledErrors();
 
 const nodeFile = join(__dirname, 'cluster-node-process.ts');
-const repoRoot = join(__dirname, '..', '..');
 
 /** Generous: a loaded CI machine must not take a live node for lost (5 s of silence). */
 const relaxed = { interval: 250, missed: 20 };
@@ -48,86 +44,15 @@ const bounded = { interval: 200, missed: 10 };
 /** So slow (30 s) that no loss within a test can come from heartbeats. */
 const sluggish = { interval: 1000, missed: 30 };
 
-// Child processes still running, killed if this process exits first (a jest timeout, a crash).
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const orphan of running) orphan.kill('SIGKILL');
-});
-
-/** A node in a child process: `run` sends it a Command and resolves with its answer. */
-class NodeProcess {
-  readonly unhandled: string[] = [];
-  readonly ready: Promise<void>;
-  private readonly child: ChildProcess;
-  private readonly exited: Promise<string>;
-  private readonly pending = new Map<
-    number,
-    { resolve(v: unknown): void; reject(e: Error): void }
-  >();
-  private ref = 0;
-  private stderr = '';
-
-  constructor(readonly config: NodeConfig) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', nodeFile, JSON.stringify(config)], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    running.add(this.child);
-    this.child.stderr?.setEncoding('utf8');
-    this.child.stderr?.on('data', (chunk: string) => {
-      this.stderr = (this.stderr + chunk).slice(-4000);
-    });
-    this.exited = new Promise((resolve) => {
-      this.child.once('exit', (code, signal) => {
-        running.delete(this.child);
-        const status = signal === null ? `exit code ${code}` : `signal ${signal}`;
-        const error = new Error(`node '${config.name}' exited (${status}): ${this.stderr}`);
-        for (const { reject } of this.pending.values()) reject(error);
-        this.pending.clear();
-        resolve(status);
-      });
-    });
-    this.ready = new Promise((resolve, reject) => {
-      this.exited.then((status) =>
-        reject(new Error(`node '${config.name}' exited before ready (${status}): ${this.stderr}`)),
-      );
-      this.child.on('message', (message: Reply | Event) => {
-        if ('event' in message) {
-          if (message.event === 'ready') resolve();
-          else this.unhandled.push(message.error);
-          return;
-        }
-        const waiter = this.pending.get(message.ref);
-        this.pending.delete(message.ref);
-        if (message.ok) waiter?.resolve(message.value);
-        else waiter?.reject(Object.assign(new Error(message.error.message), message.error));
-      });
-    });
-  }
-
-  run<T>(command: Command): Promise<T> {
-    const ref = ++this.ref;
-    return new Promise<T>((resolve, reject) => {
-      if (!running.has(this.child)) return reject(new Error(`node '${this.config.name}' is gone`));
-      this.pending.set(ref, { resolve, reject });
-      const message: Message = { ref, command };
-      this.child.send(message, (error) => {
-        if (error === null) return;
-        this.pending.delete(ref);
-        reject(error);
-      });
-    });
-  }
-
-  /** SIGKILL: the node dies without a word to anyone. Resolves once the process is gone. */
-  async kill(): Promise<void> {
-    if (running.has(this.child)) this.child.kill('SIGKILL');
-    await this.exited;
+/** A node in a child process running cluster-node-process.ts. */
+class ClusterNodeProcess extends NodeProcess<NodeConfig, Command> {
+  constructor(config: NodeConfig) {
+    super(nodeFile, config);
   }
 }
 
 /** What one test started; all of it is stopped after the test, whatever happened. */
-const processes: NodeProcess[] = [];
+const processes: ClusterNodeProcess[] = [];
 const members: ClusterNode[] = [];
 const connections: NatsConnection[] = [];
 const subscriptions: Subscription[] = [];
@@ -169,8 +94,8 @@ async function joinHere(
 }
 
 /** Child-process nodes, started together, ready once each has joined the cluster. */
-async function startNodes(configs: NodeConfig[]): Promise<NodeProcess[]> {
-  const started = configs.map((config) => new NodeProcess(config));
+async function startNodes(configs: NodeConfig[]): Promise<ClusterNodeProcess[]> {
+  const started = configs.map((config) => new ClusterNodeProcess(config));
   processes.push(...started);
   await Promise.all(started.map((p) => p.ready));
   return started;
