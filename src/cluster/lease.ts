@@ -63,8 +63,7 @@ export class Lease {
   };
   /** Ticks since the lease last changed, as a contender counts them. */
   private silent = 0;
-  private ticks = 0;
-  /** The tick at which the last renewal that succeeded was sent. */
+  /** When (on the scheduler) the last write of the lease that succeeded was sent. */
   private lastGood = 0;
   /** A write to the bucket in flight: one at a time. */
   private busy = false;
@@ -177,11 +176,13 @@ export class Lease {
 
   private tick(): boolean {
     if (this.role === 'left') return false;
-    this.ticks++;
     this.follow();
     if (this.role === 'owner') {
-      // Fencing: a whole interval before a contender may take the lease.
-      if (this.ticks - this.lastGood >= this.settings.missed - 1) {
+      // Fencing: a whole interval before a contender may take the lease. Measured in
+      // time, not in ticks, so a tick that comes late (a busy event loop) fences at
+      // once instead of a tick later; half an interval absorbs timer jitter.
+      const { interval, missed, scheduler } = this.settings;
+      if (scheduler.now() - this.lastGood >= (missed - 1.5) * interval) {
         this.lost();
         return true;
       }
@@ -199,7 +200,7 @@ export class Lease {
     if (this.busy || this.role !== 'contending' || !this.mayTake()) return;
     this.busy = true;
     const { revision, value } = this.seen;
-    const sent = this.ticks;
+    const sent = this.settings.scheduler.now();
     const write =
       value === undefined
         ? this.settings.bucket.create(this.key, this.mine)
@@ -245,7 +246,7 @@ export class Lease {
   private renew(): void {
     if (this.busy) return;
     this.busy = true;
-    const sent = this.ticks;
+    const sent = this.settings.scheduler.now();
     this.settings.bucket.update(this.key, this.mine, this.revision).then(
       (at) => {
         this.busy = false;
