@@ -1,9 +1,9 @@
-import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
+import { Observable, type SchedulerLike } from 'rxjs';
 import { describe } from '../exit/describe.js';
 import type { Protocol } from '../actor/protocol.js';
 import type { Via } from '../actor/via.js';
 import { hasMethods } from '../check/has-methods.js';
-import { isScheduler } from '../check/is-scheduler.js';
+import { readScheduler } from '../check/read-scheduler.js';
 import { readFields } from '../check/read-fields.js';
 import { AlreadyRegisteredError } from '../errors/already-registered-error.js';
 import { checkHeartbeat } from '../remote/check-heartbeat.js';
@@ -127,14 +127,7 @@ export function clusterSingleton<P extends Protocol = Protocol>(
     );
   }
   const holdBound = checkHoldBound(fn, fields.holdBound);
-  const scheduler = (
-    fields.scheduler === undefined ? asyncScheduler : fields.scheduler
-  ) as SchedulerLike;
-  if (!isScheduler(scheduler)) {
-    throw new TypeError(
-      `${fn}: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler), got ${describe(scheduler)}.`,
-    );
-  }
+  const scheduler = readScheduler(fn, fields.scheduler);
   let token = tokens.get(node);
   if (token === undefined) {
     tokens.set(node, (token = `${node.name}.${Math.random().toString(36).slice(2, 10)}`));

@@ -1,10 +1,10 @@
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import { describe } from '../exit/describe.js';
 import type { GenServer } from '../actor/gen-server.js';
 import type { Protocol } from '../actor/protocol.js';
 import { holds } from '../check/holds.js';
 import { hasMethods } from '../check/has-methods.js';
-import { isScheduler } from '../check/is-scheduler.js';
+import { readScheduler } from '../check/read-scheduler.js';
 import { readFields } from '../check/read-fields.js';
 import { ClusterRegistry } from '../remote/cluster-registry.js';
 import type { ClusterNode } from '../remote/join-cluster.js';
@@ -139,14 +139,7 @@ export function entities<P extends Protocol>(
       `entities: options.holdBound must be a number >= 0 (default 1000), got ${describe(holdBound)}.`,
     );
   }
-  const scheduler = (
-    fields.scheduler === undefined ? asyncScheduler : fields.scheduler
-  ) as SchedulerLike;
-  if (!isScheduler(scheduler)) {
-    throw new TypeError(
-      `entities: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler), got ${describe(scheduler)}.`,
-    );
-  }
+  const scheduler = readScheduler('entities', fields.scheduler);
   // The local supervisor's options are checked by oneForOne's own checks, here, before anything starts.
   const supervision = {
     ...(fields.intensity === undefined ? {} : { intensity: fields.intensity }),

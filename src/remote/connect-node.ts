@@ -1,7 +1,7 @@
-import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import type { Pid } from '../actor/pid.js';
 import { holds } from '../check/holds.js';
-import { isScheduler } from '../check/is-scheduler.js';
+import { readScheduler } from '../check/read-scheduler.js';
 import { readFields } from '../check/read-fields.js';
 import type { NodeDownError } from '../errors/node-down-error.js';
 import { describe } from '../exit/describe.js';
@@ -113,9 +113,6 @@ export function connectNode(options: NodeOptions): ConnectedNode {
   const { name, heartbeat } = fields;
   const link = fields.link as Link;
   const registry = (fields.registry === undefined ? new Registry() : fields.registry) as Registry;
-  const scheduler = (
-    fields.scheduler === undefined ? asyncScheduler : fields.scheduler
-  ) as SchedulerLike;
   if (typeof name !== 'string' || name === '' || name.length > 256) {
     throw new TypeError(
       `connectNode: options.name must be a string of 1 to 256 characters, got ${describe(name)}.`,
@@ -133,11 +130,7 @@ export function connectNode(options: NodeOptions): ConnectedNode {
       `connectNode: options.registry must be a Registry, got ${describe(registry)}.`,
     );
   }
-  if (!isScheduler(scheduler)) {
-    throw new TypeError(
-      `connectNode: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler), got ${describe(scheduler)}.`,
-    );
-  }
+  const scheduler = readScheduler('connectNode', fields.scheduler);
   const beat = heartbeat === false ? null : checkHeartbeat('connectNode', heartbeat);
   const connection = new Connection(name, link, registry, {});
   if (beat !== null) connection.beat(scheduler, beat.interval, beat.missed);

@@ -1,5 +1,4 @@
 import {
-  asyncScheduler,
   BehaviorSubject,
   ReplaySubject,
   Subject,
@@ -11,7 +10,7 @@ import { Kvm } from '@nats-io/kv';
 import type { Pid } from '../actor/pid.js';
 import { describe } from '../exit/describe.js';
 import { hasMethods } from '../check/has-methods.js';
-import { isScheduler } from '../check/is-scheduler.js';
+import { readScheduler } from '../check/read-scheduler.js';
 import { readFields } from '../check/read-fields.js';
 import { NodeDownError } from '../errors/node-down-error.js';
 import { errorExit } from '../exit/exit-reason.js';
@@ -253,14 +252,7 @@ export function joinCluster(options: ClusterOptions): Promise<ClusterNode> {
       `joinCluster: options.bucket must be a KV bucket from @nats-io/kv (create, update, delete, watch, status), got ${describe(bucket)}.`,
     );
   }
-  const scheduler = (
-    fields.scheduler === undefined ? asyncScheduler : fields.scheduler
-  ) as SchedulerLike;
-  if (!isScheduler(scheduler)) {
-    throw new TypeError(
-      `joinCluster: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler), got ${describe(scheduler)}.`,
-    );
-  }
+  const scheduler = readScheduler('joinCluster', fields.scheduler);
   return (async () => {
     const kv = bucket ?? (await openBucket(connection, bucketName(cluster), replicas));
     const member = new Member(connection, name, cluster, codec, scheduler, maxPeers);

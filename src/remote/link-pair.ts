@@ -1,7 +1,6 @@
-import { describe } from '../exit/describe.js';
-import { isScheduler } from '../check/is-scheduler.js';
+import { readScheduler } from '../check/read-scheduler.js';
 import { readFields } from '../check/read-fields.js';
-import { asyncScheduler, Subject, type SchedulerLike } from 'rxjs';
+import { Subject, type SchedulerLike } from 'rxjs';
 import type { Link } from './link.js';
 
 /**
@@ -33,14 +32,7 @@ export interface LinkPairOptions {
  */
 export function linkPair(options?: LinkPairOptions): [Link, Link] {
   const fields = readFields('linkPair', 'options', options, ['scheduler'], '{ scheduler }');
-  const scheduler = (
-    fields?.scheduler === undefined ? asyncScheduler : fields.scheduler
-  ) as SchedulerLike;
-  if (!isScheduler(scheduler)) {
-    throw new TypeError(
-      `linkPair: options.scheduler must be an rxjs SchedulerLike (asyncScheduler, a TestScheduler), got ${describe(scheduler)}.`,
-    );
-  }
+  const scheduler = readScheduler('linkPair', fields?.scheduler);
   const inboxes = [new Subject<unknown>(), new Subject<unknown>()] as const;
   let open = true;
   const close = (): void => {
