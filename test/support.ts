@@ -38,3 +38,20 @@ export function useDeadLetters(): () => DeadLetter[] {
   afterEach(() => subscription.unsubscribe());
   return () => letters;
 }
+
+/**
+ * Waits in real time until `condition` holds, checking every 20 ms, for state
+ * with no event to wait on (a real server, a browser); fails naming `what`
+ * after `timeout` ms.
+ */
+export async function until(
+  condition: () => boolean,
+  what: string,
+  timeout = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -17,7 +17,7 @@ import {
   type EntityRegion,
 } from '../../src/remote/index.js';
 import { propertySettings } from '../property/settings.js';
-import { useUnhandledErrors } from '../support.js';
+import { until, useUnhandledErrors } from '../support.js';
 import { startServer, type NatsServer } from '../remote/nats-servers.js';
 
 const unhandled = useUnhandledErrors();
@@ -66,14 +66,6 @@ afterAll(async () => {
 }, 60_000);
 
 let run = 0;
-
-async function until(test: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (test()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`never: ${what}`);
-}
 
 async function play(c: { start: number; ops: readonly Op[] }): Promise<void> {
   const cluster = `prop${process.pid}_${++run}`;

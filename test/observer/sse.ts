@@ -1,3 +1,4 @@
+import { until as waitUntil } from '../support.js';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 
 /** One Server-Sent Events frame, its data parsed as JSON. */
@@ -102,11 +103,6 @@ export class SseClient {
   }
 }
 
-/** Waits until `condition` holds, checking every 10 ms: for state with no event to wait on. */
-export async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+/** Waits until `condition` holds: for state with no event to wait on. */
+export const until = (condition: () => boolean, what: string): Promise<void> =>
+  waitUntil(condition, what, WAIT_MS);

@@ -7,7 +7,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { firstValueFrom } from 'rxjs';
 import { call, genServer, spawn, type Pid } from '../../src/index.js';
 import { clusterPermissions, joinCluster, type ClusterNode } from '../../src/remote/index.js';
-import { useUnhandledErrors } from '../support.js';
+import { until, useUnhandledErrors } from '../support.js';
 import { startServer, type NatsServer } from './nats-servers.js';
 
 const cluster = 'sec';
@@ -36,15 +36,6 @@ const config = JSON.stringify({
 
 const connectAs = (server: NatsServer, user: string): Promise<NatsConnection> =>
   connect({ servers: server.url, user, pass: password(user), inboxPrefix: `_INBOX_${user}` });
-
-/** Polls until `check` holds (a bounded wait, not a timing assertion). */
-async function until(what: string, check: () => boolean, deadline = 10_000): Promise<void> {
-  const end = Date.now() + deadline;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 // A server that answers `get` with its count, and `slow` after `release`.
 const counter = genServer({
@@ -100,8 +91,8 @@ describe('a secured cluster', () => {
     });
     victim = spawn(counter, undefined);
     await a.registry.claim('victim', victim);
-    await until('both nodes to see each other', () => runs.has('a') && runs.has('b'));
-    await until('b to see the name', () => b.registry.whereis('victim') !== undefined);
+    await until(() => runs.has('a') && runs.has('b'), 'both nodes to see each other');
+    await until(() => b.registry.whereis('victim') !== undefined, 'b to see the name');
   }, 60_000);
 
   afterAll(async () => {
