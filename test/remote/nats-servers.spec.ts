@@ -148,6 +148,8 @@ describe('stop and kill', () => {
     const server = await startServer({ jetstream: true });
     await server.kill();
     expect(probePid(server.pid)).toBe('ESRCH');
+    // The files a killed server keeps for a restart go with stop().
+    await server.stop();
   }, 60_000);
 
   test('restart() after kill(): the same URL, a new process, and the JetStream store kept', async () => {

@@ -1,7 +1,7 @@
 // Real nats-server processes for tests: one server or a routed cluster, each on free loopback
 // ports, optionally with JetStream, started and awaited until usable, stopped without leaks.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { accessSync, constants, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -285,13 +285,39 @@ async function monitor(baseUrl: string, path: string): Promise<unknown> {
   return response.json();
 }
 
-/** Creates the scratch directory of one server: its ports file and, with JetStream, its store. */
-async function scratchDir(jetstream: boolean): Promise<{ dir: string; args: string[] }> {
-  const dir = await mkdtemp(join(tmpdir(), 'nats-server-'));
-  if (!jetstream) return { dir, args: [] };
+/**
+ * Where servers keep their files: memory (/dev/shm) when the machine has it, else the temp
+ * directory. JetStream syncs its store to disk; on a disk busy with the rest of the suite a sync,
+ * and so a server's exit, could stall for tens of seconds (a stop that outlived its hook's timeout).
+ */
+const scratchRoot = ((): string => {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+})();
+
+/**
+ * Creates the scratch directory of one server: its ports file, its configuration file if it has
+ * one and, with JetStream, its store. It goes with the server (see `Process.end`).
+ */
+async function scratchDir(
+  jetstream: boolean,
+  config: string | undefined,
+): Promise<{ dir: string; args: string[] }> {
+  const dir = await mkdtemp(join(scratchRoot, 'nats-server-'));
+  const args: string[] = [];
+  if (config !== undefined) {
+    const file = join(dir, 'server.conf');
+    await writeFile(file, config);
+    args.push('-c', file);
+  }
+  if (!jetstream) return { dir, args };
   const store = join(dir, 'store');
   await mkdir(store);
-  return { dir, args: ['-js', '-sd', store] };
+  return { dir, args: [...args, '-js', '-sd', store] };
 }
 
 /** The nats-server executable (scripts/test-tools.ts knows where; RXOTP_NATS_SERVER overrides). */
@@ -305,8 +331,9 @@ async function launch(
   label: string,
   jetstream: boolean,
   extraArgs: string[],
+  config?: string,
 ): Promise<Process> {
-  const { dir, args } = await scratchDir(jetstream);
+  const { dir, args } = await scratchDir(jetstream, config);
   const base = ['-a', '127.0.0.1', '-p', '-1', '-m', '-1', '--ports_file_dir', dir];
   return new Process(binary, [...base, ...args, ...extraArgs], dir, label);
 }
@@ -391,13 +418,7 @@ export async function startServer(options: StartOptions = {}): Promise<NatsServe
   const binary = requireBinary();
   const deadline = Date.now() + timeout;
   const name = uniqueName('nats');
-  const extra = ['-n', name];
-  if (config !== undefined) {
-    const file = join(await mkdtemp(join(tmpdir(), 'nats-config-')), 'server.conf');
-    await writeFile(file, config);
-    extra.push('-c', file);
-  }
-  const proc = await launch(binary, name, jetstream, extra);
+  const proc = await launch(binary, name, jetstream, ['-n', name], config);
   try {
     const ports = await readPorts(proc, deadline);
     const server = new RunningServer(proc, name, ports, jetstream, probe);
