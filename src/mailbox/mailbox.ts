@@ -62,8 +62,9 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
    */
   post(kind: number, payload: unknown, via: unknown): boolean | typeof FULL {
     // Flags compared with `false`, not negated: `!flag` compiles to a generic
-    // truthiness test (four type checks); `=== false` is one comparison.
-    if (this.#open === false) return false;
+    // truthiness test (four type checks); `=== false` is one comparison. A
+    // mailbox that is not held is open (`close` holds it), so the fast path
+    // reads one flag.
     if (this.#held === false && this.#head === this.#tail && claim()) {
       // Idle actor, empty queue, nothing running: handle it now, as a bare queue would.
       try {
@@ -73,6 +74,15 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
       }
       return true;
     }
+    return this.#enqueue(kind, payload, via);
+  }
+
+  /**
+   * Queues a message behind others (the slow path of `post`, a method of its
+   * own so that `post` stays small enough to be inlined into every send).
+   */
+  #enqueue(kind: number, payload: unknown, via: unknown): boolean | typeof FULL {
+    if (this.#open === false) return false;
     const queue = (this.#queue ??= []);
     const tail = this.#tail;
     // The only cost of the bound on this path: one comparison when unbounded.

@@ -70,7 +70,12 @@ export function checkCall(
   return read as CallOptions;
 }
 
-/** @internal Sends a call and arms its timeout unless it was answered synchronously. */
+/**
+ * @internal Sends a call and arms its timeout unless it was answered
+ * synchronously. What only some calls need (a signal, a timer) is done in
+ * functions of its own: a closure here would make every call allocate its
+ * context, answered at once or not.
+ */
 export function startCall(
   target: unknown,
   request: unknown,
@@ -78,33 +83,39 @@ export function startCall(
   onReply: (value: unknown) => void,
   onError: (error: unknown) => void,
 ): CallRef {
-  const timeout = options?.timeout ?? 5000;
   const ref = new CallRef(request, onReply, onError);
   const caller = running.process;
-  if (caller !== null && isSelf(target, caller)) {
-    ref.reject(new CallingSelfError(String(caller.pid), String(target)));
-    return ref;
-  }
+  if (caller !== null && callsSelf(ref, target, caller)) return ref;
   const signal = options?.signal;
-  if (signal !== undefined) {
-    if (signal.aborted) {
-      ref.reject(abortReason(signal));
-      return ref;
-    }
-    listen(ref, signal);
-  }
+  if (signal !== undefined && !listen(ref, signal)) return ref;
   deliver('call', target, CALL, ref);
-  if (!ref.done && timeout !== Infinity) {
-    ref.timer = scheduleAfter(options?.scheduler ?? asyncScheduler, timeout, () => {
-      enter();
-      try {
-        ref.reject(new CallTimeoutError(String(target), timeout));
-      } finally {
-        leave();
-      }
-    });
-  }
+  if (!ref.done) armTimeout(ref, target, options?.timeout ?? 5000, options?.scheduler);
   return ref;
+}
+
+/** Fails `ref` with a `CallTimeoutError` once `timeout` ms have passed (never, for `Infinity`). */
+function armTimeout(
+  ref: CallRef,
+  target: unknown,
+  timeout: number,
+  scheduler: SchedulerLike = asyncScheduler,
+): void {
+  if (timeout === Infinity) return;
+  ref.timer = scheduleAfter(scheduler, timeout, () => {
+    enter();
+    try {
+      ref.reject(new CallTimeoutError(String(target), timeout));
+    } finally {
+      leave();
+    }
+  });
+}
+
+/** A call from inside `caller` to itself: `ref` is failed with a `CallingSelfError` (`true`). */
+function callsSelf(ref: CallRef, target: unknown, caller: { readonly pid: unknown }): boolean {
+  if (!isSelf(target, caller)) return false;
+  ref.reject(new CallingSelfError(String(caller.pid), String(target)));
+  return true;
 }
 
 /** Whether `target` is `caller`'s own pid, or a name that resolves to it now. */
@@ -130,8 +141,15 @@ function abortReason(signal: AbortSignal): unknown {
   return reason === undefined ? new DOMException('The call was aborted.', 'AbortError') : reason;
 }
 
-/** Fails `ref` when `signal` aborts; the listener goes once the call settles. */
-function listen(ref: CallRef, signal: AbortSignal): void {
+/**
+ * Fails `ref` when `signal` aborts; the listener goes once the call settles.
+ * `false` when the signal has already aborted: `ref` is failed, and nothing is sent.
+ */
+function listen(ref: CallRef, signal: AbortSignal): boolean {
+  if (signal.aborted) {
+    ref.reject(abortReason(signal));
+    return false;
+  }
   const onAbort = (): void => {
     enter();
     try {
@@ -142,4 +160,5 @@ function listen(ref: CallRef, signal: AbortSignal): void {
   };
   signal.addEventListener('abort', onAbort, { once: true });
   ref.unlisten = () => signal.removeEventListener('abort', onAbort);
+  return true;
 }
