@@ -125,14 +125,19 @@ export class GenServerProcess extends Process implements Ctx {
     }
     if (kind === CALL) return this.#call(payload as CallRef);
     const behavior = this.#behavior;
-    const handle = kind === CAST ? behavior.handleCast : behavior.handleInfo;
-    if (handle === undefined) return this.#crashOn(kind, payload, this.#noHandler(kind));
+    if (kind === CAST ? behavior.handleCast === undefined : behavior.handleInfo === undefined) {
+      return this.#crashOn(kind, payload, this.#noHandler(kind));
+    }
     // `run` inlined by hand: no closure per message on the mailbox's hot path.
     const previous = running.process;
     running.process = this;
     let result: unknown;
     try {
-      result = handle(payload, this.#state, this);
+      // Called as methods of the behaviour: a handler may use `this`.
+      result =
+        kind === CAST
+          ? behavior.handleCast!(payload, this.#state, this)
+          : behavior.handleInfo!(payload, this.#state, this);
     } catch (error) {
       running.process = previous;
       return this.#crashOn(kind, payload, error);
@@ -148,13 +153,15 @@ export class GenServerProcess extends Process implements Ctx {
 
   /** A call: `handleCall` with the request, the caller's ref, the state and the context. */
   #call(ref: CallRef): void {
-    const handle = this.#behavior.handleCall;
-    if (handle === undefined) return this.#crashOn(CALL, ref, this.#noHandler(CALL));
+    const behavior = this.#behavior;
+    if (behavior.handleCall === undefined) {
+      return this.#crashOn(CALL, ref, this.#noHandler(CALL));
+    }
     const previous = running.process;
     running.process = this;
     let result: unknown;
     try {
-      result = handle(ref.request, ref, this.#state, this);
+      result = behavior.handleCall(ref.request, ref, this.#state, this);
     } catch (error) {
       running.process = previous;
       return this.#crashOn(CALL, ref, error);

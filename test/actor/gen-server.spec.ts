@@ -165,6 +165,33 @@ describe('handler results', () => {
   });
 });
 
+describe('handlers written as methods', () => {
+  test('are called on the behaviour, so `this` reaches its other members', async () => {
+    const seen: unknown[] = [];
+    class Stepper {
+      readonly step = 10;
+      init(): number {
+        return 0;
+      }
+      handleCast(by: number, n: number): number {
+        return n + by * this.step;
+      }
+      handleInfo(message: string, n: number): number {
+        seen.push(message, this.step);
+        return n;
+      }
+      handleCall(_req: 'get', _from: CallRef<number>, n: number) {
+        return { reply: n + this.step, state: n };
+      }
+    }
+    const pid = spawn(genServer(new Stepper()), undefined);
+    cast(pid, 2);
+    send(pid, 'tick');
+    expect(await call(pid, 'get')).toBe(30);
+    expect(seen).toEqual(['tick', 10]);
+  });
+});
+
 describe('missing handlers', () => {
   const bare = genServer({ init: () => 0 });
 
