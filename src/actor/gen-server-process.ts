@@ -29,6 +29,12 @@ export type AnyBehavior = LiteralBehavior<
   unknown
 >;
 
+/** @internal The start options a genServer incarnation reads: the name to register, and where. */
+export interface Naming {
+  readonly name?: string;
+  readonly registry?: Registry;
+}
+
 /** @internal One incarnation of a genServer. It is its own `ctx`. */
 export class GenServerProcess extends Process implements Ctx {
   #state: unknown;
@@ -40,38 +46,37 @@ export class GenServerProcess extends Process implements Ctx {
   #idle: { timer: Subscription | null; readonly message: TimeoutMessage } | null = null;
 
   readonly #behavior: AnyBehavior;
-  readonly #args: unknown;
-  readonly #name: string | undefined;
-  readonly #registry: Registry | undefined;
+  /**
+   * The name to register once `init` has settled, and where: the start
+   * options, shared by every incarnation started with them (one field, not
+   * two; the start arguments are `boot`'s, not kept: BENCHMARKS.md case 6).
+   */
+  readonly #naming: Naming | undefined;
 
   constructor(
     behavior: AnyBehavior,
-    args: unknown,
     sink: Sink | null,
     scheduler: SchedulerLike,
-    name: string | undefined,
-    registry: Registry | undefined,
+    naming: Naming | undefined,
   ) {
-    super(sink, scheduler, name);
+    super(sink, scheduler, naming?.name);
     this.#behavior = behavior;
-    this.#args = args;
-    this.#name = name;
-    this.#registry = registry;
+    this.#naming = naming;
   }
 
-  /** Runs `init`; `started` follows once it settles. */
-  boot(): this {
+  /** Runs `init` with `args`; `started` follows once it settles. */
+  boot(args: unknown): this {
     enter();
     try {
-      const registry = this.#registry;
-      const name = this.#name;
+      const registry = this.#naming?.registry;
+      const name = this.#naming?.name;
       if (registry !== undefined && name !== undefined) {
         const taken = registry.conflict(name, this.pid);
         if (taken !== null) return (this.crash(taken), this);
       }
       let result: unknown;
       try {
-        result = this.run(() => this.#behavior.init(this.#args, this));
+        result = this.run(() => this.#behavior.init(args, this));
       } catch (error) {
         return (this.crash(error), this);
       }
@@ -97,8 +102,8 @@ export class GenServerProcess extends Process implements Ctx {
     if (state === undefined) return this.crash(this.#noState('init'));
     this.#state = state;
     this.committed(state);
-    const registry = this.#registry;
-    const name = this.#name;
+    const registry = this.#naming?.registry;
+    const name = this.#naming?.name;
     if (registry !== undefined && name !== undefined) {
       try {
         registry.add(name, this.pid, -1);

@@ -265,10 +265,11 @@ function define(fn: string, behavior: unknown): GenServer<Protocol, unknown> {
     options: StartOptions | undefined,
     sink: Sink | null,
   ): GenServerProcess => {
-    const { name, registry, scheduler = asyncScheduler, mailbox } = options ?? {};
-    const process = new GenServerProcess(any, args, sink, scheduler, name, registry);
+    const scheduler = options?.scheduler ?? asyncScheduler;
+    const mailbox = options?.mailbox;
+    const process = new GenServerProcess(any, sink, scheduler, options);
     if (mailbox !== undefined) process.limit(mailbox.bound, mailbox.overflow === 'drop-oldest');
-    return process.boot();
+    return process.boot(args);
   };
   return {
     behavior: any,

@@ -534,11 +534,14 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
   named(registry: NameKeeper, name: string, hold: number): void {
     const entry = { registry, name, hold };
     const names = this.#names;
-    const held = names === null ? [] : Array.isArray(names) ? names : [names];
-    if (held.some((e) => e.registry === registry && e.name === name)) return;
+    // The first name (the usual case, once per supervised start) needs no search.
     if (names === null) this.#names = entry;
-    else if (Array.isArray(names)) names.push(entry);
-    else this.#names = [names, entry];
+    else {
+      const held = Array.isArray(names) ? names : [names];
+      if (held.some((e) => e.registry === registry && e.name === name)) return;
+      if (Array.isArray(names)) names.push(entry);
+      else this.#names = [names, entry];
+    }
     if (this.pid.name === undefined) this.pid.name = name;
   }
 

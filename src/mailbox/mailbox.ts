@@ -103,10 +103,16 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
     this.#held = true;
   }
 
-  /** The actor may take messages again; queued ones are drained from the ready queue. */
+  /**
+   * The actor may take messages again; queued ones are drained from the ready
+   * queue. An empty mailbox is not queued: there is nothing to drain (a stop
+   * request wakes it itself), and a million children starting inside one
+   * supervisor callback would otherwise fill the ready queue for nothing
+   * (BENCHMARKS.md, case 6).
+   */
   protected unhold(): void {
     this.#held = false;
-    this.wake();
+    if (this.#head !== this.#tail) this.wake();
   }
 
   /** The actor is dead: sends are refused from now on, and nothing more is taken. */

@@ -44,12 +44,23 @@ type SupervisorMessage =
 /** A child's status as `whichChildren` shows it, or `removed` once its spec is dropped. */
 type Status = ChildInfo['status'] | 'removed';
 
-/** A child's backoff, kept only under a supervisor with `backoff`. */
-interface Backoff {
-  /** Consecutive restarts. */
-  k: number;
-  /** When its current or last incarnation was started (scheduler time). */
-  startedAt: number;
+/**
+ * What a child needs only once it has exited, is being stopped or waits: its
+ * last exit, a stop's shutdown timer, the group wait it is in, and its
+ * backoff. Kept apart and made on first use, so a child that has only
+ * started (a million idle children, BENCHMARKS.md case 6) carries one null
+ * field for all of it.
+ */
+class Aftermath {
+  lastExit: ExitReason | undefined = undefined;
+  /** A stop step's shutdown timer. */
+  stopTimer: Subscription | null = null;
+  /** The group wait (a backoff, or a restart burst's yield) it is in while `backoff`. */
+  wait: object | null = null;
+  /** Consecutive restarts (under a supervisor with `backoff`). */
+  k = 0;
+  /** When its current or last incarnation was started (scheduler time; under `backoff`). */
+  startedAt = 0;
 }
 
 /**
@@ -64,10 +75,13 @@ export const RESTART_BURST = 1000;
 /**
  * A child as its supervisor tracks it. It is also the sink of its
  * incarnations' notifications, which it hands to its supervisor.
+ *
+ * Its fields are the ones every child uses from its first start; the rest is
+ * in `Aftermath`, made when first needed, and its event path is made per
+ * event rather than kept: a supervisor of a million children holds a million
+ * of these (BENCHMARKS.md, case 6).
  */
 class Child implements Sink<unknown> {
-  /** The path of its own events, made once. */
-  readonly path: readonly string[];
   type: 'worker' | 'supervisor';
   /** Its current incarnation, from the moment it is made until it exits. */
   process: Process<unknown> | null = null;
@@ -75,24 +89,38 @@ class Child implements Sink<unknown> {
   status: Status = 'restarting';
   incarnation = 0;
   restarts = 0;
-  lastExit: ExitReason | undefined = undefined;
   /** The step of a transition waiting on it: a start waits for `started`, a stop for `exit`. */
   onStarted: (() => void) | null = null;
   onExited: (() => void) | null = null;
-  /** A stop step's shutdown timer. */
-  stopTimer: Subscription | null = null;
-  /** The group wait (a backoff, or a restart burst's yield) it is in while `backoff`. */
-  wait: object | null = null;
-  readonly backoff: Backoff | null;
+  #aftermath: Aftermath | null = null;
 
   constructor(
     private readonly supervisor: SupervisorProcess,
     readonly spec: ChildSpec,
-    withBackoff: boolean,
   ) {
-    this.path = Object.freeze([spec.id]);
     this.type = spec.type ?? 'worker';
-    this.backoff = withBackoff ? { k: 0, startedAt: 0 } : null;
+  }
+
+  /** Its exit, stop and backoff bookkeeping, made on first use. */
+  get aftermath(): Aftermath {
+    return (this.#aftermath ??= new Aftermath());
+  }
+
+  get lastExit(): ExitReason | undefined {
+    return this.#aftermath?.lastExit;
+  }
+
+  get stopTimer(): Subscription | null {
+    return this.#aftermath?.stopTimer ?? null;
+  }
+
+  get wait(): object | null {
+    return this.#aftermath?.wait ?? null;
+  }
+
+  /** The path of its own events: made for each event (a frozen one-id array). */
+  get path(): readonly string[] {
+    return Object.freeze([this.spec.id]);
   }
 
   get id(): string {
@@ -216,18 +244,26 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       this.#specSubscription = subscription;
       if (this.#bootError !== null) return (this.exit(errorExit(this.#bootError.error)), this);
       try {
-        // Checked together, as they are added: the id index finds repeats.
+        // Checked together, as they are added: the id index finds repeats. One
+        // index operation per child, not a lookup and then an insert (on a
+        // million ids each costs a cache miss, BENCHMARKS.md case 6): a repeated
+        // id leaves the index's size unchanged, and any error drops the whole set.
+        const byId = this.#byId;
         for (const spec of initial) {
           checkSpec(spec);
-          if (this.#byId.has(spec.id)) throw duplicateId(spec.id);
           if (this.#children.length === this.#maxChildren) {
+            if (byId.has(spec.id)) throw duplicateId(spec.id);
             throw new ChildSpecError(
               spec.id,
               'maxChildren',
               `the supervisor takes at most ${this.#maxChildren} children.`,
             );
           }
-          this.#add(spec);
+          const c = new Child(this, spec);
+          const size = byId.size;
+          byId.set(spec.id, c);
+          if (byId.size === size) throw duplicateId(spec.id);
+          this.#children.push(c);
         }
       } catch (error) {
         this.#children.length = 0;
@@ -267,10 +303,10 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       return done();
     const inc = ++c.incarnation;
     c.status = 'starting';
-    c.wait = null;
     c.onStarted = done;
     c.process = null;
-    if (c.backoff !== null) c.backoff.startedAt = this.scheduler.now();
+    if (c.wait !== null) c.aftermath.wait = null;
+    if (this.#backoff !== undefined) c.aftermath.startedAt = this.scheduler.now();
     let stream: unknown;
     try {
       stream = c.spec.start();
@@ -311,7 +347,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     if (shutdown === 0) return this.#kill(c, inc, false);
     process.requestStop(CANCELLED);
     if (shutdown !== Infinity && c.incarnation === inc && c.status === 'stopping') {
-      c.stopTimer = this.timer(shutdown, () => this.#kill(c, inc, true));
+      c.aftermath.stopTimer = this.timer(shutdown, () => this.#kill(c, inc, true));
     }
   }
 
@@ -361,10 +397,11 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
 
   #childExited(c: Child, inc: number, reason: ExitReason, pid: Pid | undefined): void {
     c.process = null;
-    c.stopTimer?.unsubscribe();
-    c.stopTimer = null;
+    const aftermath = c.aftermath;
+    aftermath.stopTimer?.unsubscribe();
+    aftermath.stopTimer = null;
     c.status = 'restarting';
-    c.lastExit = reason;
+    aftermath.lastExit = reason;
     this.#emit({ kind: 'child-exited', path: c.path, incarnation: inc, pid, reason });
     const { onExited, onStarted } = c;
     c.onExited = c.onStarted = null;
@@ -459,7 +496,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
             const wait = {};
             for (const x of restartable) {
               x.status = 'backoff';
-              x.wait = wait;
+              x.aftermath.wait = wait;
             }
             if (!yielding) {
               this.#emit({ kind: 'backoff', path: c.path, incarnation: c.incarnation, delay });
@@ -530,8 +567,8 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
 
   #delayFor(c: Child): number {
     const backoff = this.#backoff;
-    const state = c.backoff;
-    if (backoff === undefined || state === null) return 0;
+    if (backoff === undefined) return 0;
+    const state = c.aftermath;
     if (this.scheduler.now() - state.startedAt >= backoffResetAfter(backoff)) state.k = 0;
     try {
       return backoffDelay(backoff, c.id, ++state.k);
@@ -544,7 +581,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   // ---- Specs ----------------------------------------------------------------------------
 
   #add(spec: ChildSpec): Child {
-    const c = new Child(this, spec, this.#backoff !== undefined);
+    const c = new Child(this, spec);
     this.#children.push(c);
     this.#byId.set(c.id, c);
     return c;
