@@ -74,12 +74,17 @@ export class GenServerProcess extends Process implements Ctx {
         const taken = registry.conflict(name, this.pid);
         if (taken !== null) return (this.crash(taken), this);
       }
+      // `run` inlined by hand: no closure per start (BENCHMARKS.md, case 6).
+      const previous = running.process;
+      running.process = this;
       let result: unknown;
       try {
-        result = this.run(() => this.#behavior.init(args, this));
+        result = this.#behavior.init(args, this);
       } catch (error) {
+        running.process = previous;
         return (this.crash(error), this);
       }
+      running.process = previous;
       if (isAsync(result)) {
         this.wait(
           result,

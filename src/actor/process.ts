@@ -81,10 +81,10 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
   reason: ExitReason | undefined;
   protected sink: Sink<N> | null;
   #phase: Phase = 'booting';
-  /** The reason a stop was asked with, until the exit begins. */
-  #stopRequest: ExitReason | null = null;
-  #abortInflight: (() => void) | null = null;
-  /** What it gathers only when used (`Ties`); `null` for most idle actors. */
+  /**
+   * What it gathers only when used (`Ties`), a stop request and an async
+   * step in flight among them; `null` for most idle actors.
+   */
   #ties: Ties | null = null;
   /** The names it holds: one entry, or several (rare). */
   #names: NameEntry | NameEntry[] | null = null;
@@ -120,6 +120,12 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
   /** Whether the exit is decided (stopping or dead). */
   get #ending(): boolean {
     return this.#phase === 'stopping' || this.#phase === 'dead';
+  }
+
+  /** The reason a stop was asked with, until the exit begins (kept in `Ties`). */
+  get #stopRequest(): ExitReason | null {
+    const ties = this.#ties;
+    return ties === null ? null : ties.stopRequest;
   }
 
   /** Whether a stop was asked for or has begun. */
@@ -163,18 +169,19 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
   ): void {
     if (this.#phase === 'running') this.#phase = 'waiting';
     this.hold();
-    this.#abortInflight = awaitResult(
+    const ties = this.#tie();
+    ties.abortInflight = awaitResult(
       r,
       (value) => {
-        this.#abortInflight = null;
+        ties.abortInflight = null;
         onValue(value);
       },
       (error) => {
-        this.#abortInflight = null;
+        ties.abortInflight = null;
         onError(error);
       },
       () => {
-        this.#abortInflight = null;
+        ties.abortInflight = null;
         onEmpty();
       },
       (error) => report({ kind: 'callback', callback: 'handler', error, pid: this.pid }),
@@ -211,7 +218,8 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
   // ---- Mailbox rules ----------------------------------------------------------
 
   protected settled(): void {
-    if (this.#stopRequest !== null && this.#phase === 'running') this.exit(this.#stopRequest);
+    const request = this.#stopRequest;
+    if (request !== null && this.#phase === 'running') this.exit(request);
   }
 
   protected fail(error: unknown): void {
@@ -234,7 +242,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
    */
   requestStop(reason: ExitReason): boolean {
     if (this.stopAsked) return false;
-    this.#stopRequest = reason;
+    this.#tie().stopRequest = reason;
     this.hold();
     if (this.#phase === 'running') this.wake();
     return true;
@@ -255,7 +263,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     this.#endDependents();
     const inflight = initDone ? this.#runTerminate(reason) : null;
     if (inflight === null) return this.#die();
-    this.#abortInflight = inflight;
+    this.#tie().abortInflight = inflight;
   }
 
   /**
@@ -318,8 +326,8 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     try {
       this.sink = null;
       if (this.#phase === 'stopping') {
-        const inflight = this.#abortInflight;
-        this.#abortInflight = null;
+        const inflight = this.#ties?.abortInflight ?? null;
+        if (inflight !== null) this.#ties!.abortInflight = null;
         this.onCancel();
         limit(inflight);
         return this.#die();
@@ -327,8 +335,11 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
       const initDone = this.#phase !== 'booting';
       this.#phase = 'stopping';
       this.reason = reason;
-      this.#abortInflight?.();
-      this.#abortInflight = null;
+      const ties = this.#ties;
+      if (ties !== null && ties.abortInflight !== null) {
+        ties.abortInflight();
+        ties.abortInflight = null;
+      }
       this.#endDependents();
       this.onCancel();
       if (initDone) limit(this.#runTerminate(reason));
@@ -584,12 +595,17 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
 
 /**
  * What an incarnation gathers only when it is used, kept apart so an idle
- * actor (a million children of one supervisor) carries one empty field for
- * all of it: the actors it spawned and the one that spawned it, its timers,
+ * actor (a million children of one supervisor, BENCHMARKS.md case 6) carries
+ * one empty field for all of it: a stop request, an async step in flight,
+ * the actors it spawned and the one that spawned it, its timers,
  * its `exit$` watchers, the calls it owes, its `state$`/`published$` feeds,
  * and a teardown's grace timer.
  */
 class Ties {
+  /** The reason a stop was asked with, until the exit begins. */
+  stopRequest: ExitReason | null = null;
+  /** Aborts the async step in flight (a handler's, init's or terminate's result). */
+  abortInflight: (() => void) | null = null;
   grace: Subscription | null = null;
   parent: Process<unknown> | null = null;
   kids: Process<unknown>[] | null = null;

@@ -52,8 +52,16 @@ export class Registry implements NameTable {
   /** Bumped on every change, so a `via` can keep its last lookup until then. */
   #version = 0;
   readonly #pending = new Map<string, Hold>();
-  /** Every name a supervisor has registered here, for `NoProcError`'s hint. */
+  /**
+   * Every name a supervisor has registered here, for `NoProcError`'s hint:
+   * this set, and the names first registered since it was last brought up to
+   * date (`#supervisedLog`). Appending is not a hash-table insert per
+   * supervised start (a million children register here, BENCHMARKS.md case
+   * 6); the log is folded into the set when the hint is needed, or once it is
+   * longer than twice the names known, so it stays proportional to them.
+   */
   readonly #supervised = new Set<string>();
+  #supervisedLog: string[] = [];
   /** The running incarnation of each supervisor stream using this registry (one copy at a time). */
   readonly #trees = new Map<object, Pid>();
   readonly #watchers = new Map<string, Set<Watcher>>();
@@ -197,7 +205,8 @@ export class Registry implements NameTable {
     }
     const target = pid.target;
     if (target.dead) throw new NoProcError(String(pid));
-    if (hold >= 0) this.#supervised.add(name);
+    // (A pending name was registered by a supervisor before: it is known already.)
+    if (hold >= 0 && held === undefined) this.#noteSupervised(name);
     target.named(this, name, hold);
     if (held !== undefined) {
       // Held messages go in first: whoever hears of the new pid sends behind them.
@@ -248,7 +257,7 @@ export class Registry implements NameTable {
     }
     const held = this.#pending.get(name);
     if (held !== undefined) return this.#hold(held, name, kind, payload, via);
-    const error = new NoProcError(String(via), !this.#supervised.has(name));
+    const error = new NoProcError(String(via), !this.#everSupervised(name));
     lost(via, kind, payload, errorExit(error), error);
     return false;
   }
@@ -289,6 +298,25 @@ export class Registry implements NameTable {
       const via = address as Via;
       lost(via, kind, payload, reason, new NoProcError(String(via)));
     });
+  }
+
+  #noteSupervised(name: string): void {
+    const log = this.#supervisedLog;
+    log.push(name);
+    if (log.length > 2 * (this.#supervised.size + this.#names.size) + 1024) this.#foldSupervised();
+  }
+
+  /** Whether a supervisor has ever registered `name` here. */
+  #everSupervised(name: string): boolean {
+    this.#foldSupervised();
+    return this.#supervised.has(name);
+  }
+
+  #foldSupervised(): void {
+    const log = this.#supervisedLog;
+    if (log.length === 0) return;
+    this.#supervisedLog = [];
+    for (const name of log) this.#supervised.add(name);
   }
 
   #hold(held: Hold, name: string, kind: number, payload: unknown, via: Via): boolean {

@@ -31,12 +31,17 @@ export function checkSpec(spec: unknown, fn?: string): asserts spec is ChildSpec
   if (typeof id !== 'string' || id === '') {
     throw new ChildSpecError(id, 'id', `must be a non-empty string, got ${describe(id)}.`, fn);
   }
-  const fail = (field: string, problem: string): never => {
-    throw new ChildSpecError(id, field, problem, fn);
-  };
-  if (typeof start !== 'function') fail('start', 'must be a function returning an Observable.');
+  // (`fail` is a module function, not a closure: the initial set of a million
+  // children is checked here, one spec at a time, BENCHMARKS.md case 6.)
+  if (typeof start !== 'function')
+    fail(id, fn, 'start', 'must be a function returning an Observable.');
   if (restart !== undefined && !RESTARTS.includes(restart as string)) {
-    fail('restart', `must be 'permanent', 'transient' or 'temporary', got ${describe(restart)}.`);
+    fail(
+      id,
+      fn,
+      'restart',
+      `must be 'permanent', 'transient' or 'temporary', got ${describe(restart)}.`,
+    );
   }
   if (
     shutdown !== undefined &&
@@ -44,29 +49,41 @@ export function checkSpec(spec: unknown, fn?: string): asserts spec is ChildSpec
     shutdown !== 'infinity' &&
     !(typeof shutdown === 'number' && shutdown >= 0)
   ) {
-    fail('shutdown', `must be ms >= 0, 'brutal_kill' or 'infinity', got ${describe(shutdown)}.`);
+    fail(
+      id,
+      fn,
+      'shutdown',
+      `must be ms >= 0, 'brutal_kill' or 'infinity', got ${describe(shutdown)}.`,
+    );
   }
   if (type !== undefined && !TYPES.includes(type as string)) {
-    fail('type', `must be 'worker' or 'supervisor', got ${describe(type)}.`);
+    fail(id, fn, 'type', `must be 'worker' or 'supervisor', got ${describe(type)}.`);
   }
   if (significant !== undefined && typeof significant !== 'boolean') {
-    fail('significant', 'must be a boolean.');
+    fail(id, fn, 'significant', 'must be a boolean.');
   }
   if (significant === true && (restart ?? 'transient') === 'permanent') {
     fail(
+      id,
+      fn,
       'significant',
       "a significant child must be 'transient' or 'temporary' (a permanent one never ends).",
     );
   }
   if (name !== undefined && typeof name !== 'string')
-    fail('name', `must be a string, got ${describe(name)}.`);
+    fail(id, fn, 'name', `must be a string, got ${describe(name)}.`);
   if (mailbox !== undefined) {
     try {
       checkMailbox('child', mailbox);
     } catch (error) {
-      fail('mailbox', (error as Error).message.replace(/^child: mailbox /, ''));
+      fail(id, fn, 'mailbox', (error as Error).message.replace(/^child: mailbox /, ''));
     }
   }
+}
+
+/** Throws the `ChildSpecError` for `field` of child `id`. */
+function fail(id: unknown, fn: string | undefined, field: string, problem: string): never {
+  throw new ChildSpecError(id, field, problem, fn);
 }
 
 /** @internal Checks a whole set: each spec, then that ids are unique. */
