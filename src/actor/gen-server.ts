@@ -276,7 +276,12 @@ function define(fn: string, behavior: unknown): GenServer<Protocol, unknown> {
     boot,
     start(args, options) {
       const checked = checkStartOptions('start', options);
-      return lifecycleStream<Lifecycle>('worker', (sink) => boot(args, checked, sink));
+      return lifecycleStream<Lifecycle, unknown, StartOptions | undefined>(
+        'worker',
+        boot,
+        args,
+        checked,
+      );
     },
   };
 }

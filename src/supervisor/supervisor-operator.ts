@@ -1,5 +1,6 @@
 import { asyncScheduler, type Observable, type OperatorFunction } from 'rxjs';
 import { lifecycleStream } from '../actor/lifecycle-stream.js';
+import type { Sink } from '../actor/process.js';
 import type { ChildSpec } from './child-spec.js';
 import { checkOptions } from './check-options.js';
 import type { SupervisorNotification } from './events.js';
@@ -19,9 +20,12 @@ export function supervisorOperator(
   const resolved = { ...checked, scheduler: checked.scheduler ?? asyncScheduler };
   return (specs$: Observable<ChildSpec>) => {
     // The stream is the tree's identity: one running copy of it per registry.
-    const tree: Observable<SupervisorNotification> = lifecycleStream<SupervisorNotification>(
+    const tree: Observable<SupervisorNotification> = lifecycleStream(
       'supervisor',
-      (sink) => new SupervisorProcess(strategy, resolved, specs$, sink, tree).boot(),
+      (_args: void, _options: void, sink: Sink<SupervisorNotification>) =>
+        new SupervisorProcess(strategy, resolved, specs$, sink, tree).boot(),
+      undefined,
+      undefined,
     );
     return tree;
   };
