@@ -15,8 +15,7 @@ import { isAsync } from './settle.js';
 import { childExited } from './link.js';
 import { Monitors } from './monitor.js';
 import { isNext, type Next } from './next.js';
-import { DOWN, IDLE } from './system-kinds.js';
-import type { DownMessage, MonitorRef, TimeoutMessage } from './system-messages.js';
+import type { MonitorRef, SystemMessage, TimeoutMessage } from './system-messages.js';
 
 /** @internal */
 export type AnyBehavior = LiteralBehavior<
@@ -123,17 +122,22 @@ export class GenServerProcess extends Process implements Ctx {
   }
 
   /**
-   * Takes one message: one dispatch for casts, calls and info messages, small
-   * enough for V8 to inline into the mailbox's `post`, so that a send to an
-   * idle actor is one compiled function (BENCHMARKS.md, cases 1 and 2). System
-   * messages and an armed idle timeout go through `#before` first.
+   * Takes one message. This dispatch and the handler runs below are each
+   * small enough for V8 to inline into the mailbox's `post`, so that a send to
+   * an idle actor compiles to one function (BENCHMARKS.md, cases 1 and 2).
+   * System messages and an armed idle timeout go through `#before` first.
    */
   protected receive(kind: number, payload: unknown): void {
-    if (kind >= OWN || this.#idle !== null) {
+    if (kind === OWN || this.#idle !== null) {
       kind = this.#before(kind, payload);
       if (kind < 0) return;
     }
-    if (kind === CALL) return this.#call(payload as CallRef);
+    if (kind === CALL) this.#call(payload as CallRef);
+    else this.#message(kind, payload);
+  }
+
+  /** A cast or an info message: `handleCast` or `handleInfo` with it, the state and the context. */
+  #message(kind: number, payload: unknown): void {
     const behavior = this.#behavior;
     if (kind === CAST ? behavior.handleCast === undefined : behavior.handleInfo === undefined) {
       return this.#crashOn(kind, payload, this.#noHandler(kind));
@@ -181,16 +185,27 @@ export class GenServerProcess extends Process implements Ctx {
   }
 
   /**
-   * Before a system message or any message while an idle timeout is armed: a
-   * stale timeout or monitor message is dropped (-1); a live one is an info
-   * message; any message ends the idle timeout (OTP's semantic).
+   * @internal Queues a system message (a monitor's down message, a linked
+   * child's exit, an idle timeout) as its own bookkeeping: kind `OWN`, never a
+   * dead letter, never refused by a bound; it reaches `handleInfo` in turn.
+   */
+  system(message: SystemMessage): void {
+    this.post(OWN, message, undefined);
+  }
+
+  /**
+   * Before a system message (kind `OWN`: a `SystemMessage`, see `system`) or
+   * any message while an idle timeout is armed: a stale timeout or monitor
+   * message is dropped (-1); a live one is an info message; any message ends
+   * the idle timeout (OTP's semantic).
    */
   #before(kind: number, payload: unknown): number {
-    if (kind >= DOWN) {
+    if (kind === OWN) {
+      const message = payload as SystemMessage;
       if (
-        kind === IDLE
-          ? payload !== this.#idle?.message
-          : kind === DOWN && !this.#monitors?.take((payload as DownMessage).ref)
+        message.kind === 'timeout'
+          ? message !== this.#idle?.message
+          : message.kind === 'down' && !this.#monitors?.take(message.ref)
       )
         return -1;
       kind = INFO;
@@ -330,7 +345,7 @@ export class GenServerProcess extends Process implements Ctx {
       message,
     };
     this.#idle = idle;
-    idle.timer = this.timer(timeout, () => this.post(IDLE, message, undefined));
+    idle.timer = this.timer(timeout, () => this.system(message));
   }
 
   #crashOn(kind: number, payload: unknown, error: unknown): void {

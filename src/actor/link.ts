@@ -1,13 +1,12 @@
 import { CANCELLED, errorExit, type ExitReason } from '../exit/exit-reason.js';
 import { LinkedExitError } from '../errors/linked-exit-error.js';
 import type { Pid } from './pid.js';
-import { LINK_EXIT } from './system-kinds.js';
 import type { ExitMessage } from './system-messages.js';
 
 /** @internal The part of a process a link acts on. */
 export interface LinkEnd {
   readonly trapExit: boolean;
-  post(kind: number, payload: unknown, via: unknown): unknown;
+  system(message: ExitMessage): void;
   requestStop(reason: ExitReason): boolean;
 }
 
@@ -22,7 +21,7 @@ export interface LinkEnd {
 export function childExited(parent: LinkEnd, child: Pid, reason: ExitReason): void {
   if (parent.trapExit) {
     const message: ExitMessage = Object.freeze({ kind: 'exit', pid: child, reason });
-    parent.post(LINK_EXIT, message, undefined);
+    parent.system(message);
   } else if (reason.kind === 'error') {
     parent.requestStop(errorExit(new LinkedExitError(String(child), reason)));
   }

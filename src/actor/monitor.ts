@@ -1,7 +1,6 @@
 import type { ExitReason } from '../exit/exit-reason.js';
 import { isPid } from './address.js';
 import type { Pid } from './pid.js';
-import { DOWN } from './system-kinds.js';
 import type { DownMessage, MonitorRef } from './system-messages.js';
 import { mustBe, A_PID } from '../check/must-be.js';
 
@@ -9,7 +8,7 @@ let nextRef = 0;
 
 /** @internal The part of a process a monitor posts its down message to. */
 export interface MonitorOwner {
-  post(kind: number, payload: unknown, via: unknown): unknown;
+  system(message: DownMessage): void;
 }
 
 /**
@@ -39,7 +38,7 @@ export class Monitors {
       if (!this.#on.has(ref)) return;
       this.#on.set(ref, null);
       const down: DownMessage = Object.freeze({ kind: 'down', ref, pid, reason });
-      this.owner.post(DOWN, down, undefined);
+      this.owner.system(down);
     });
     // A dead or unknown pid fires at once (Erlang's `noproc`): nothing to remove later.
     if (!fired) this.#on.set(ref, remove);

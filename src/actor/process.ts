@@ -11,12 +11,11 @@ import type { CallRef } from '../messaging/call-ref.js';
 import { deadLettersObserved, publishDeadLetter } from '../messaging/dead-letters.js';
 import { report } from '../report/reports.js';
 import { scheduleAfter } from '../time/schedule-after.js';
-import type { Address } from './address.js';
+import { isVia, type Address } from './address.js';
 import type { Lifecycle } from './lifecycle.js';
 import { Pid, type NameKeeper, type PidTarget } from './pid.js';
 import { childReason } from './link.js';
 import { awaitResult, isAsync } from './settle.js';
-import type { Via } from './via.js';
 
 /** @internal Where an incarnation's lifecycle notifications go: an rxjs Subscriber, or a supervisor. */
 export interface Sink<N = Lifecycle> {
@@ -453,8 +452,8 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     );
     let exitError: ActorExitError | undefined;
     eachEntry(queue, from, end, (kind, payload, address) => {
-      if (kind >= OWN) return;
-      const via = address as Via | undefined;
+      if (kind === OWN) return;
+      const via = isVia(address) ? address : undefined;
       if (via !== undefined && via.registry.holdLeftover(via.name, kind, payload, via)) return;
       if (kind === CALL || deadLettersObserved()) {
         exitError ??= new ActorExitError(String(this.pid), reason);
@@ -475,7 +474,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
   /** @internal A bounded mailbox lost this message: a dead letter; a call is rejected at once. */
   protected full(kind: number, payload: unknown, via: unknown): void {
     const error = new MailboxFullError(String(this.pid), this.bound, this.overflowRule);
-    lost((via as Via | undefined) ?? this.pid, kind, payload, errorExit(error), error);
+    lost(isVia(via) ? via : this.pid, kind, payload, errorExit(error), error);
   }
 
   // ---- What ends with the incarnation -------------------------------------------

@@ -19,7 +19,7 @@ import { EntityRouter, type EntityRegion } from './entity-router.js';
  * @typeParam P - The entities' protocol, taken from the region.
  */
 export function entity<P extends Protocol>(region: EntityRegion<P>, id: string): Via<P> {
-  if (!holds(() => region instanceof EntityRouter)) {
+  if (!isRouter(region)) {
     throw new TypeError(
       `entity: region must be an entity region (await entities(node, type, def, { bucket })), got ${describe(region)}.`,
     );
@@ -27,5 +27,10 @@ export function entity<P extends Protocol>(region: EntityRegion<P>, id: string):
   if (typeof id !== 'string') {
     throw new TypeError(`entity: id must be a string, got ${describe(id)}.`);
   }
-  return new Via<P>(region as unknown as EntityRouter, id);
+  return new Via<P>(region, id);
+}
+
+/** Whether `region` is a region from `entities` (never throws, even for a hostile Proxy). */
+function isRouter<P extends Protocol>(region: EntityRegion<P>): region is EntityRouter<P> {
+  return holds(() => region instanceof EntityRouter);
 }

@@ -2,11 +2,11 @@ import type { Subscription } from 'rxjs';
 import type { Pid } from '../actor/pid.js';
 import { lost } from '../actor/process.js';
 import type { Via } from '../actor/via.js';
-import { HoldOverflowError } from '../errors/hold-overflow-error.js';
 import { NoProcError } from '../errors/no-proc-error.js';
 import { errorExit } from '../exit/exit-reason.js';
 import { FULL } from '../mailbox/mailbox.js';
 import { enter, leave } from '../mailbox/run-queue.js';
+import { HeldMessages } from '../registry/held-messages.js';
 import { Registry } from '../registry/registry.js';
 import type { ClusterNode } from '../remote/join-cluster.js';
 
@@ -18,24 +18,20 @@ import type { ClusterNode } from '../remote/join-cluster.js';
  * at, before anything sent after it. docs/design.md, "Cluster singletons".
  */
 export class SingletonView extends Registry {
-  /** Triples: kind, payload, via. */
-  private queue: unknown[] = [];
+  /** What is sent through the name while it points at no pid. */
+  private readonly held: HeldMessages;
   private readonly mirror: Subscription;
   private ended = false;
 
   constructor(
     node: ClusterNode,
     private readonly singleton: string,
-    private readonly bound: number,
+    bound: number,
   ) {
     super();
+    this.held = new HeldMessages(bound, undefined);
     this.mirror = node.registry.whereis$(singleton).subscribe((pid) => this.follow(pid));
     node.leaving$.subscribe(() => this.end());
-  }
-
-  /** Messages held now, for tests and `stats`. */
-  get held(): number {
-    return this.queue.length / 3;
   }
 
   /** The cluster registry's pid for the name changed. */
@@ -45,23 +41,9 @@ export class SingletonView extends Registry {
     if (current !== undefined) super.unregister(this.singleton, current);
     if (pid === undefined || pid.target.reason !== undefined) return;
     // Held messages go in first: whoever hears of the new pid sends behind them.
-    const queue = this.queue;
-    this.queue = [];
     enter();
     try {
-      for (let i = 0; i < queue.length; i += 3) {
-        const kind = queue[i] as number;
-        const via = queue[i + 2] as Via;
-        try {
-          if (!pid.target.post(kind, queue[i + 1], via)) {
-            const error = new NoProcError(String(pid));
-            lost(via, kind, queue[i + 1], errorExit(error), error);
-          }
-        } catch (error) {
-          // A pid on another node whose link cannot carry this message: it alone is lost.
-          lost(via, kind, queue[i + 1], errorExit(error), error);
-        }
-      }
+      this.held.replayTo(pid);
       super.add(this.singleton, pid, -1);
     } finally {
       leave();
@@ -96,13 +78,7 @@ export class SingletonView extends Registry {
       lost(via, kind, payload, errorExit(error), error);
       return false;
     }
-    if (this.queue.length / 3 < this.bound) {
-      this.queue.push(kind, payload, via);
-      return true;
-    }
-    const error = new HoldOverflowError(name, this.bound);
-    lost(via, kind, payload, errorExit(error), error);
-    return false;
+    return this.held.hold(name, kind, payload, via);
   }
 
   /** The node left: nothing held here can reach the cluster now; it becomes dead letters. */
@@ -110,13 +86,7 @@ export class SingletonView extends Registry {
     if (this.ended) return;
     this.ended = true;
     this.mirror.unsubscribe();
-    const queue = this.queue;
-    this.queue = [];
-    for (let i = 0; i < queue.length; i += 3) {
-      const via = queue[i + 2] as Via;
-      const error = new NoProcError(String(via));
-      lost(via, queue[i] as number, queue[i + 1], errorExit(error), error);
-    }
+    this.held.abandon();
     const current = super.whereis(this.singleton);
     if (current !== undefined) super.unregister(this.singleton, current);
   }

@@ -5,10 +5,9 @@ export const CAST = 1;
 /** @internal A `call` request; the payload is its `CallRef`. */
 export const CALL = 2;
 /**
- * @internal A process's own bookkeeping (a supervisor's child exits, specs and
- * timers): the payload is the process's own typed message. Kinds from `OWN`
- * up (this one, and the system messages of `actor/system-kinds.ts`) are never
- * dead letters and never refused by a bound.
+ * @internal A process's own bookkeeping: the payload is the process's own
+ * typed message (a supervisor's `SupervisorMessage`, a genServer's
+ * `SystemMessage`). Never a dead letter, never refused by a bound.
  */
 export const OWN = 3;
 

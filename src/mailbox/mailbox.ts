@@ -87,7 +87,7 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
     const tail = this.#tail;
     // The only cost of the bound on this path: one comparison when unbounded.
     const room = this.#room;
-    if (room !== 0 && tail - this.#head >= room * SLOTS && kind < OWN) {
+    if (room !== 0 && tail - this.#head >= room * SLOTS && kind !== OWN) {
       return this.#overflow(kind, payload, via);
     }
     queue[tail] = kind;
@@ -141,7 +141,7 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
   #overflow(kind: number, payload: unknown, via: unknown): boolean | typeof FULL {
     const queue = this.#queue!;
     const head = this.#head;
-    if (!this.#dropOldest || (queue[head] as number) >= OWN) {
+    if (!this.#dropOldest || queue[head] === OWN) {
       this.full(kind, payload, via);
       return FULL;
     }

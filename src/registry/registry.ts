@@ -7,11 +7,10 @@ import { lost } from '../actor/process.js';
 import type { NameTable, Via } from '../actor/via.js';
 import type { LocalNames, NameSync } from './name-sync.js';
 import { AlreadyRegisteredError } from '../errors/already-registered-error.js';
-import { HoldOverflowError } from '../errors/hold-overflow-error.js';
 import { NoProcError } from '../errors/no-proc-error.js';
+import { HeldMessages } from './held-messages.js';
 import type { Name } from './typed-name.js';
-import { errorExit, type ExitReason } from '../exit/exit-reason.js';
-import { SLOTS, eachEntry, pushEntry } from '../mailbox/entries.js';
+import { errorExit } from '../exit/exit-reason.js';
 import { FULL } from '../mailbox/mailbox.js';
 import { enter, leave } from '../mailbox/run-queue.js';
 
@@ -19,15 +18,6 @@ import { enter, leave } from '../mailbox/run-queue.js';
 interface Watcher {
   readonly subscriber: Subscriber<Pid | undefined>;
   last: Pid | undefined;
-}
-
-/** A supervised name between its child's exit and the restart decision. */
-interface Hold {
-  readonly bound: number;
-  /** Triples: kind, payload, via. */
-  readonly queue: unknown[];
-  /** The reason of the exit that made it pending. */
-  readonly reason: ExitReason;
 }
 
 /**
@@ -51,7 +41,8 @@ export class Registry implements NameTable {
   readonly #names = new Map<string, Pid>();
   /** Bumped on every change, so a `via` can keep its last lookup until then. */
   #version = 0;
-  readonly #pending = new Map<string, Hold>();
+  /** Supervised names between their child's exit and the restart decision, with what was sent meanwhile. */
+  readonly #pending = new Map<string, HeldMessages>();
   /**
    * Every name a supervisor has registered here, for `NoProcError`'s hint:
    * this set, and the names first registered since it was last brought up to
@@ -211,18 +202,7 @@ export class Registry implements NameTable {
     if (held !== undefined) {
       // Held messages go in first: whoever hears of the new pid sends behind them.
       this.#pending.delete(name);
-      const { queue } = held;
-      eachEntry(queue, 0, queue.length, (kind, payload, address) => {
-        const via = address as Via;
-        try {
-          if (!pid.target.post(kind, payload, via)) {
-            lost(via, kind, payload, held.reason, new NoProcError(String(pid)));
-          }
-        } catch (error) {
-          // A pid on another node whose link cannot carry this message: it alone is lost.
-          lost(via, kind, payload, errorExit(error), error);
-        }
-      });
+      held.replayTo(pid);
     }
     this.#set(name, pid);
   }
@@ -230,7 +210,7 @@ export class Registry implements NameTable {
   #exitedHere(name: string, pid: Pid, hold: number): void {
     if (this.#names.get(name) !== pid) return;
     const reason = pid.target.reason!;
-    if (hold >= 0) this.#pending.set(name, { bound: hold, queue: [], reason });
+    if (hold >= 0) this.#pending.set(name, new HeldMessages(hold, reason));
     this.#set(name, undefined);
   }
 
@@ -238,7 +218,7 @@ export class Registry implements NameTable {
   holdLeftover(name: string, kind: number, payload: unknown, via: Via): boolean {
     const held = this.#pending.get(name);
     if (held === undefined) return false;
-    this.#hold(held, name, kind, payload, via);
+    held.hold(name, kind, payload, via);
     return true;
   }
 
@@ -256,7 +236,7 @@ export class Registry implements NameTable {
       if (posted === FULL) return false;
     }
     const held = this.#pending.get(name);
-    if (held !== undefined) return this.#hold(held, name, kind, payload, via);
+    if (held !== undefined) return held.hold(name, kind, payload, via);
     const error = new NoProcError(String(via), !this.#everSupervised(name));
     lost(via, kind, payload, errorExit(error), error);
     return false;
@@ -293,11 +273,7 @@ export class Registry implements NameTable {
     const held = this.#pending.get(name);
     if (held === undefined) return;
     this.#pending.delete(name);
-    const { queue, reason } = held;
-    eachEntry(queue, 0, queue.length, (kind, payload, address) => {
-      const via = address as Via;
-      lost(via, kind, payload, reason, new NoProcError(String(via)));
-    });
+    held.abandon();
   }
 
   #noteSupervised(name: string): void {
@@ -317,16 +293,6 @@ export class Registry implements NameTable {
     if (log.length === 0) return;
     this.#supervisedLog = [];
     for (const name of log) this.#supervised.add(name);
-  }
-
-  #hold(held: Hold, name: string, kind: number, payload: unknown, via: Via): boolean {
-    if (held.queue.length / SLOTS < held.bound) {
-      pushEntry(held.queue, kind, payload, via);
-      return true;
-    }
-    const error = new HoldOverflowError(name, held.bound);
-    lost(via, kind, payload, errorExit(error), error);
-    return false;
   }
 
   #set(name: string, pid: Pid | undefined): void {

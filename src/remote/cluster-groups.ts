@@ -2,6 +2,8 @@ import { Kvm } from '@nats-io/kv';
 import { describe } from '../exit/describe.js';
 import type { Pid } from '../actor/pid.js';
 import { hasMethods } from '../check/has-methods.js';
+import { holds } from '../check/holds.js';
+import { isScheduler } from '../check/is-scheduler.js';
 import { readFields } from '../check/read-fields.js';
 import { NodeDownError } from '../errors/node-down-error.js';
 import type { ExitReason } from '../exit/exit-reason.js';
@@ -85,11 +87,7 @@ export function clusterGroups(
   node: ClusterNode,
   options: ClusterGroupsOptions,
 ): Promise<ClusterGroups> {
-  const host = node as unknown as ClusterHost;
-  if (
-    !hasMethods(node, ['remotePid', 'publish', 'reportFailure', 'close']) ||
-    typeof host.address !== 'string'
-  ) {
+  if (!isGroupHost(node)) {
     throw new TypeError(
       `clusterGroups: node must be a node from joinCluster(), got ${describe(node)}.`,
     );
@@ -129,10 +127,29 @@ export function clusterGroups(
         `${cluster}_groups`,
         { history: 1 },
       ));
-    const scope = new ClusterScope(kv, host, node.name);
+    const scope = new ClusterScope(kv, node, node.name);
     await scope.follow(0);
     return { scope, close: () => scope.close() };
   })();
+}
+
+/** What process groups need of a node from `joinCluster`. */
+type GroupHost = Pick<ClusterHost, 'address' | 'scheduler' | 'remotePid' | 'publish'>;
+
+/** Whether `node` is a node from `joinCluster`, as far as groups use it (never throws). */
+function isGroupHost(node: unknown): node is GroupHost {
+  return (
+    hasMethods(node, ['remotePid', 'publish', 'close']) &&
+    holds(
+      () =>
+        typeof node === 'object' &&
+        node !== null &&
+        'address' in node &&
+        typeof node.address === 'string' &&
+        'scheduler' in node &&
+        isScheduler(node.scheduler),
+    )
+  );
 }
 
 /** @internal A group scope mirrored in a KV bucket shared by the nodes of a cluster. */
@@ -151,7 +168,7 @@ class ClusterScope extends GroupScope {
 
   constructor(
     private readonly kv: ClusterKv,
-    private readonly host: ClusterHost,
+    private readonly host: GroupHost,
     private readonly nodeName: string,
   ) {
     super();

@@ -1,5 +1,6 @@
 import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Pid } from '../actor/pid.js';
+import { isVia } from '../actor/address.js';
 import type { Via } from '../actor/via.js';
 import { describe } from '../exit/describe.js';
 import { via } from '../registry/via.js';
@@ -197,7 +198,7 @@ export class Connection implements Forwarder {
           ? { t: 'msg', to, kind, payload: packed }
           : { t: 'call', to, ref: n, request: packed };
       // Through a name the peer shares, the name goes too: it outlives the pid.
-      if ((via as Via | undefined)?.registry === this.names) frame.via = (via as Via).name;
+      if (isVia(via) && via.registry === this.names) frame.via = via.name;
       if (packed !== content) frame.p = 1;
       this.link.send(frame);
       if (call === undefined) return;

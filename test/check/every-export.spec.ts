@@ -276,6 +276,7 @@ const aRegion = () =>
 const fakeNode = {
   name: 'a',
   address: 'a.r1',
+  scheduler: asyncScheduler,
   remotePid: () => undefined,
   publish: () => undefined,
   reportFailure: () => undefined,
