@@ -52,6 +52,8 @@ type Status = ChildInfo['status'] | 'removed';
  * field for all of it.
  */
 class Aftermath {
+  /** What its last start's stream said it is, when its spec does not say and that is not `worker`. */
+  bootedAs: 'worker' | 'supervisor' = 'worker';
   lastExit: ExitReason | undefined = undefined;
   /** A stop step's shutdown timer. */
   stopTimer: Subscription | null = null;
@@ -82,7 +84,6 @@ export const RESTART_BURST = 1000;
  * of these (BENCHMARKS.md, case 6).
  */
 class Child implements Sink<unknown> {
-  type: 'worker' | 'supervisor';
   /** Its current incarnation, from the moment it is made until it exits. */
   process: Process<unknown> | null = null;
   /** `restarting`: down, waiting for the restart decision or for its group's restart. */
@@ -97,8 +98,16 @@ class Child implements Sink<unknown> {
   constructor(
     private readonly supervisor: SupervisorProcess,
     readonly spec: ChildSpec,
-  ) {
-    this.type = spec.type ?? 'worker';
+  ) {}
+
+  /** Its spec's `type`, else what its last start's stream is (a supervisor's), else `worker`. */
+  get type(): 'worker' | 'supervisor' {
+    return this.spec.type ?? this.#aftermath?.bootedAs ?? 'worker';
+  }
+
+  /** Records what its stream is at a start (kept only when it is not a worker). */
+  booted(type: 'worker' | 'supervisor'): void {
+    if (type !== 'worker' || this.#aftermath !== null) this.aftermath.bootedAs = type;
   }
 
   /** Its exit, stop and backoff bookkeeping, made on first use. */
@@ -322,7 +331,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       return this.#childExited(c, inc, errorExit(error), undefined);
     }
     const booter = booterOf(stream);
-    c.type = c.spec.type ?? booter?.type ?? 'worker';
+    c.booted(booter?.type ?? 'worker');
     const process =
       booter !== undefined
         ? booter.boot(c)
