@@ -63,6 +63,8 @@ class Aftermath {
   k = 0;
   /** When its current or last incarnation was started (scheduler time; under `backoff`). */
   startedAt = 0;
+  /** The path of its events, kept once it has exited (a child that restarts emits several per restart). */
+  path: readonly string[] | null = null;
 }
 
 /**
@@ -127,9 +129,14 @@ class Child implements Sink<unknown> {
     return this.#aftermath?.wait ?? null;
   }
 
-  /** The path of its own events: made for each event (a frozen one-id array). */
+  /**
+   * The path of its own events (a frozen one-id array): made for each event
+   * until it first exits, then kept.
+   */
   get path(): readonly string[] {
-    return Object.freeze([this.spec.id]);
+    const aftermath = this.#aftermath;
+    if (aftermath === null) return Object.freeze([this.spec.id]);
+    return (aftermath.path ??= Object.freeze([this.spec.id]));
   }
 
   get id(): string {
