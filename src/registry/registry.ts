@@ -222,19 +222,26 @@ export class Registry implements NameTable {
     return true;
   }
 
-  /** @internal Sends through `name`: to its pid, into its hold, or to dead letters. */
+  /**
+   * @internal Sends through `name`: to its pid, into its hold, or to dead
+   * letters. The first case is all of this method, so that it stays small
+   * enough to inline into a send (BENCHMARKS.md, case 7); the others are
+   * `#undelivered`.
+   */
   deliver(name: string, kind: number, payload: unknown, via: Via): boolean {
     let pid = via.resolved;
     if (via.resolvedAt !== this.#version) {
       pid = via.resolved = this.#names.get(name);
       via.resolvedAt = this.#version;
     }
-    if (pid !== undefined) {
-      const posted = pid.target.post(kind, payload, via);
-      if (posted === true) return true;
-      // A full bounded mailbox refused it: already a dead letter, never held.
-      if (posted === FULL) return false;
-    }
+    if (pid === undefined) return this.#undelivered(name, kind, payload, via);
+    const posted = pid.target.post(kind, payload, via);
+    // `FULL`: a full bounded mailbox refused it, already a dead letter, never held.
+    return posted === true || (posted !== FULL && this.#undelivered(name, kind, payload, via));
+  }
+
+  /** A send through `name` that no live pid took: held while the name is pending, else a dead letter. */
+  #undelivered(name: string, kind: number, payload: unknown, via: Via): boolean {
     const held = this.#pending.get(name);
     if (held !== undefined) return held.hold(name, kind, payload, via);
     const error = new NoProcError(String(via), !this.#everSupervised(name));
