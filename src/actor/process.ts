@@ -169,18 +169,18 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     if (this.#phase === 'running') this.#phase = 'waiting';
     this.hold();
     const ties = this.#tie();
-    ties.abortInflight = awaitResult(
+    ties.inflight = awaitResult(
       r,
       (value) => {
-        ties.abortInflight = null;
+        ties.inflight = null;
         onValue(value);
       },
       (error) => {
-        ties.abortInflight = null;
+        ties.inflight = null;
         onError(error);
       },
       () => {
-        ties.abortInflight = null;
+        ties.inflight = null;
         onEmpty();
       },
       (error) => report({ kind: 'callback', callback: 'handler', error, pid: this.pid }),
@@ -262,7 +262,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     this.#endDependents();
     const inflight = initDone ? this.#runTerminate(reason) : null;
     if (inflight === null) return this.#die();
-    this.#tie().abortInflight = inflight;
+    this.#tie().inflight = inflight;
   }
 
   /**
@@ -325,8 +325,8 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     try {
       this.sink = null;
       if (this.#phase === 'stopping') {
-        const inflight = this.#ties?.abortInflight ?? null;
-        if (inflight !== null) this.#ties!.abortInflight = null;
+        const inflight = this.#ties?.inflight ?? null;
+        if (inflight !== null) this.#tie().inflight = null;
         this.onCancel();
         limit(inflight);
         return this.#die();
@@ -335,9 +335,9 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
       this.#phase = 'stopping';
       this.reason = reason;
       const ties = this.#ties;
-      if (ties !== null && ties.abortInflight !== null) {
-        ties.abortInflight();
-        ties.abortInflight = null;
+      if (ties !== null) {
+        ties.inflight?.();
+        ties.inflight = null;
       }
       this.#endDependents();
       this.onCancel();
@@ -604,7 +604,7 @@ class Ties {
   /** The reason a stop was asked with, until the exit begins. */
   stopRequest: ExitReason | null = null;
   /** Aborts the async step in flight (a handler's, init's or terminate's result). */
-  abortInflight: (() => void) | null = null;
+  inflight: (() => void) | null = null;
   grace: Subscription | null = null;
   parent: Process<unknown> | null = null;
   kids: Process<unknown>[] | null = null;

@@ -244,7 +244,7 @@ export class Registry implements NameTable {
   #undelivered(name: string, kind: number, payload: unknown, via: Via): boolean {
     const held = this.#pending.get(name);
     if (held !== undefined) return held.hold(name, kind, payload, via);
-    const error = new NoProcError(String(via), !this.#everSupervised(name));
+    const error = new NoProcError(String(via), !this.#allSupervised().has(name));
     lost(via, kind, payload, errorExit(error), error);
     return false;
   }
@@ -285,21 +285,15 @@ export class Registry implements NameTable {
 
   #noteSupervised(name: string): void {
     const log = this.#supervisedLog;
-    log.push(name);
-    if (log.length > 2 * (this.#supervised.size + this.#names.size) + 1024) this.#foldSupervised();
+    if (log.push(name) > 2 * (this.#supervised.size + this.#names.size) + 1024)
+      this.#allSupervised();
   }
 
-  /** Whether a supervisor has ever registered `name` here. */
-  #everSupervised(name: string): boolean {
-    this.#foldSupervised();
-    return this.#supervised.has(name);
-  }
-
-  #foldSupervised(): void {
-    const log = this.#supervisedLog;
-    if (log.length === 0) return;
+  /** Every name a supervisor has registered here: the log folded into the set. */
+  #allSupervised(): Set<string> {
+    for (const name of this.#supervisedLog) this.#supervised.add(name);
     this.#supervisedLog = [];
-    for (const name of log) this.#supervised.add(name);
+    return this.#supervised;
   }
 
   #set(name: string, pid: Pid | undefined): void {

@@ -52,8 +52,6 @@ type Status = ChildInfo['status'] | 'removed';
  * field for all of it.
  */
 class Aftermath {
-  /** What its last start's stream said it is, when its spec does not say and that is not `worker`. */
-  bootedAs: 'worker' | 'supervisor' = 'worker';
   lastExit: ExitReason | undefined = undefined;
   /** A stop step's shutdown timer. */
   stopTimer: Subscription | null = null;
@@ -86,6 +84,7 @@ export const RESTART_BURST = 1000;
  * of these (BENCHMARKS.md, case 6).
  */
 class Child implements Sink<unknown> {
+  type: 'worker' | 'supervisor';
   /** Its current incarnation, from the moment it is made until it exits. */
   process: Process<unknown> | null = null;
   /** `restarting`: down, waiting for the restart decision or for its group's restart. */
@@ -100,29 +99,13 @@ class Child implements Sink<unknown> {
   constructor(
     private readonly supervisor: SupervisorProcess,
     readonly spec: ChildSpec,
-  ) {}
-
-  /** Its spec's `type`, else what its last start's stream is (a supervisor's), else `worker`. */
-  get type(): 'worker' | 'supervisor' {
-    return this.spec.type ?? this.#aftermath?.bootedAs ?? 'worker';
-  }
-
-  /** Records what its stream is at a start (kept only when it is not a worker). */
-  booted(type: 'worker' | 'supervisor'): void {
-    if (type !== 'worker' || this.#aftermath !== null) this.aftermath.bootedAs = type;
+  ) {
+    this.type = spec.type ?? 'worker';
   }
 
   /** Its exit, stop and backoff bookkeeping, made on first use. */
   get aftermath(): Aftermath {
     return (this.#aftermath ??= new Aftermath());
-  }
-
-  get lastExit(): ExitReason | undefined {
-    return this.#aftermath?.lastExit;
-  }
-
-  get stopTimer(): Subscription | null {
-    return this.#aftermath?.stopTimer ?? null;
   }
 
   get wait(): object | null {
@@ -338,7 +321,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
       return this.#childExited(c, inc, errorExit(error), undefined);
     }
     const booter = booterOf(stream);
-    c.booted(booter?.type ?? 'worker');
+    c.type = c.spec.type ?? booter?.type ?? 'worker';
     const process =
       booter !== undefined
         ? booter.boot(c)
@@ -471,7 +454,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
   /** A child exited on its own: restart what its restart type and the strategy say, within intensity. */
   #decide(c: Child, inc: number): void {
     if (c.removed || c.incarnation !== inc || c.status !== 'restarting') return;
-    if (!restarts(c.restart, c.lastExit!)) return this.#leaveDown(c);
+    if (!restarts(c.restart, c.aftermath.lastExit!)) return this.#leaveDown(c);
     if (!this.#countRestart()) return this.#giveUp(c);
     const group =
       this.#strategy === 'one_for_one'
@@ -532,7 +515,9 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
 
   /** A backoff wait ended: start those of the group still waiting. */
   #due(group: readonly Child[], wait: object): void {
-    const waiting = group.filter((x) => !x.removed && x.status === 'backoff' && x.wait === wait);
+    const waiting = group.filter(
+      (x) => !x.removed && x.status === 'backoff' && x.aftermath.wait === wait,
+    );
     if (waiting.length > 0) this.#startAll(waiting);
   }
 
@@ -679,7 +664,8 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
         return this.#transition((done) => {
           this.#startChild(c, () => {
             if (c.status === 'running') ref.resolve(c.process!.pid);
-            else ref.reject(new ActorExitError(`child '${c.id}'`, c.lastExit ?? CANCELLED));
+            else
+              ref.reject(new ActorExitError(`child '${c.id}'`, c.aftermath.lastExit ?? CANCELLED));
             done();
           });
           return noop;
@@ -703,7 +689,7 @@ export class SupervisorProcess extends Process<SupervisorNotification> {
     this.#transition((done) => {
       this.#startChild(c, () => {
         if (c.status === 'running') ref.resolve(c.process!.pid);
-        else ref.reject(new ActorExitError(`child '${c.id}'`, c.lastExit ?? CANCELLED));
+        else ref.reject(new ActorExitError(`child '${c.id}'`, c.aftermath.lastExit ?? CANCELLED));
         done();
       });
       return noop;
