@@ -12,9 +12,8 @@ import { errorExit, type ExitReason } from '../exit/exit-reason.js';
  * owners. Bounded: past `bound` a message is a dead letter.
  */
 export class HeldMessages {
-  readonly #kinds: number[] = [];
-  readonly #payloads: unknown[] = [];
-  readonly #vias: Via[] = [];
+  /** Made by the first message held: most pending names hold none before their restart. */
+  #held: Held[] | null = null;
 
   /**
    * @param bound - How many it holds at most (a supervisor's `holdBound`).
@@ -28,10 +27,9 @@ export class HeldMessages {
 
   /** Holds one more; past the bound it is a dead letter (`HoldOverflowError`) and `false`. */
   hold(name: string, kind: number, payload: unknown, via: Via): boolean {
-    if (this.#kinds.length < this.bound) {
-      this.#kinds.push(kind);
-      this.#payloads.push(payload);
-      this.#vias.push(via);
+    const held = (this.#held ??= []);
+    if (held.length < this.bound) {
+      held.push({ kind, payload, via });
       return true;
     }
     const error = new HoldOverflowError(name, this.bound);
@@ -45,18 +43,18 @@ export class HeldMessages {
    * is lost alone, with that error.
    */
   replayTo(pid: Pid): void {
-    this.#drain((kind, payload, via) => {
+    for (const { kind, payload, via } of this.#take()) {
       try {
         if (!pid.target.post(kind, payload, via)) this.#lose(via, kind, payload, String(pid));
       } catch (error) {
         lost(via, kind, payload, errorExit(error), error);
       }
-    });
+    }
   }
 
   /** No pid will come: everything held becomes a dead letter (a call among them is rejected). */
   abandon(): void {
-    this.#drain((kind, payload, via) => this.#lose(via, kind, payload, String(via)));
+    for (const { kind, payload, via } of this.#take()) this.#lose(via, kind, payload, String(via));
   }
 
   #lose(via: Via, kind: number, payload: unknown, target: string): void {
@@ -64,11 +62,17 @@ export class HeldMessages {
     lost(via, kind, payload, this.reason ?? errorExit(error), error);
   }
 
-  /** Hands each held message to `visit`, in order, once: it is forgotten first. */
-  #drain(visit: (kind: number, payload: unknown, via: Via) => void): void {
-    const kinds = this.#kinds.splice(0);
-    const payloads = this.#payloads.splice(0);
-    const vias = this.#vias.splice(0);
-    for (let i = 0; i < kinds.length; i++) visit(kinds[i]!, payloads[i], vias[i]!);
+  /** What is held, in order; forgotten here, so each message goes once. */
+  #take(): readonly Held[] {
+    const held = this.#held ?? [];
+    this.#held = null;
+    return held;
   }
+}
+
+/** One held message. */
+interface Held {
+  readonly kind: number;
+  readonly payload: unknown;
+  readonly via: Via;
 }
