@@ -122,22 +122,17 @@ export class GenServerProcess extends Process implements Ctx {
   }
 
   /**
-   * Takes one message. This dispatch and the handler runs below are each
-   * small enough for V8 to inline into the mailbox's `post`, so that a send to
-   * an idle actor compiles to one function (BENCHMARKS.md, cases 1 and 2).
-   * System messages and an armed idle timeout go through `#before` first.
+   * Takes one message: one dispatch for casts, calls and info messages, small
+   * enough for V8 to inline into the mailbox's `post`, so that a send to an
+   * idle actor is one compiled function (BENCHMARKS.md, cases 1 and 2). System
+   * messages and an armed idle timeout go through `#before` first.
    */
   protected receive(kind: number, payload: unknown): void {
     if (kind === OWN || this.#idle !== null) {
       kind = this.#before(kind, payload);
       if (kind < 0) return;
     }
-    if (kind === CALL) this.#call(payload as CallRef);
-    else this.#message(kind, payload);
-  }
-
-  /** A cast or an info message: `handleCast` or `handleInfo` with it, the state and the context. */
-  #message(kind: number, payload: unknown): void {
+    if (kind === CALL) return this.#call(payload as CallRef);
     const behavior = this.#behavior;
     if (kind === CAST ? behavior.handleCast === undefined : behavior.handleInfo === undefined) {
       return this.#crashOn(kind, payload, this.#noHandler(kind));
