@@ -111,6 +111,8 @@ export abstract class Mailbox<T = unknown> extends Subject<T> {
    * (BENCHMARKS.md, case 6).
    */
   protected unhold(): void {
+    // A closed mailbox stays held: `post`'s fast path relies on it.
+    if (this.#open === false) return;
     this.#held = false;
     if (this.#head !== this.#tail) this.wake();
   }
