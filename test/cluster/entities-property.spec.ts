@@ -18,7 +18,7 @@ import {
 } from '../../src/remote/index.js';
 import { propertySettings } from '../property/settings.js';
 import { until, useUnhandledErrors } from '../support.js';
-import { startServer, type NatsServer } from '../remote/nats-servers.js';
+import { useJetStreamServer } from '../remote/nats-servers.js';
 
 const unhandled = useUnhandledErrors();
 /** A kill is noticed after 8 silent heartbeats of 100 ms; a loaded machine keeps live nodes. */
@@ -57,13 +57,7 @@ interface Member {
   readonly region: EntityRegion<{ call: 'get'; reply: number; cast: 'inc'; info: never }>;
 }
 
-let server: NatsServer | undefined;
-beforeAll(async () => {
-  server = await startServer({ jetstream: true });
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
+const server = useJetStreamServer();
 
 let run = 0;
 
@@ -71,7 +65,7 @@ async function play(c: { start: number; ops: readonly Op[] }): Promise<void> {
   const cluster = `prop${process.pid}_${++run}`;
   const live = new Map<string, string>();
   const overlaps: string[] = [];
-  const checker = await connect({ servers: server!.url });
+  const checker = await connect({ servers: server().url });
   const kv: KV = await new Kvm(checker).create(`${cluster}_entities`, { history: 1 });
   const members: Member[] = [];
   const all: Member[] = [];
@@ -92,21 +86,22 @@ async function play(c: { start: number; ops: readonly Op[] }): Promise<void> {
     });
   const join = async (): Promise<void> => {
     const name = `n${next++}`;
-    const nc = await connect({ servers: server!.url });
+    const nc = await connect({ servers: server().url });
     const node = await joinCluster({ connection: nc, name, cluster, heartbeat });
     const region = await entities(node, 'counter', counter(name), { bucket: kv, shards: 16 });
     const member = { name, nc, node, region };
     members.push(member);
     all.push(member);
     // Joined once every live region counts it (before that, a kill of it is a kill of a stranger).
+    await settled(`${name} is known`);
+  };
+  /** Waits until every live region lists exactly the live members. */
+  const settled = (what: string): Promise<void> => {
     const names = members
       .map((m) => m.name)
       .sort()
       .join();
-    await until(
-      () => members.every((m) => m.region.members().join() === names),
-      `${name} is known`,
-    );
+    return until(() => members.every((m) => m.region.members().join() === names), what);
   };
   const at = (pick: number): Member | undefined =>
     members.length <= 1 ? undefined : members.splice(pick % members.length, 1)[0];
@@ -140,14 +135,7 @@ async function play(c: { start: number; ops: readonly Op[] }): Promise<void> {
         }
       }
     }
-    const names = members
-      .map((m) => m.name)
-      .sort()
-      .join();
-    await until(
-      () => members.every((m) => m.region.members().join() === names),
-      `members settle at ${names}`,
-    );
+    await settled('members settle');
     const from = members[0]!;
     for (const id of IDS) await call(entity(from.region, id), 'get', { timeout: 20_000 });
     // Convergence: all agree on each owner, and it runs there, once, with its key.

@@ -16,7 +16,7 @@ import {
   singletonVia,
   type ClusterNode,
 } from '../../src/remote/index.js';
-import { startServer, type NatsServer } from '../remote/nats-servers.js';
+import { useJetStreamServer } from '../remote/nats-servers.js';
 import { propertySettings } from '../property/settings.js';
 import { overlaps, singletonSpec, type SingletonProtocol } from './singleton-fixture.js';
 
@@ -39,13 +39,7 @@ const caseArb = fc.record({
   ops: fc.array(opArb, { minLength: 1, maxLength: 6 }),
 });
 
-let server: NatsServer | undefined;
-beforeAll(async () => {
-  server = await startServer({ jetstream: true });
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
+const server = useJetStreamServer();
 
 interface Member {
   readonly node: ClusterNode;
@@ -76,14 +70,14 @@ async function where(node: ClusterNode): Promise<string> {
 async function check(initial: number, ops: readonly Op[]): Promise<string[]> {
   const cluster = `sq${++run}`;
   const log: string[] = [];
-  const admin = await connect({ servers: server!.url });
+  const admin = await connect({ servers: server().url });
   const kvm = new Kvm(admin);
   const bucket = await kvm.create(`${cluster}_leases`, { history: 1 });
   const live: Member[] = [];
   const gone: Member[] = [];
   let names = 0;
   const join = async (): Promise<void> => {
-    const nc = await connect({ servers: server!.url });
+    const nc = await connect({ servers: server().url });
     const name = `n${names++}`;
     const node = await joinCluster({ connection: nc, name, cluster, heartbeat });
     const spec = clusterSingleton(

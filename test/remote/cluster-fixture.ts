@@ -5,24 +5,18 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { filter, firstValueFrom, type Observable } from 'rxjs';
 import { genServer, type ExitReason, type Pid } from '../../src/index.js';
 import { joinCluster, type ClusterNode, type ClusterOptions } from '../../src/remote/index.js';
-import { startServer, type NatsServer } from './nats-servers.js';
+import { useJetStreamServer } from './nats-servers.js';
 
 // Generous: a busy CI machine must not take a live node for lost (3 s of silence).
 export const relaxed = { interval: 200, missed: 15 };
 
 /** Starts the file's server and cleans up after each test; returns the helpers. */
 export function useNatsCluster(prefix: string) {
-  let server: NatsServer | undefined;
+  const server = useJetStreamServer();
   const connections: NatsConnection[] = [];
   const members: ClusterNode[] = [];
   let run = 0;
 
-  beforeAll(async () => {
-    server = await startServer({ jetstream: true });
-  }, 60_000);
-  afterAll(async () => {
-    await server?.stop();
-  }, 60_000);
   afterEach(async () => {
     for (const node of members.splice(0)) await node.close().catch(() => undefined);
     for (const nc of connections.splice(0)) if (!nc.isClosed()) await nc.close();
@@ -30,7 +24,7 @@ export function useNatsCluster(prefix: string) {
 
   /** A connection to the file's server, closed after the test. */
   async function connectNats(): Promise<NatsConnection> {
-    const nc = await connect({ servers: server!.url });
+    const nc = await connect({ servers: server().url });
     connections.push(nc);
     return nc;
   }
@@ -75,7 +69,7 @@ export function useNatsCluster(prefix: string) {
     return { nodes, ncs };
   }
 
-  return { connectNats, clusterName, fresh, join, cluster, url: () => server!.url };
+  return { connectNats, clusterName, fresh, join, cluster, url: () => server().url };
 }
 
 export const until = <T>(source: Observable<T>, test: (value: T) => boolean): Promise<T> =>

@@ -430,6 +430,29 @@ export async function startServer(options: StartOptions = {}): Promise<NatsServe
   }
 }
 
+/**
+ * One JetStream server for the whole test file: started before its tests,
+ * stopped after them. Returns the server, for use inside tests.
+ *
+ * @example
+ * const server = useJetStreamServer();
+ * test('...', async () => { const nc = await connect({ servers: server().url }); });
+ */
+export function useJetStreamServer(): () => NatsServer {
+  let server: NatsServer | undefined;
+  beforeAll(async () => {
+    server = await startServer({ jetstream: true });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  }, 60_000);
+  return () => {
+    if (server === undefined)
+      throw new Error("the file's nats-server did not start (see beforeAll)");
+    return server;
+  };
+}
+
 /** Distinct free loopback ports: all probes are held open together so none repeats. */
 async function freePorts(count: number): Promise<number[]> {
   const probes: Server[] = [];
