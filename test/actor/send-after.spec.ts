@@ -6,6 +6,16 @@ import { exitOf } from '../support.js';
 const newScheduler = () =>
   new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
+/** An actor that takes only info messages and counts them. */
+interface Counting {
+  state: number;
+  args: void;
+  call: never;
+  reply: never;
+  cast: never;
+  info: string;
+}
+
 /**
  * Publishes every info message it handles. On start it arms one timer per
  * entry of `timers`; 'arm:<ms>:<msg>' arms another one from a handler.
@@ -74,14 +84,7 @@ test('timers are cancelled when the incarnation exits', () => {
 test('timers are cancelled when the lifecycle stream is unsubscribed', () => {
   const testScheduler = newScheduler();
   let handled = 0;
-  const def = genServer<{
-    state: number;
-    args: void;
-    call: never;
-    reply: never;
-    cast: never;
-    info: string;
-  }>()({
+  const def = genServer<Counting>()({
     init: (_, ctx) => {
       ctx.sendAfter(10, 'late');
       return 0;
@@ -100,14 +103,7 @@ test('timers are cancelled when the lifecycle stream is unsubscribed', () => {
 
 test('the Subscription sendAfter returns cancels that one timer', () => {
   const testScheduler = newScheduler();
-  const def = genServer<{
-    state: number;
-    args: void;
-    call: never;
-    reply: never;
-    cast: never;
-    info: string;
-  }>()({
+  const def = genServer<Counting>()({
     init: (_, ctx) => {
       ctx.sendAfter(2, 'kept');
       ctx.sendAfter(4, 'dropped').unsubscribe();
