@@ -18,6 +18,11 @@ export interface NameTable {
   whereis(name: string): Pid | undefined;
   /** The pid registered under `name`, at once and on each change. */
   whereis$(name: string): Observable<Pid | undefined>;
+  /**
+   * @internal Bumped on every change of a name. A via's `resolved` pid is the name's pid
+   * while the via's `resolvedAt` equals it; only `Registry.deliver` writes them.
+   */
+  readonly version: number;
   /** @internal Sends through `name`: to its pid, into its hold, or to dead letters. */
   deliver(name: string, kind: number, payload: unknown, via: Via): boolean;
   /** @internal A message left in an exited mailbox, sent through `name`: held if the name is pending. */
@@ -50,7 +55,7 @@ export class Via<P extends Protocol = NoProtocol> {
   declare readonly protocol?: P;
   /** @internal The pid the name resolved to at the registry's `version`, to skip the lookup. */
   resolved: Pid | undefined = undefined;
-  /** @internal */
+  /** @internal The registry's `version` when `resolved` was read (-1: never). */
   resolvedAt = -1;
 
   /** @internal */

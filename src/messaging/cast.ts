@@ -1,6 +1,9 @@
 import type { Address } from '../actor/address.js';
+import { isPid, isVia } from '../actor/address.js';
+import type { Pid } from '../actor/pid.js';
 import type { CastOf, Protocol } from '../actor/protocol.js';
 import { CAST } from '../mailbox/kinds.js';
+import { FULL } from '../mailbox/mailbox.js';
 import { deliver } from './deliver.js';
 
 /**
@@ -15,5 +18,23 @@ import { deliver } from './deliver.js';
  * @typeParam P - The target's protocol, which types the request.
  */
 export function cast<P extends Protocol>(target: Address<P>, request: CastOf<P>): boolean {
-  return deliver('cast', target, CAST, request);
+  // One `post` call site, here, for a pid and for a via whose registry has not changed since
+  // the via's last send (its cached pid is still the name's). V8 inlines the whole send (the
+  // mailbox, the genServer's dispatch and handler) once within its inlining budget, not
+  // twice: with a second copy for the via, one of the two was always left out (BENCHMARKS.md,
+  // case 7).
+  const pid = isPid(target) ? target : cachedPid(target);
+  const posted =
+    pid === undefined ? false : pid.target.post(CAST, request, pid === target ? undefined : target);
+  // Refused by a dead pid, or no pid at hand: `deliver` resolves the name (a dead pid refuses
+  // again, with no effect), and delivers, holds the message while the name is pending, or
+  // makes it a dead letter.
+  return posted === true || (posted !== FULL && deliver('cast', target, CAST, request));
+}
+
+/** A via's cached pid, while its registry has not changed since `Registry.deliver` read it. */
+function cachedPid(target: unknown): Pid | undefined {
+  return isVia(target) && target.resolvedAt === target.registry.version
+    ? target.resolved
+    : undefined;
 }

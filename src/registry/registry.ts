@@ -222,11 +222,16 @@ export class Registry implements NameTable {
     return true;
   }
 
+  /** @internal Bumped on every change: `cast` posts to a via's cached pid while it matches. */
+  get version(): number {
+    return this.#version;
+  }
+
   /**
    * @internal Sends through `name`: to its pid, into its hold, or to dead
    * letters. The first case is all of this method, so that it stays small
    * enough to inline into a send (BENCHMARKS.md, case 7); the others are
-   * `#undelivered`.
+   * `#undelivered`. It keeps `via`'s cache (`resolved` at `resolvedAt`).
    */
   deliver(name: string, kind: number, payload: unknown, via: Via): boolean {
     let pid = via.resolved;
