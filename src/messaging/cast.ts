@@ -1,6 +1,7 @@
 import type { Address } from '../actor/address.js';
 import { isPid, isVia } from '../actor/address.js';
 import type { Pid } from '../actor/pid.js';
+import type { Via } from '../actor/via.js';
 import type { CastOf, Protocol } from '../actor/protocol.js';
 import { CAST } from '../mailbox/kinds.js';
 import { FULL } from '../mailbox/mailbox.js';
@@ -23,9 +24,14 @@ export function cast<P extends Protocol>(target: Address<P>, request: CastOf<P>)
   // mailbox, the genServer's dispatch and handler) once within its inlining budget, not
   // twice: with a second copy for the via, one of the two was always left out (BENCHMARKS.md,
   // case 7).
-  const pid = isPid(target) ? target : cachedPid(target);
-  const posted =
-    pid === undefined ? false : pid.target.post(CAST, request, pid === target ? undefined : target);
+  let pid: Pid | undefined;
+  let via: Via | undefined;
+  if (isPid(target)) pid = target;
+  else if (isVia(target)) {
+    via = target;
+    pid = cachedPid(target);
+  }
+  const posted = pid === undefined ? false : pid.target.post(CAST, request, via);
   // Refused by a dead pid, or no pid at hand: `deliver` resolves the name (a dead pid refuses
   // again, with no effect), and delivers, holds the message while the name is pending, or
   // makes it a dead letter.
@@ -33,8 +39,6 @@ export function cast<P extends Protocol>(target: Address<P>, request: CastOf<P>)
 }
 
 /** A via's cached pid, while its registry has not changed since `Registry.deliver` read it. */
-function cachedPid(target: unknown): Pid | undefined {
-  return isVia(target) && target.resolvedAt === target.registry.version
-    ? target.resolved
-    : undefined;
+function cachedPid(via: Via): Pid | undefined {
+  return via.resolvedAt === via.registry.version ? via.resolved : undefined;
 }

@@ -94,6 +94,19 @@ describe('overflow: reject', () => {
     expect(letters().map((d) => [String(d.target), d.message])).toEqual([["via 'w'", 2]]);
     stop(pid);
   });
+
+  it('so does a send through an address that has found the pid before (one dead letter)', () => {
+    const registry = new Registry();
+    const address = via<Protocol>(registry, 'w');
+    const pid = spawn(worker, undefined, { mailbox: { bound: 1 }, name: 'w', registry });
+    expect([cast(address, 'hold'), cast(address, 1), cast(address, 2)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect(letters().map((d) => [d.target, d.message])).toEqual([[address, 2]]);
+    stop(pid);
+  });
 });
 
 describe('overflow: drop-oldest', () => {
