@@ -39,8 +39,11 @@ interface Watcher {
  */
 export class Registry implements NameTable {
   readonly #names = new Map<string, Pid>();
-  /** Bumped on every change, so a `via` can keep its last lookup until then. */
-  #version = 0;
+  /**
+   * @internal Bumped on every change, so a `via` can keep its last lookup until then
+   * (`cast` reads it, BENCHMARKS.md case 7).
+   */
+  version = 0;
   /** Supervised names between their child's exit and the restart decision, with what was sent meanwhile. */
   readonly #pending = new Map<string, HeldMessages>();
   /**
@@ -222,11 +225,6 @@ export class Registry implements NameTable {
     return true;
   }
 
-  /** @internal Bumped on every change: `cast` posts to a via's cached pid while it matches. */
-  get version(): number {
-    return this.#version;
-  }
-
   /**
    * @internal Sends through `name`: to its pid, into its hold, or to dead
    * letters. The first case is all of this method, so that it stays small
@@ -234,14 +232,13 @@ export class Registry implements NameTable {
    * `#undelivered`. It keeps `via`'s cache (`resolved` at `resolvedAt`).
    */
   deliver(name: string, kind: number, payload: unknown, via: Via): boolean {
-    let pid = via.resolved;
-    if (via.resolvedAt !== this.#version) {
-      pid = via.resolved = this.#names.get(name);
-      via.resolvedAt = this.#version;
+    if (via.resolvedAt !== this.version) {
+      via.resolved = this.#names.get(name);
+      via.resolvedAt = this.version;
     }
-    if (pid === undefined) return this.#undelivered(name, kind, payload, via);
-    const posted = pid.target.post(kind, payload, via);
-    // `FULL`: a full bounded mailbox refused it, already a dead letter, never held.
+    const posted = via.resolved?.target.post(kind, payload, via);
+    // No pid, or a dead one: held or a dead letter. `FULL`: a full bounded mailbox refused
+    // it, already a dead letter, never held.
     return posted === true || (posted !== FULL && this.#undelivered(name, kind, payload, via));
   }
 
@@ -302,7 +299,7 @@ export class Registry implements NameTable {
   }
 
   #set(name: string, pid: Pid | undefined): void {
-    this.#version++;
+    this.version++;
     if (pid === undefined) this.#names.delete(name);
     else this.#names.set(name, pid);
     if (this.#watchers.size === 0 && !this.#entries.observed) return;
