@@ -19,8 +19,8 @@ export interface NameTable {
   /** The pid registered under `name`, at once and on each change. */
   whereis$(name: string): Observable<Pid | undefined>;
   /**
-   * @internal Bumped on every change of a name. A via's `resolved` pid is the name's pid
-   * while the via's `resolvedAt` equals it; only `Registry.deliver` writes them.
+   * @internal Bumped on every change of a name. A via's cached `pid` is the name's pid
+   * while the via's `version` equals it; only `Registry.deliver` writes them.
    */
   readonly version: number;
   /** @internal Sends through `name`: to its pid, into its hold, or to dead letters. */
@@ -53,10 +53,10 @@ export class Via<P extends Protocol = NoProtocol> {
   readonly name: string;
   /** @internal Type-level only. */
   declare readonly protocol?: P;
-  /** @internal The pid the name resolved to at the registry's `version`, to skip the lookup. */
-  resolved: Pid | undefined = undefined;
-  /** @internal The registry's `version` when `resolved` was read (-1: never). */
-  resolvedAt = -1;
+  /** @internal The pid the name resolved to at the registry's `version` below, to skip the lookup. */
+  pid: Pid | undefined = undefined;
+  /** @internal The registry's `version` when `pid` was read (-1: never). */
+  version = -1;
 
   /** @internal */
   constructor(registry: NameTable, name: string) {

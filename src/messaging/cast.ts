@@ -27,12 +27,15 @@ export function cast<P extends Protocol>(target: Address<P>, request: CastOf<P>)
   let pid: Pid | undefined;
   let via: Via | undefined;
   if (isPid(target)) pid = target;
-  // A via's cached pid, while its registry has not changed since `Registry.deliver` read it.
-  else if (isVia(target) && target.resolvedAt === target.registry.version)
-    pid = (via = target).resolved;
-  const posted = pid?.target.post(CAST, request, via);
+  else if (isVia(target)) pid = cachedPid((via = target));
+  const posted = pid === undefined ? false : pid.target.post(CAST, request, via);
   // Refused by a dead pid, or no pid at hand: `deliver` resolves the name (a dead pid refuses
   // again, with no effect), and delivers, holds the message while the name is pending, or
   // makes it a dead letter.
   return posted === true || (posted !== FULL && deliver('cast', target, CAST, request));
+}
+
+/** A via's cached pid, while its registry has not changed since `Registry.deliver` read it. */
+function cachedPid(via: Via): Pid | undefined {
+  return via.version === via.registry.version ? via.pid : undefined;
 }

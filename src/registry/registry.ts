@@ -229,14 +229,14 @@ export class Registry implements NameTable {
    * @internal Sends through `name`: to its pid, into its hold, or to dead
    * letters. The first case is all of this method, so that it stays small
    * enough to inline into a send (BENCHMARKS.md, case 7); the others are
-   * `#undelivered`. It keeps `via`'s cache (`resolved` at `resolvedAt`).
+   * `#undelivered`. It keeps `via`'s cache (its `pid` at its `version`).
    */
   deliver(name: string, kind: number, payload: unknown, via: Via): boolean {
-    if (via.resolvedAt !== this.version) {
-      via.resolved = this.#names.get(name);
-      via.resolvedAt = this.version;
+    if (via.version !== this.version) {
+      via.pid = this.#names.get(name);
+      via.version = this.version;
     }
-    const posted = via.resolved?.target.post(kind, payload, via);
+    const posted = via.pid?.target.post(kind, payload, via);
     // No pid, or a dead one: held or a dead letter. `FULL`: a full bounded mailbox refused
     // it, already a dead letter, never held.
     return posted === true || (posted !== FULL && this.#undelivered(name, kind, payload, via));
