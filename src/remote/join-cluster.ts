@@ -401,10 +401,12 @@ class Member implements ClusterNode, ClusterHost {
     this.behindAt = null;
     void (async () => {
       for await (const change of watch) {
-        seen = Math.max(seen, change.revision);
-        this.applied = Math.max(this.applied, change.revision);
+        // Read once: on a KV entry of @nats-io/kv, `revision` is a getter.
+        const at = change.revision;
+        if (at > seen) seen = at;
+        if (at > this.applied) this.applied = at;
         this.registry.apply(change);
-        if (change.revision >= last) ready();
+        if (at >= last) ready();
       }
     })()
       .catch((error: unknown) => this.reportFailure('registry watch', error))
