@@ -88,12 +88,6 @@ const LONGEST_RETRY = 2000;
  */
 export class ClusterNames implements NameSync {
   private readonly states = new Map<string, NameState>();
-  /**
-   * The name last looked up, and its state: a claim looks its name up some six times, and a state
-   * stays in `states` for good once made, so this never goes stale.
-   */
-  private lastName: string | undefined;
-  private lastState: NameState | undefined;
   private readonly inflight = new Set<Promise<void>>();
   private closed = false;
 
@@ -105,7 +99,6 @@ export class ClusterNames implements NameSync {
 
   /** `name`'s state, made (empty) if it has none yet. */
   private state(name: string): NameState {
-    if (name === this.lastName) return this.lastState!;
     let state = this.states.get(name);
     if (state === undefined) {
       state = {
@@ -119,8 +112,6 @@ export class ClusterNames implements NameSync {
       };
       this.states.set(name, state);
     }
-    this.lastName = name;
-    this.lastState = state;
     return state;
   }
 

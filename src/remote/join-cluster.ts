@@ -401,12 +401,10 @@ class Member implements ClusterNode, ClusterHost {
     this.behindAt = null;
     void (async () => {
       for await (const change of watch) {
-        // Read once: on a KV entry of @nats-io/kv, `revision` is a getter.
-        const at = change.revision;
-        if (at > seen) seen = at;
-        if (at > this.applied) this.applied = at;
+        seen = Math.max(seen, change.revision);
+        this.applied = Math.max(this.applied, change.revision);
         this.registry.apply(change);
-        if (at >= last) ready();
+        if (change.revision >= last) ready();
       }
     })()
       .catch((error: unknown) => this.reportFailure('registry watch', error))
