@@ -64,16 +64,6 @@ interface NameState {
   dirty: boolean;
   /** A `claim` waiting for the bucket's answer. */
   claim: Claim | undefined;
-  /**
-   * The value of this node's write in flight, and its bytes: the watch brings them back (often
-   * before the write's answer), and bytes equal to these decode to this value.
-   */
-  writing: Written | undefined;
-}
-
-interface Written {
-  readonly data: Uint8Array;
-  readonly value: Omit<Entry, 'revision'>;
 }
 
 const CONFLICT = 10071;
@@ -108,7 +98,6 @@ export class ClusterNames implements NameSync {
         busy: false,
         dirty: false,
         claim: undefined,
-        writing: undefined,
       };
       this.states.set(name, state);
     }
@@ -210,12 +199,7 @@ export class ClusterNames implements NameSync {
     if (change.revision <= state.revision) return;
     state.revision = change.revision;
     if (change.operation === 'PUT') {
-      const value = change.value;
-      const writing = state.writing;
-      const entry =
-        writing !== undefined && sameBytes(value, writing.data)
-          ? { revision: change.revision, ...writing.value }
-          : decodeEntry(value, change.revision);
+      const entry = decodeEntry(change.value, change.revision);
       if (entry === undefined) return;
       state.seen = entry;
     } else {
@@ -397,7 +381,6 @@ export class ClusterNames implements NameSync {
         // A plain object of strings and numbers: nothing the codec's checks guard against.
         const data = utf8.encode(JSON.stringify(value));
         let revision: number;
-        state.writing = { data, value };
         try {
           revision = ours
             ? await this.kv.update(key, data, entry.revision)
@@ -409,8 +392,6 @@ export class ClusterNames implements NameSync {
             continue;
           }
           throw error;
-        } finally {
-          state.writing = undefined;
         }
         const latest = state.revision;
         // The bucket moved past this write (another node deleted or took the name
@@ -525,13 +506,6 @@ function ignoreConflict(error: unknown): void {
 }
 
 const utf8 = new TextEncoder();
-
-/** Whether `a` and `b` hold the same bytes. */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 function wait(scheduler: SchedulerLike, ms: number): Promise<void> {
   return new Promise((resolve) => scheduler.schedule(resolve, ms));
