@@ -130,12 +130,19 @@ interface Act {
   state: 'claiming' | 'running' | 'stopping';
   /** The address of its actor in the region's local registry. */
   readonly via: Via;
-  /** Held messages, as triples: kind, payload, hops. */
-  queue: unknown[];
+  /** Messages held while it is claimed or stopped, in arrival order. */
+  queue: EntityMessage[];
   /** The key's revision this activation wrote. */
   revision: number;
   /** When it last got a message, on the region's scheduler. */
   last: number;
+}
+
+/** A message held for an entity: its mailbox kind, its payload, and how often it was passed on. */
+interface EntityMessage {
+  readonly kind: number;
+  readonly payload: unknown;
+  readonly hops: number;
 }
 
 /** Forwards owner-ward before taking an entity regardless (views of the members may differ). */
@@ -234,7 +241,7 @@ export class EntityRouter<P extends Protocol = Protocol>
     let held = 0;
     for (const act of this.acts.values()) {
       if (act.state === 'running') active++;
-      held += act.queue.length / 3;
+      held += act.queue.length;
     }
     return {
       active,
@@ -350,10 +357,10 @@ export class EntityRouter<P extends Protocol = Protocol>
 
   private holdFor(act: Act, id: string, kind: number, payload: unknown, hops: number): boolean {
     const { holdBound } = this.options;
-    if (act.queue.length / 3 >= holdBound) {
+    if (act.queue.length >= holdBound) {
       return this.lose(id, kind, payload, new HoldOverflowError(`${this.type}/${id}`, holdBound));
     }
-    act.queue.push(kind, payload, hops);
+    act.queue.push({ kind, payload, hops });
     return true;
   }
 
@@ -368,7 +375,7 @@ export class EntityRouter<P extends Protocol = Protocol>
     const act: Act = {
       state: 'claiming',
       via: new Via(this.local, id),
-      queue: [kind, payload, hops],
+      queue: [{ kind, payload, hops }],
       revision: 0,
       last: this.options.scheduler.now(),
     };
@@ -490,10 +497,7 @@ export class EntityRouter<P extends Protocol = Protocol>
       await terminateChild(supervisor.pid, id).catch((e: unknown) => this.controlFailed(e));
       await deleteChild(supervisor.pid, id).catch((e: unknown) => this.controlFailed(e));
       await this.free(id, key, act);
-      const queue = act.queue;
-      for (let i = 0; i < queue.length; i += 3) {
-        this.lose(id, queue[i] as number, queue[i + 1], error);
-      }
+      for (const { kind, payload } of act.queue) this.lose(id, kind, payload, error);
       return;
     }
     if (this.acts.get(id) !== act) return;
@@ -502,9 +506,7 @@ export class EntityRouter<P extends Protocol = Protocol>
     act.last = this.options.scheduler.now();
     const queue = act.queue;
     act.queue = [];
-    for (let i = 0; i < queue.length; i += 3) {
-      this.local.deliver(id, queue[i] as number, queue[i + 1], act.via);
-    }
+    for (const { kind, payload } of queue) this.local.deliver(id, kind, payload, act.via);
     // Taken here though another node owns its shard (views differed): it moves there.
     if (this.owner(id) !== this.node && this.acts.get(id) === act && act.state === 'running') {
       this.handoffs++;
@@ -532,12 +534,10 @@ export class EntityRouter<P extends Protocol = Protocol>
   }
 
   /** Sends held messages on, in order: to `node`'s region, or wherever routing takes them now. */
-  private reroute(id: string, queue: unknown[], node: string | undefined): void {
-    for (let i = 0; i < queue.length; i += 3) {
-      const kind = queue[i] as number;
-      const hops = queue[i + 2] as number;
-      if (node === undefined || this.closed) this.receive(id, kind, queue[i + 1], 0);
-      else this.forward(node, id, kind, queue[i + 1], Math.max(hops + 1, MAX_HOPS));
+  private reroute(id: string, queue: readonly EntityMessage[], node: string | undefined): void {
+    for (const { kind, payload, hops } of queue) {
+      if (node === undefined || this.closed) this.receive(id, kind, payload, 0);
+      else this.forward(node, id, kind, payload, Math.max(hops + 1, MAX_HOPS));
     }
   }
 
@@ -678,13 +678,8 @@ export class EntityRouter<P extends Protocol = Protocol>
     for (const [id, act] of acts) {
       const queue = act.queue;
       act.queue = [];
-      for (let i = 0; i < queue.length; i += 3) {
-        this.lose(
-          id,
-          queue[i] as number,
-          queue[i + 1],
-          new NoProcError(`entity '${this.type}/${id}'`),
-        );
+      for (const { kind, payload } of queue) {
+        this.lose(id, kind, payload, new NoProcError(`entity '${this.type}/${id}'`));
       }
     }
     const { bucket } = this.options;

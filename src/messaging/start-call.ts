@@ -41,8 +41,11 @@ export interface CallOptions {
 /** The fields of `CallOptions`, made once (not an array per call). */
 const CALL_OPTIONS = ['timeout', 'scheduler', 'signal'] as const;
 
-/** @internal Checks a call's arguments; throws before anything is sent. Returns the checked options. */
-
+/**
+ * @internal Checks a call's arguments; throws before anything is sent. Returns the checked options.
+ * Small on purpose: V8 inlines it into every call, and its size counts against the budget
+ * that lets the rest of the send inline too (BENCHMARKS.md, case 2); options are read apart.
+ */
 export function checkCall(
   fn: string,
   target: unknown,
@@ -51,7 +54,10 @@ export function checkCall(
 ): CallOptions | undefined {
   if (!isPid(target) && !isVia(target)) badTarget(fn, target, arg);
   // Most calls pass no options: nothing to read, nothing allocated.
-  if (options === undefined) return undefined;
+  return options === undefined ? undefined : checkOptions(fn, options);
+}
+
+function checkOptions(fn: string, options: unknown): CallOptions | undefined {
   const read = readFields(fn, 'options', options, CALL_OPTIONS, '{ timeout: 5000 }');
   if (read === undefined) return undefined;
   const { timeout, scheduler, signal } = read;
