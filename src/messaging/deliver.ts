@@ -1,5 +1,4 @@
 import { badTarget, isPid, isVia } from '../actor/address.js';
-import type { Pid } from '../actor/pid.js';
 import { lost } from '../actor/process.js';
 import { NoProcError } from '../errors/no-proc-error.js';
 import { FULL } from '../mailbox/mailbox.js';
@@ -14,19 +13,18 @@ import { FULL } from '../mailbox/mailbox.js';
 export function deliver(fn: string, target: unknown, kind: number, payload: unknown): boolean {
   if (isPid(target)) {
     const posted = target.target.post(kind, payload, undefined);
-    return posted === true || (posted !== FULL && refused(target, kind, payload));
+    return posted === true || (posted !== FULL && elsewhere(fn, target, kind, payload));
   }
   return elsewhere(fn, target, kind, payload);
 }
 
-/** A dead pid refused the message: a dead letter (a call is rejected with `NoProcError`). */
-function refused(target: Pid, kind: number, payload: unknown): false {
-  lost(target, kind, payload, target.target.reason!, new NoProcError(String(target)));
-  return false;
-}
-
-/** Not a pid: a `via` address, or a bad target. */
+/**
+ * Not a live pid: a `via` address, a dead pid that refused the message (a dead letter; a call
+ * is rejected with `NoProcError`), or a bad target.
+ */
 function elsewhere(fn: string, target: unknown, kind: number, payload: unknown): boolean {
   if (isVia(target)) return target.registry.deliver(target.name, kind, payload, target);
-  return badTarget(fn, target);
+  if (!isPid(target)) return badTarget(fn, target);
+  lost(target, kind, payload, target.target.reason!, new NoProcError(String(target)));
+  return false;
 }
