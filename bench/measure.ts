@@ -113,7 +113,8 @@ export const fmtRatio = (r: number): string => `${r.toFixed(2)}×`;
 export const ratioAtMost = (what: string, ratio: number, limit: number): Check => ({
   what,
   actual: fmtRatio(ratio),
-  target: `≤ ${limit.toFixed(1)}×`,
+  // Two decimals when the limit has them (1.25, 1.15): one would print them rounded.
+  target: `≤ ${limit.toFixed(Number.isInteger(limit * 10) ? 1 : 2)}×`,
   met: ratio <= limit,
 });
 
