@@ -127,6 +127,15 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     return ties === null ? null : ties.stopRequest;
   }
 
+  /** The abort of the async step in flight, if any, which it forgets. */
+  #takeInflight(): (() => void) | null {
+    const ties = this.#ties;
+    if (ties === null) return null;
+    const inflight = ties.inflight;
+    ties.inflight = null;
+    return inflight;
+  }
+
   /** Whether a stop was asked for or has begun. */
   protected get stopAsked(): boolean {
     return this.#stopRequest !== null || this.#ending;
@@ -325,8 +334,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
     try {
       this.sink = null;
       if (this.#phase === 'stopping') {
-        const inflight = this.#ties?.inflight ?? null;
-        if (inflight !== null) this.#tie().inflight = null;
+        const inflight = this.#takeInflight();
         this.onCancel();
         limit(inflight);
         return this.#die();
@@ -334,11 +342,7 @@ export abstract class Process<N = Lifecycle> extends Mailbox implements PidTarge
       const initDone = this.#phase !== 'booting';
       this.#phase = 'stopping';
       this.reason = reason;
-      const ties = this.#ties;
-      if (ties !== null) {
-        ties.inflight?.();
-        ties.inflight = null;
-      }
+      this.#takeInflight()?.();
       this.#endDependents();
       this.onCancel();
       if (initDone) limit(this.#runTerminate(reason));

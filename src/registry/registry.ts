@@ -229,7 +229,10 @@ export class Registry implements NameTable {
    * @internal Sends through `name`: to its pid, into its hold, or to dead
    * letters. The first case is all of this method, so that it stays small
    * enough to inline into a send (BENCHMARKS.md, case 7); the others are
-   * `#undelivered`. It keeps `via`'s cache (its `pid` at its `version`).
+   * `#undelivered`. It keeps `via`'s cache (its `pid` at its `version`), which
+   * `cast` posts to without coming here: a table that overrides `deliver` to
+   * do more per send (a singleton's view, an entity region) must not call
+   * this one, or its vias' casts would skip what it adds.
    */
   deliver(name: string, kind: number, payload: unknown, via: Via): boolean {
     if (via.version !== this.version) {
