@@ -110,7 +110,7 @@ test('one-shot cases report what they did', async () => {
   const restarts = await byId('restarts').run(rxotp, onePass, 30);
   expect(restarts.counts).toEqual({ restarts: 30, rounds: 2 });
   const tree = await byId('big-tree').run(rxotp, onePass, 40);
-  expect(tree.counts).toEqual({ children: 40, rounds: 2 });
+  expect(tree.counts).toEqual({ children: 40, bareChildren: 40, rounds: 2 });
   const spawn = await byId('spawn').run(rxotp, onePass, 25);
   expect(spawn.counts).toEqual({ actors: 25, rounds: 2, implementations: 4 });
   // A loaded machine is slow, not wrong: the bound only stops a hang.
