@@ -1,5 +1,6 @@
 // Case 6: `size` idle genServer children under one oneForOne supervisor: time from subscribe
-// until every child has started, and the heap the process uses with the tree up.
+// until every child has started, and the heap the process uses with the tree up; beside it, a
+// bare tree of the same size doing the same index work (`BareTree`).
 import { from, type Subscription } from 'rxjs';
 import { BareSpec, BareTree, QueueActor } from '../bare.js';
 import type { Rxotp } from '../lib.js';
