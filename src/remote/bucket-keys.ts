@@ -20,7 +20,11 @@ export function encodeKey(name: string): string {
   return key;
 }
 
-/** @internal `undefined` for a key this registry did not write. */
+/**
+ * @internal `undefined` for a key this registry did not write: one that is not `encodeKey`'s
+ * output for the name it spells (`=41` for `A`, bytes that are not UTF-8), which would
+ * otherwise give a second key for one name.
+ */
 export function decodeKey(key: string): string | undefined {
   if (key === '=') return '';
   if (ALL_PLAIN.test(key)) return key;
@@ -35,5 +39,6 @@ export function decodeKey(key: string): string | undefined {
       i += 1;
     }
   }
-  return bytes.decode(new Uint8Array(out));
+  const name = bytes.decode(new Uint8Array(out));
+  return encodeKey(name) === key ? name : undefined;
 }

@@ -193,14 +193,14 @@ export class ClusterNames implements NameSync {
   /** Applies one value or deletion from the bucket's watch. */
   apply(change: ClusterKvEntry): void {
     const name = decodeKey(change.key);
-    if (name === undefined) return;
+    if (name === undefined) return this.dropped(change.key, 'is not a name this registry writes');
     const state = this.state(name);
     // Most changes a node sees first are its own, already applied.
     if (change.revision <= state.revision) return;
     state.revision = change.revision;
     if (change.operation === 'PUT') {
       const entry = decodeEntry(change.value, change.revision);
-      if (entry === undefined) return;
+      if (entry === undefined) return this.dropped(change.key, 'holds no valid name value');
       state.seen = entry;
     } else {
       // The revision stays, as a tombstone: a write answered after this delete is older.
@@ -212,6 +212,16 @@ export class ClusterNames implements NameSync {
     } finally {
       leave();
     }
+  }
+
+  /** A change from the bucket that is no name or no valid value: reported, and nothing acts on it. */
+  private dropped(key: string, problem: string): void {
+    this.host.reportFailure(
+      'registry watch',
+      new TypeError(
+        `joinCluster: the names bucket's key '${key.slice(0, 60)}' ${problem}; dropped.`,
+      ),
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 // Nodes of one cluster in this process, each on its own connection to a real
 // JetStream nats-server: the cluster registry, remote messaging, node loss.
 import { deserialize, serialize } from 'node:v8';
+import { Kvm } from '@nats-io/kv';
 import { firstValueFrom, interval, map, type Observable } from 'rxjs';
 import {
   ActorExitError,
@@ -12,6 +13,7 @@ import {
   cast,
   child,
   genServer,
+  reports$,
   send,
   spawn,
   stop,
@@ -20,6 +22,7 @@ import {
   type ExitReason,
   type Pid,
   type Protocol,
+  type Report,
 } from '../../src/index.js';
 import { NodeDownError, joinCluster } from '../../src/remote/index.js';
 import { collector, errorOf, gone, seen, until, useNatsCluster } from './cluster-fixture.js';
@@ -69,7 +72,7 @@ const relay = genServer<{
 const collectorCount = (got: unknown[]): Observable<number> =>
   interval(5).pipe(map(() => got.length));
 
-const { connectNats, fresh, join, cluster } = useNatsCluster('c');
+const { connectNats, clusterName, fresh, join, cluster } = useNatsCluster('c');
 
 const exitReason = (pid: Pid): Promise<ExitReason> => firstValueFrom(pid.exit$);
 
@@ -204,6 +207,38 @@ describe('joinCluster: the cluster registry', () => {
       const pid = spawn(counter, 0);
       await a!.registry.claim(name, pid);
       expect((await seen(b!, name)).id).toBe(pid.id);
+    }
+  }, 30_000);
+
+  test('a bucket key no node writes, or a value that is no name, is dropped and reported; names go on', async () => {
+    const {
+      nodes: [a, b],
+      ncs,
+    } = await cluster(2);
+    const reports: Report[] = [];
+    const subscription = reports$.subscribe((r) => reports.push(r));
+    try {
+      const bucket = await new Kvm(ncs[0]!).open(`${clusterName()}_names`);
+      // `=41` spells `A` a second way; `junk` is a plain name with a value that is not one.
+      await bucket.put('=41', new TextEncoder().encode('{}'));
+      await bucket.put('junk', new Uint8Array([1, 2, 3]));
+      const pid = spawn(counter, 0);
+      await a!.registry.claim('A', pid);
+      expect((await seen(b!, 'A')).id).toBe(pid.id);
+      const dropped = reports.flatMap((r) =>
+        r.kind === 'remote' && r.node === 'n1' && r.operation === 'registry watch'
+          ? [(r.error as Error).message]
+          : [],
+      );
+      expect(dropped).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining("key '=41' is not a name"),
+          expect.stringContaining("key 'junk' holds no valid name value"),
+        ]),
+      );
+      expect(b!.registry.whereis('junk')).toBeUndefined();
+    } finally {
+      subscription.unsubscribe();
     }
   }, 30_000);
 
