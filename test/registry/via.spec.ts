@@ -37,13 +37,19 @@ function named(log: string[]) {
   });
 }
 
-test('resolves the name at each send: re-register it and the next send follows', () => {
+/** Two actors, A and B, logging into one log, and a via of `svc`, which A holds. */
+function aHoldsSvc() {
   const log: string[] = [];
   const registry = new Registry();
   const a = spawn(named(log), 'A');
   const b = spawn(named(log), 'B');
   const address = via<Protocol>(registry, 'svc');
   registry.register('svc', a);
+  return { log, registry, a, b, address };
+}
+
+test('resolves the name at each send: re-register it and the next send follows', () => {
+  const { log, registry, a, b, address } = aHoldsSvc();
   send(address, '1');
   registry.unregister('svc', a);
   registry.register('svc', b);
@@ -58,12 +64,7 @@ describe('cast through a via it has sent through before', () => {
   // A via keeps the pid its last send found until the registry changes
   // (BENCHMARKS.md, case 7): each change below must still be seen by the next cast.
   it('follows an unregister, a new holder and the holder\'s exit (docs/design.md, "Messages and names")', () => {
-    const log: string[] = [];
-    const registry = new Registry();
-    const a = spawn(named(log), 'A');
-    const b = spawn(named(log), 'B');
-    const address = via<Protocol>(registry, 'svc');
-    registry.register('svc', a);
+    const { log, registry, a, b, address } = aHoldsSvc();
     expect([cast(address, '1'), cast(address, '2')]).toEqual([true, true]);
     registry.unregister('svc', a);
     expect(cast(address, '3')).toBe(false);
